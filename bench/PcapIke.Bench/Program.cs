@@ -1,1 +1,20 @@
-Console.WriteLine("bench");
+using PcapIke.Bench;
+
+if (args.Length >= 2 && args[0] == "generate")
+{
+    long size = args.Length >= 3 ? ParseSize(args[2]) : 1_000_000_000;
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    var r = CaptureGenerator.Generate(args[1], size);
+    Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} frames, {r.IkeFrames:N0} IKE, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M]");
+return 2;
+
+static long ParseSize(string s)
+{
+    long mult = 1;
+    char last = char.ToUpperInvariant(s[^1]);
+    if (last is 'K' or 'M' or 'G') { mult = last == 'K' ? 1_000 : last == 'M' ? 1_000_000 : 1_000_000_000; s = s[..^1]; }
+    return (long)(double.Parse(s, System.Globalization.CultureInfo.InvariantCulture) * mult);
+}
