@@ -1,1 +1,3 @@
-Console.WriteLine("pcapike");
+using PcapIke.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using PcapIke.Cli.Commands;
+
+namespace PcapIke.Cli;
+
+/// <summary>Builds the <c>pcapike</c> command tree and runs it with one-line errors and documented exit codes.</summary>
+public static class CommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("PcapIke: forensic analysis of IKEv1/IKEv2 packet captures");
+        root.Subcommands.Add(DissectCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; a usage error is one line on <paramref name="error"/> and exit code 2.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build();
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"pcapike: {parsed.Errors[0].Message} (try 'pcapike --help')");
+            return ExitCodes.Usage;
+        }
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        try
+        {
+            return parsed.Invoke(config);
+        }
+        catch (CliInputException ex)
+        {
+            error.WriteLine($"pcapike: {ex.Message}");
+            return ex.ExitCode;
+        }
+    }
+}
+
+/// <summary>A problem with the caller's input that ends the command with one line and a given exit code.</summary>
+public sealed class CliInputException(string message, int exitCode = ExitCodes.UnreadableInput) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

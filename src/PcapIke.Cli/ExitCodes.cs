@@ -1,0 +1,13 @@
+namespace PcapIke.Cli;
+
+/// <summary>The process exit codes, documented in the README.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The work ran but found problems the caller asked to fail on.</summary>
+    public const int Findings = 1;
+    /// <summary>Bad command-line usage.</summary>
+    public const int Usage = 2;
+    /// <summary>An input could not be read (missing, unreadable, not a capture).</summary>
+    public const int UnreadableInput = 3;
+}
