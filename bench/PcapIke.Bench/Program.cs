@@ -8,7 +8,17 @@ if (args.Length >= 2 && args[0] == "generate")
     Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} frames, {r.IkeFrames:N0} IKE, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M]");
+if (args.Length >= 2 && args[0] == "scan")
+{
+    Console.WriteLine(ScanMeasurement.Run(args[1]));
+    return 0;
+}
+if (args.Length >= 1 && args[0] == "bdn")
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
+    return 0;
+}
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] | scan FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)
