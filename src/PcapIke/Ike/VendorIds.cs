@@ -28,7 +28,7 @@ public static class VendorIds
     private static VendorIdEntry Ascii(string name, string text, VendorIdMatch match, string source) =>
         new(name, Encoding.ASCII.GetBytes(text), match, source);
 
-    public static IReadOnlyList<VendorIdEntry> Entries { get; } = new[]
+    private static readonly VendorIdEntry[] s_entries =
     {
         Hex("RFC 3947 Negotiation of NAT-Traversal in the IKE", "4a131c81070358455c5728f20e95452f", VendorIdMatch.Exact, "ws, lsw: MD5(\"RFC 3947\")"),
         Hex("draft-ietf-ipsec-nat-t-ike", "4df37928e9fc4fd1b3262170d515c662", VendorIdMatch.Exact, "ws, lsw"),
@@ -96,11 +96,13 @@ public static class VendorIds
         Hex("Netscreen-16", "a35bfd05ca1ac0b3d2f24e9e82bfcbff9c9e52b5", VendorIdMatch.Prefix, "ws, lsw"),
     };
 
+    public static IReadOnlyList<VendorIdEntry> Entries => s_entries;
+
     /// <summary>The longest entry matching <paramref name="vendorId"/>, or null. Does not allocate.</summary>
     public static VendorIdEntry? Find(ReadOnlySpan<byte> vendorId)
     {
         VendorIdEntry? best = null;
-        foreach (VendorIdEntry e in Entries)
+        foreach (VendorIdEntry e in s_entries)
         {
             bool hit = e.Match == VendorIdMatch.Exact ? vendorId.SequenceEqual(e.Bytes) : vendorId.StartsWith(e.Bytes);
             if (hit && (best is null || e.Bytes.Length > best.Bytes.Length))
