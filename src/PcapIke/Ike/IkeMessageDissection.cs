@@ -103,6 +103,14 @@ public sealed class IkeMessageDissection
         return d;
     }
 
+    /// <summary>
+    /// The findings as <see cref="Diagnostics.Malformation"/>s of the IKE layer for a given file and frame (the offset
+    /// stays relative to the ISAKMP header). Conditions (odd but readable input) are left out unless asked for.
+    /// </summary>
+    public IEnumerable<Diagnostics.Malformation> ToMalformations(string file, long frame, bool includeConditions = false) =>
+        _findings.Where(f => includeConditions || !f.IsCondition)
+            .Select(f => new Diagnostics.Malformation(file, frame, f.Offset, Diagnostics.MalformationLayer.Ike, f.Text));
+
     private void Add(DecodeResult r, string? context)
     {
         string text = DecodeStatusInfo.Describe(r.Status);
@@ -284,8 +292,8 @@ public sealed class IkeMessageDissection
             if (!r)
                 Add(r, context);
             var hashes = new List<string>(count);
-            for (int i = 0; i < count; i++)
-                hashes.Add(Hex(cr.Data.Slice(i * 20, 20)));
+            foreach (ReadOnlySpan<byte> hash in new CertificateAuthorityHashes(cr.Data, cr.DataOffset))
+                hashes.Add(Hex(hash));
             return new CertificateRequestDetails(cr.EncodingRaw, encodingName, cr.Data.Length, null, null, null, hashes);
         }
         // RFC 4945 §3.2.4 / RFC 2408 §3.10: an empty authority asks for any CA; otherwise a DER DistinguishedName.
