@@ -55,9 +55,10 @@ public sealed class DistinguishedName
             name = new DistinguishedName(rdns);
             return true;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException
-                                  or FormatException or InvalidCastException or OverflowException or IndexOutOfRangeException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Wire input: BouncyCastle signals bad DER with IOException, Asn1ParsingException (InvalidOperationException),
+            // ArgumentException (bad OID/string) and others; none may escape the dissector.
             return false;
         }
     }

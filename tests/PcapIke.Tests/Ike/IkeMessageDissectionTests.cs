@@ -169,3 +169,44 @@ public class IkeMessageDissectionTests
         }
     }
 }
+
+public class IkeRobustnessTests
+{
+    [Fact]
+    public void EveryDecodeStatus_HasADescription()
+    {
+        foreach (DecodeStatus s in Enum.GetValues<DecodeStatus>())
+            Assert.NotEqual(s.ToString(), DecodeStatusInfo.Describe(s));
+    }
+
+    [Fact]
+    public void Rfc7296_3_3_1_BytesAfterLastProposal_IsACondition()
+    {
+        var pr = new ProposalReader(H("00000008" + "01010000" + "ffff"), 40, 2);
+        Assert.True(pr.ReadNext());
+        Assert.False(pr.ReadNext());
+        Assert.Equal(new DecodeResult(DecodeStatus.TrailingBytesAfterLastSubstructure, 48), pr.Result);
+        Assert.False(pr.Result.IsMalformed);
+    }
+
+    [Fact]
+    public void RandomMutationsOfFixtures_NeverThrow()
+    {
+        var random = new Random(20261127);
+        var inputs = new List<byte[]> { H(Ikev1Mm1), H(Ikev2Init) };
+        if (File.Exists(Path.Combine(CapturesDirectory, "ikev1-certs.pcap")))
+            inputs.Add(ReadIkeMessages(CapturePath("ikev1-certs.pcap"))[3].Message); // MM4 with a CR DN
+        foreach (byte[] original in inputs)
+        {
+            for (int i = 0; i < 1500; i++)
+            {
+                byte[] m = (byte[])original.Clone();
+                int flips = random.Next(1, 4);
+                for (int f = 0; f < flips; f++)
+                    m[random.Next(m.Length)] = (byte)random.Next(256);
+                IkeMessageDissection d = IkeMessageDissection.Dissect(m);
+                _ = IkeTreeWriter.ToText(d);
+            }
+        }
+    }
+}
