@@ -23,7 +23,7 @@ public static class CommandLine
             error.WriteLine($"pcapike: {parsed.Errors[0].Message} (try 'pcapike --help')");
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return parsed.Invoke(config);

@@ -1,15 +1,184 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using PcapIke.Capture;
+using PcapIke.Diagnostics;
+using PcapIke.Frames;
+using PcapIke.Pipeline;
+using PcapIke.Reports;
 
 namespace PcapIke.Cli.Commands;
 
-/// <summary><c>pcapike dissect FILE...</c>: one line per IKE message. (Wired to the dissector when it lands.)</summary>
+/// <summary><c>pcapike dissect FILE...</c>: one line per IKE message, or the whole tree with <c>--verbose</c>.</summary>
 public static class DissectCommand
 {
     public static Command Create()
     {
-        var files = new Argument<string[]>("files") { Description = "pcap/pcapng files (gzip'd or not), or - for stdin", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("dissect", "One line per IKE message, or the whole tree with --verbose") { files };
-        command.SetAction(pr => ExitCodes.Ok);
+        var files = new Argument<string[]>("files")
+        {
+            Description = "pcap or pcapng captures, gzip'd or not; - reads standard input",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every message's whole tree, like tshark -V" };
+        var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json");
+        var address = new Option<string[]>("--address", "-a") { Description = "Only messages to or from this IP address (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var spi = new Option<string[]>("--spi") { Description = "Only messages whose initiator or responder SPI is this (hex, repeatable)" };
+        var ports = PortOptions.Create();
+
+        var command = new Command("dissect", "One line per IKE message (or the whole tree with --verbose)")
+        {
+            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp,
+        };
+        command.SetAction(pr =>
+        {
+            var filter = MessageFilter.Create(pr.GetValue(address) ?? [], pr.GetValue(spi) ?? []);
+            var options = ports.ToDecoderOptions(pr);
+            bool json = string.Equals(pr.GetValue(format), "json", StringComparison.OrdinalIgnoreCase);
+            var output = pr.InvocationConfiguration.Output;
+            var error = pr.InvocationConfiguration.Error;
+            return json
+                ? RunJson(pr.GetValue(files)!, filter, options, output, error)
+                : RunText(pr.GetValue(files)!, filter, options, pr.GetValue(verbose), output, error);
+        });
         return command;
     }
+
+    private static int RunText(string[] files, MessageFilter filter, FrameDecoderOptions options, bool verbose,
+        TextWriter output, TextWriter error)
+    {
+        var writer = new DissectTextWriter(output, verbose);
+        int exit = ExitCodes.Ok;
+        foreach (string file in files)
+        {
+            if (files.Length > 1) writer.WriteFileHeader(file);
+            var malformations = new MalformationList();
+            int shown = 0;
+            try
+            {
+                using var reader = OpenCapture(file, malformations);
+                var stats = CaptureDissector.Dissect(reader, malformations, m =>
+                {
+                    if (!filter.Matches(m)) return;
+                    shown++;
+                    writer.WriteMessage(m);
+                }, options);
+                writer.WriteMalformations(malformations.Items, malformations.Dropped);
+                writer.WriteSummary(file, stats, shown, malformations.Items.Count + (int)malformations.Dropped);
+            }
+            catch (CliInputException ex)
+            {
+                error.WriteLine($"pcapike: {ex.Message}");
+                exit = ex.ExitCode;
+            }
+        }
+        return exit;
+    }
+
+    private static int RunJson(string[] files, MessageFilter filter, FrameDecoderOptions options, TextWriter output, TextWriter error)
+    {
+        int exit = ExitCodes.Ok;
+        var buffer = new MemoryStream();
+        using (var writer = new DissectJsonWriter(buffer))
+        {
+            foreach (string file in files)
+            {
+                var malformations = new MalformationList();
+                writer.BeginFile(file);
+                ScanStatistics? stats = null;
+                string? failure = null;
+                try
+                {
+                    using var reader = OpenCapture(file, malformations);
+                    stats = CaptureDissector.Dissect(reader, malformations, m =>
+                    {
+                        if (filter.Matches(m)) writer.WriteMessage(m);
+                    }, options);
+                }
+                catch (CliInputException ex)
+                {
+                    error.WriteLine($"pcapike: {ex.Message}");
+                    failure = ex.Message;
+                    exit = ex.ExitCode;
+                }
+                writer.EndFile(stats, malformations.Items, failure);
+            }
+        }
+        output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        output.WriteLine();
+        return exit;
+    }
+
+    /// <summary>Opens a capture; a missing, unreadable or non-capture file becomes one error line and exit code 3.</summary>
+    internal static CaptureReader OpenCapture(string file, IMalformationSink malformations)
+    {
+        try
+        {
+            return CaptureReader.Open(file, malformations);
+        }
+        catch (CaptureFormatException ex)
+        {
+            throw new CliInputException($"{file}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{file}: cannot read: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>Which messages a listing keeps: by address (either end) and by SPI (either SPI).</summary>
+internal sealed class MessageFilter
+{
+    private readonly HashSet<NetAddress> _addresses;
+    private readonly HashSet<ulong> _spis;
+
+    private MessageFilter(HashSet<NetAddress> addresses, HashSet<ulong> spis) { _addresses = addresses; _spis = spis; }
+
+    public static MessageFilter Create(string[] addresses, string[] spis)
+    {
+        var a = new HashSet<NetAddress>();
+        foreach (string s in addresses)
+        {
+            if (!IPAddress.TryParse(s, out var ip))
+                throw new CliInputException($"--address: '{s}' is not an IPv4 or IPv6 address", ExitCodes.Usage);
+            a.Add(NetAddress.FromIPAddress(ip));
+        }
+        var p = new HashSet<ulong>();
+        foreach (string s in spis)
+        {
+            string hex = s.Replace(":", "", StringComparison.Ordinal);
+            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) hex = hex[2..];
+            if (hex.Length is 0 or > 16 || !ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong v))
+                throw new CliInputException($"--spi: '{s}' is not an 8-byte hex SPI", ExitCodes.Usage);
+            p.Add(v);
+        }
+        return new MessageFilter(a, p);
+    }
+
+    public bool Matches(DissectedMessage m) =>
+        (_addresses.Count == 0 || _addresses.Contains(m.Source.Address) || _addresses.Contains(m.Destination.Address)) &&
+        (_spis.Count == 0 || _spis.Contains(m.Ike.InitiatorSpi) || _spis.Contains(m.Ike.ResponderSpi));
+}
+
+/// <summary>The options that add IKE ports beyond 500 (UDP), 4500 (NAT-T) and 4500 (TCP, RFC 8229).</summary>
+internal sealed class PortOptions
+{
+    public required Option<ushort[]> Udp { get; init; }
+    public required Option<ushort[]> NatT { get; init; }
+    public required Option<ushort[]> Tcp { get; init; }
+
+    public static PortOptions Create() => new()
+    {
+        Udp = new Option<ushort[]>("--port") { Description = "Another UDP port carrying plain IKE (besides 500; repeatable)" },
+        NatT = new Option<ushort[]>("--nat-t-port") { Description = "Another UDP port carrying NAT-T, non-ESP marker (besides 4500; repeatable)" },
+        Tcp = new Option<ushort[]>("--tcp-port") { Description = "Another TCP port carrying RFC 8229 IKE (besides 4500; repeatable)" },
+    };
+
+    public FrameDecoderOptions ToDecoderOptions(ParseResult pr) => new()
+    {
+        IkePorts = [500, .. pr.GetValue(Udp) ?? []],
+        NatTraversalPorts = [4500, .. pr.GetValue(NatT) ?? []],
+        TcpPorts = [4500, .. pr.GetValue(Tcp) ?? []],
+    };
 }

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using PcapIke.Diagnostics;
+using PcapIke.Ike;
+using PcapIke.Pipeline;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// <c>pcapike dissect --format json</c>: the schema is documented in docs/dissect-json.md. Every value is written as
+/// its IANA name and its raw number; strings from the wire are escaped by <see cref="Utf8JsonWriter"/>.
+/// </summary>
+public sealed class DissectJsonWriter : IDisposable
+{
+    private readonly Utf8JsonWriter _w;
+
+    public DissectJsonWriter(Stream output, bool indented = true)
+    {
+        _w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
+        _w.WriteStartObject();
+        _w.WriteString("tool", "pcapike");
+        _w.WriteStartArray("files");
+    }
+
+    public void BeginFile(string file)
+    {
+        _w.WriteStartObject();
+        _w.WriteString("file", file);
+        _w.WriteStartArray("messages");
+    }
+
+    public void WriteMessage(DissectedMessage m)
+    {
+        var d = m.Ike;
+        _w.WriteStartObject();
+        _w.WriteNumber("frame", m.Frame);
+        _w.WriteString("time", m.Timestamp.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"));
+        _w.WriteString("source", m.Source.ToString());
+        _w.WriteString("destination", m.Destination.ToString());
+        _w.WriteString("transport", m.Transport.ToString());
+        _w.WriteNumber("ipLength", m.IpLength);
+        _w.WriteNumber("ipFragments", m.IpFragmentCount);
+        if (m.IpFragmentCount > 1) _w.WriteNumber("firstFragmentFrame", m.FirstFragmentFrame);
+        _w.WriteBoolean("hasHeader", d.HasHeader);
+        if (d.HasHeader)
+        {
+            _w.WriteNumber("version", d.MajorVersion);
+            _w.WriteNumber("minorVersion", d.MinorVersion);
+            _w.WriteString("exchangeType", d.ExchangeTypeName);
+            _w.WriteNumber("exchangeTypeRaw", d.ExchangeTypeRaw);
+            _w.WriteNumber("flags", d.FlagsRaw);
+            if (d.MajorVersion == 2)
+            {
+                _w.WriteBoolean("initiator", d.IsInitiator);
+                _w.WriteBoolean("response", d.IsResponse);
+            }
+            _w.WriteNumber("messageId", d.MessageId);
+            _w.WriteString("spiI", d.InitiatorSpiHex);
+            _w.WriteString("spiR", d.ResponderSpiHex);
+            _w.WriteNumber("length", d.HeaderLength);
+        }
+        _w.WriteBoolean("encrypted", d.IsEncrypted);
+        _w.WriteStartArray("payloads");
+        foreach (var p in d.Payloads) WritePayload(p);
+        _w.WriteEndArray();
+        _w.WriteBoolean("malformed", d.IsMalformed);
+        _w.WriteStartArray("findings");
+        foreach (var f in d.Findings)
+        {
+            _w.WriteStartObject();
+            _w.WriteNumber("offset", f.Offset);
+            _w.WriteString("status", f.Status.ToString());
+            _w.WriteString("text", f.Text);
+            _w.WriteBoolean("malformation", !f.IsCondition);
+            _w.WriteEndObject();
+        }
+        _w.WriteEndArray();
+        _w.WriteEndObject();
+    }
+
+    private void WritePayload(IkePayloadSummary p)
+    {
+        _w.WriteStartObject();
+        _w.WriteString("type", p.TypeName);
+        _w.WriteNumber("typeRaw", p.TypeRaw);
+        _w.WriteNumber("offset", p.Offset);
+        _w.WriteNumber("length", p.Length);
+        if (p.IsCritical) _w.WriteBoolean("critical", true);
+        if (p.Details is { } details)
+        {
+            _w.WritePropertyName("details");
+            // The details records are plain data: serialise them by their runtime type.
+            JsonSerializer.Serialize(_w, details, details.GetType(), s_options);
+        }
+        _w.WriteEndObject();
+    }
+
+    private static readonly JsonSerializerOptions s_options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public void EndFile(ScanStatistics? stats, IReadOnlyList<Malformation> malformations, string? error)
+    {
+        _w.WriteEndArray();
+        if (stats != null)
+        {
+            _w.WriteNumber("frames", stats.Frames);
+            _w.WriteNumber("ikeMessages", stats.IkeMessages);
+        }
+        if (error != null) _w.WriteString("error", error);
+        _w.WriteStartArray("malformations");
+        foreach (var m in malformations)
+        {
+            _w.WriteStartObject();
+            _w.WriteNumber("frame", m.Frame);
+            _w.WriteString("layer", m.Layer.ToString());
+            _w.WriteNumber("offset", m.Offset);
+            _w.WriteString("reason", m.Reason);
+            _w.WriteEndObject();
+        }
+        _w.WriteEndArray();
+        _w.WriteEndObject();
+    }
+
+    public void Dispose()
+    {
+        _w.WriteEndArray();
+        _w.WriteEndObject();
+        _w.Flush();
+        _w.Dispose();
+    }
+}
