@@ -107,14 +107,14 @@ public sealed partial class CaptureReader
         }
     }
 
-    /// <summary>A record header that could be real: a sane captured length not above the original length, a
-    /// fraction below one second and, once a record was read, a time within 30 days of the last one.</summary>
+    /// <summary>A record header that could be real: a sane captured length not above the original length (which
+    /// is not zero: runs of zero bytes are not records), a fraction below one second and, once a record was read, a time within 30 days of the last one.</summary>
     private bool PlausiblePcapHeader(int at, out uint incl)
     {
         uint sec = U32(at), frac = U32(at + 4);
         incl = U32(at + 8);
         uint orig = U32(at + 12);
-        return incl <= _resyncIncl && incl <= orig && orig <= MaxRecordLength
+        return incl <= _resyncIncl && incl <= orig && orig != 0 && orig <= MaxRecordLength
             && frac < (_nanos ? 1_000_000_000u : 1_000_000u)
             && (_lastSec < 0 || Math.Abs(sec - _lastSec) <= 30L * 86400);
     }
