@@ -69,10 +69,12 @@ public sealed partial class FrameDecoder
     /// <summary>Bytes of reassembly buffers currently held.</summary>
     public long ReassemblyBytesHeld => _heldBytes;
 
-    /// <summary>At the end of the capture: reports datagrams still incomplete.</summary>
+    /// <summary>At the end of the capture: reports IP datagrams still incomplete and TCP streams that stopped
+    /// inside a message, and forgets them.</summary>
     public void Flush()
     {
         while (_lru.First is { } node) Drop(node.Value, "the capture ended before it was complete");
+        FlushTcp();
     }
 
     private void ExpireStale(long nowNs)
@@ -209,7 +211,10 @@ public sealed partial class FrameDecoder
                 ushort sp = U16(data, at), dp = U16(data, at + 2);
                 return ((_portFlags[sp] | _portFlags[dp]) & (PortIke | PortNatT)) != 0
                     ? FrameKind.IpFragmentHeld : FrameKind.OtherTransport;
-            case 6: return FrameKind.OtherTransport;
+            case 6:
+                if (data.Length - at < 4) return FrameKind.IpFragmentHeld;
+                return ((_portFlags[U16(data, at)] | _portFlags[U16(data, at + 2)]) & PortTcp) != 0
+                    ? FrameKind.IpFragmentHeld : FrameKind.OtherTransport;
             case 50: return FrameKind.Esp;
             case 51: return FrameKind.Ah;
             default: return FrameKind.OtherIp;

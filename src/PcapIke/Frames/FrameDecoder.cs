@@ -20,6 +20,9 @@ public sealed class FrameDecoderOptions
     public int MaxPendingDatagrams { get; init; } = 4096;
     /// <summary>An incomplete datagram is dropped (and reported) when no fragment arrived for this long, in capture time.</summary>
     public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>TCP directions on <see cref="TcpPorts"/> tracked at most (RFC 8229 stream reassembly); the least
+    /// recently used is forgotten past it.</summary>
+    public int MaxTcpFlows { get; init; } = 1024;
 }
 
 /// <summary>
@@ -40,7 +43,8 @@ public sealed class FrameDecoderOptions
 /// traffic that is not IKE. Truncation is reported once the bytes are needed (an IP or UDP header, or an IKE
 /// payload). AH (protocol 51) is reported as <see cref="FrameKind.Ah"/> and not looked through, in IPv4 as in
 /// IPv6: IKE is never sent under AH (RFC 7296 section 2.23 exempts IKE from IPsec processing).</para>
-/// <para>TCP (RFC 8229) is not decoded yet: TCP on any port is <see cref="FrameKind.OtherTransport"/>.</para>
+/// <para>TCP on <see cref="FrameDecoderOptions.TcpPorts"/> is reassembled per direction and deframed as RFC 8229
+/// (see FrameDecoder.Tcp.cs); TCP on other ports is <see cref="FrameKind.OtherTransport"/>.</para>
 /// </remarks>
 public sealed partial class FrameDecoder
 {
@@ -265,7 +269,7 @@ public sealed partial class FrameDecoder
         switch (protocol)
         {
             case 17: break;
-            case 6: return FrameKind.OtherTransport;
+            case 6: return DecodeTcp(r, sink, seg, declaredLength, segOffset, reportBase, src, dst, ipLength, fragments, firstFrame);
             case 50: return FrameKind.Esp;
             case 51: return FrameKind.Ah;
             default: return FrameKind.OtherIp;

@@ -24,6 +24,9 @@ public enum FrameKind : byte
     UnsupportedLinkType,
     /// <summary>The frame is malformed; a malformation was reported.</summary>
     Malformed,
+    /// <summary>A TCP segment on an RFC 8229 port that completed no IKE message: handshake, acknowledgement, part
+    /// of a message held until the rest arrives, or data of a stream not (yet) synchronised.</summary>
+    IkeTcpSegment,
 }
 
 /// <summary>How the IKE message travelled.</summary>
