@@ -117,10 +117,11 @@ public sealed partial class FrameDecoder
         _pending.TryGetValue(key, out Pending? p);
         if (data.Length < dataLength)
         {
-            if (p is { Ignored: true }) return p.IgnoredKind;
-            if (fragOffset == 0 && ClassifyFirstFragment(ipv6, protocol, data) is var k && k != FrameKind.IpFragmentHeld)
-                return k;
-            return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
+            // Cut by the snaplen. Harmless when the datagram is known not to be IKE (its bytes are not needed,
+            // only its extent, to know when it is complete); otherwise the datagram cannot be reassembled.
+            bool ignorable = p is { Ignored: true }
+                || fragOffset == 0 && ClassifyFirstFragment(ipv6, protocol, data) != FrameKind.IpFragmentHeld;
+            if (!ignorable) return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
         }
         if (more && (dataLength == 0 || dataLength % 8 != 0))
         {

@@ -14,7 +14,7 @@ namespace PcapIke.Frames;
 // Each direction is reassembled on its own, keyed by (source, destination) endpoints, from its SYN (or, when the
 // capture starts mid-connection, from the first segment that starts with the prefix or with a message whose
 // Length, marker and IKE header length agree). Segments are placed by sequence number: retransmitted bytes are
-// trimmed, segments ahead of a gap are copied and held (at most MaxTcpHeldBytesPerFlow bytes per direction, at
+// trimmed, segments ahead of a gap are copied and held (at most 64 KiB per direction, at
 // most MaxTcpFlows directions, least recently used evicted). A gap that is never filled, a message Length below 6
 // or a segment cut by the snaplen is reported and the direction resynchronises as at the start of a capture.
 //
@@ -273,7 +273,18 @@ public sealed partial class FrameDecoder
     private static void AppendPartial(TcpFlow flow, ReadOnlySpan<byte> data, long frame)
     {
         if (flow.PartialCount == 0) flow.PartialFirstFrame = frame;
-        flow.Partial ??= ArrayPool<byte>.Shared.Rent(TcpMessageMax);
+        int need = flow.PartialCount + data.Length;
+        if (flow.Partial == null || flow.Partial.Length < need)
+        {
+            // Grows with the message actually being held, up to the 16-bit Length's maximum.
+            byte[] nb = ArrayPool<byte>.Shared.Rent(Math.Min(TcpMessageMax, Math.Max(need, Math.Max(2048, (flow.Partial?.Length ?? 0) * 2))));
+            if (flow.Partial != null)
+            {
+                flow.Partial.AsSpan(0, flow.PartialCount).CopyTo(nb);
+                ArrayPool<byte>.Shared.Return(flow.Partial);
+            }
+            flow.Partial = nb;
+        }
         data.CopyTo(flow.Partial.AsSpan(flow.PartialCount));
         flow.PartialCount += data.Length;
     }
@@ -314,7 +325,7 @@ public sealed partial class FrameDecoder
     }
 
     /// <summary>Maximum bytes of out-of-order TCP segments held per direction.</summary>
-    private const int MaxTcpHeldBytesPerFlow = 256 << 10;
+    private const int MaxTcpHeldBytesPerFlow = 64 << 10;
 
     private TcpFlow NewFlow(TcpKey key)
     {

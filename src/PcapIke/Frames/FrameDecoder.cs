@@ -21,8 +21,9 @@ public sealed class FrameDecoderOptions
     /// <summary>An incomplete datagram is dropped (and reported) when no fragment arrived for this long, in capture time.</summary>
     public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>TCP directions on <see cref="TcpPorts"/> tracked at most (RFC 8229 stream reassembly); the least
-    /// recently used is forgotten past it.</summary>
-    public int MaxTcpFlows { get; init; } = 1024;
+    /// recently used is forgotten past it. Each holds at most one partial message (up to 64 KiB) and 64 KiB of
+    /// out-of-order segments.</summary>
+    public int MaxTcpFlows { get; init; } = 256;
 }
 
 /// <summary>

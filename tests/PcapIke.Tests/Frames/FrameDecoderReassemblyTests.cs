@@ -232,3 +232,37 @@ public class FrameDecoderReassemblyTests
         Assert.Equal(0, d.PendingDatagrams);
     }
 }
+
+public class FrameDecoderReassemblySnaplenTests
+{
+    [Fact]
+    public void NonIkeFragmentsCutBySnaplen_AreNotReported()
+    {
+        var frags = Packets.FragmentIPv4(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 2049, 2049, new byte[3000], 77), 1480);
+        var m = new MalformationList();
+        var d = new FrameDecoder("t", m);
+        var sink = new RecordingSink();
+        int n = 0;
+        foreach (var f in frags)
+        {
+            var frame = Packets.Ethernet(f);
+            Assert.Equal(FrameKind.OtherTransport, Read.Frame(d, sink, LinkType.Ethernet, frame[..Math.Min(96, frame.Length)], ++n, originalLength: frame.Length));
+        }
+        d.Flush();
+        Assert.Empty(m.Items);
+        Assert.Equal(0, d.PendingDatagrams);
+    }
+
+    [Fact]
+    public void IkeFragmentCutBySnaplen_IsReportedAtItsDataOffset()
+    {
+        var frags = Packets.FragmentIPv4(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, Packets.IkeMessage(2000), 78), 1480);
+        var m = new MalformationList();
+        var d = new FrameDecoder("t", m);
+        var frame = Packets.Ethernet(frags[0]);
+        Assert.Equal(FrameKind.Malformed, Read.Frame(d, new RecordingSink(), LinkType.Ethernet, frame[..200], 3, originalLength: frame.Length));
+        var bad = Assert.Single(m.Items);
+        Assert.Equal((3L, 34L, MalformationLayer.Network), (bad.Frame, bad.Offset, bad.Layer));
+        Assert.Contains("snaplen", bad.Reason);
+    }
+}
