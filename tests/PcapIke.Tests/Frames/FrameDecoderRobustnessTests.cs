@@ -1,0 +1,105 @@
+using PcapIke.Capture;
+using PcapIke.Diagnostics;
+using PcapIke.Frames;
+using PcapIke.Tests.TestSupport;
+
+namespace PcapIke.Tests.Frames;
+
+/// <summary>Damaged input never escapes as an exception from the reader or the decoder, and never hangs.</summary>
+public class FrameDecoderRobustnessTests
+{
+    private static byte[] SampleCapture(bool pcapng)
+    {
+        var ike = Packets.IkeMessage(1500);
+        var frames = new List<(LinkType, byte[])>();
+        foreach (var f in Packets.FragmentIPv4(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, ike, 9), 504))
+            frames.Add((LinkType.Ethernet, Packets.Ethernet(f)));
+        foreach (var f in Packets.FragmentIPv6(Packets.IPv6Udp("2001:db8::1", "2001:db8::2", 4500, 4500, new byte[4].Concat(ike).ToArray()), 600, 5))
+            frames.Add((LinkType.Ethernet, Packets.Ethernet(f, 0x86DD, 0x8100)));
+        frames.Add((LinkType.Ethernet, Packets.Ethernet(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 4500, 4500, [0xFF]))));
+        var tcp = new byte[20 + 6 + 6 + 100];
+        tcp[0] = 0x9C; tcp[1] = 0x40; tcp[2] = 0x11; tcp[3] = 0x94; tcp[12] = 0x50; tcp[13] = 0x18;
+        "IKETCP"u8.CopyTo(tcp.AsSpan(20));
+        tcp[27] = 106;
+        frames.Add((LinkType.Ethernet, Packets.Ethernet(Packets.IPv4("192.0.2.1", "192.0.2.2", 6, tcp))));
+        if (!pcapng)
+        {
+            var b = new PcapBuilder(1);
+            int t = 0;
+            foreach (var (_, f) in frames) b.Record(1_700_000_000 + t++, 5, f);
+            return b.ToArray();
+        }
+        var ng = new PcapNgBuilder().Section().Interface(1).Interface(101, tsresol: 9);
+        ulong ts = 1;
+        foreach (var (_, f) in frames) ng.Epb(0, ts++, f);
+        ng.Epb(1, 99, Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, ike[..100]));
+        return ng.ToArray();
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void MutatedCaptures_AreReadAndDecodedWithoutExceptions(bool pcapng, int seed)
+    {
+        var original = SampleCapture(pcapng);
+        var baseline = Read.Decode(original);
+        Assert.Empty(baseline.Malformations.Items);
+        Assert.True(baseline.Sink.Items.Count >= 2);
+        var rnd = new Random(seed);
+        for (int round = 0; round < 400; round++)
+        {
+            var bytes = (byte[])original.Clone();
+            int edits = 1 + rnd.Next(8);
+            for (int e = 0; e < edits; e++)
+            {
+                int at = pcapng ? 28 + rnd.Next(bytes.Length - 28) : 24 + rnd.Next(bytes.Length - 24);
+                bytes[at] = rnd.Next(3) switch { 0 => (byte)rnd.Next(256), 1 => 0xFF, _ => 0 };
+            }
+            if (rnd.Next(4) == 0) bytes = bytes[..rnd.Next(30, bytes.Length)];
+            var m = new MalformationList();
+            var sink = new RecordingSink();
+            using var reader = CaptureReader.Open(new MemoryStream(bytes), "fuzz", m);
+            var decoder = new FrameDecoder("fuzz", m, new FrameDecoderOptions { MaxReassemblyBytes = 1 << 20 });
+            int records = 0;
+            while (reader.TryRead(out var r))
+            {
+                Assert.True(++records < 10_000, "reader does not terminate");
+                decoder.Decode(in r, sink);
+                Assert.True(decoder.ReassemblyBytesHeld <= 1 << 20);
+            }
+            decoder.Flush();
+            Assert.Equal(0, decoder.PendingDatagrams);
+        }
+    }
+
+    [Fact]
+    public void RandomFrames_OnEveryLinkType_DecodeWithoutExceptions()
+    {
+        var rnd = new Random(3);
+        var m = new MalformationList(100);
+        var d = new FrameDecoder("fuzz", m);
+        var sink = new RecordingSink();
+        LinkType[] types = [LinkType.Ethernet, LinkType.Raw, LinkType.Ipv4, LinkType.Ipv6, LinkType.Null, LinkType.Loop, LinkType.LinuxSll, LinkType.LinuxSll2];
+        var ip4 = Packets.Ethernet(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, Packets.IkeMessage(64)));
+        var ip6 = Packets.Ethernet(Packets.IPv6Udp("2001:db8::1", "2001:db8::2", 500, 500, Packets.IkeMessage(64)), 0x86DD);
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] f;
+            if (i % 2 == 0)
+            {
+                f = new byte[rnd.Next(0, 120)];
+                rnd.NextBytes(f);
+                if (f.Length > 0 && rnd.Next(2) == 0) f[0] = (byte)(rnd.Next(2) == 0 ? 0x45 : 0x60);
+            }
+            else
+            {
+                f = (byte[])(i % 4 == 1 ? ip4 : ip6).Clone();
+                for (int e = 0; e < 3; e++) f[rnd.Next(f.Length)] = (byte)rnd.Next(256);
+                f = f[..rnd.Next(0, f.Length + 1)];
+            }
+            Read.Frame(d, sink, types[i % types.Length], f, i + 1, timestampNs: i * 1000L);
+        }
+        d.Flush();
+        Assert.Equal(0, d.PendingDatagrams);
+    }
+}
