@@ -266,3 +266,46 @@ public class FrameDecoderReassemblySnaplenTests
         Assert.Contains("snaplen", bad.Reason);
     }
 }
+
+public class FrameDecoderIPv6ExtensionReassemblyTests
+{
+    [Fact]
+    public void IPv6Fragments_WithHopByHopBeforeAndDestinationOptionsAfterTheFragmentHeader_Reassemble()
+    {
+        var ike = Packets.IkeMessage(1300, seed: 3);
+        var plain = Packets.IPv6Udp("2001:db8::1", "2001:db8::2", 500, 500, ike);
+        byte[] udp = plain[40..];
+        byte[] dst = [17, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];     // Destination Options, next = UDP
+        byte[] fragmentable = dst.Concat(udp).ToArray();
+        byte[] hbh = [44, 0, 1, 4, 0, 0, 0, 0];                                // Hop-by-Hop, next = Fragment
+        var frames = new List<byte[]>();
+        const int size = 512;
+        for (int off = 0; off < fragmentable.Length; off += size)
+        {
+            int n = Math.Min(size, fragmentable.Length - off);
+            bool more = off + n < fragmentable.Length;
+            var f = new byte[40 + 8 + 8 + n];
+            Array.Copy(plain, f, 40);
+            f[6] = 0;                                                          // next = Hop-by-Hop
+            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(4), (ushort)(f.Length - 40));
+            hbh.CopyTo(f, 40);
+            f[48] = 60;                                                        // fragment header, next = Destination Options
+            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(50), (ushort)(off | (more ? 1 : 0)));
+            BinaryPrimitives.WriteUInt32BigEndian(f.AsSpan(52), 0xABCD);
+            Array.Copy(fragmentable, off, f, 56, n);
+            frames.Add(f);
+        }
+        Assert.Equal(3, frames.Count);
+        var m = new MalformationList();
+        var sink = new RecordingSink();
+        var d = new FrameDecoder("t", m);
+        Read.Frame(d, sink, LinkType.Ipv6, frames[1], 1);
+        Read.Frame(d, sink, LinkType.Ipv6, frames[2], 2);
+        Assert.Equal(FrameKind.Ike, Read.Frame(d, sink, LinkType.Ipv6, frames[0], 3));
+        Assert.Empty(m.Items);
+        var dg = Assert.Single(sink.Items);
+        Assert.Equal(ike, dg.Message);
+        Assert.Equal(40 + 8 + 16 + 8 + ike.Length, dg.IpLength);   // 40 + payload length of the unfragmented packet
+        Assert.Equal((3L, 1L, 3), (dg.FrameNumber, dg.FirstFragmentFrame, dg.IpFragmentCount));
+    }
+}
