@@ -67,8 +67,9 @@ public sealed partial class CaptureReader : IDisposable
         try
         {
             // bufferSize 0: the reader's own buffer is the only one; SequentialScan tells the OS to read ahead.
-            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0,
-                FileOptions.SequentialScan);
+            // Sharing allows reading a capture that tcpdump is still writing.
+            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                bufferSize: 0, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
