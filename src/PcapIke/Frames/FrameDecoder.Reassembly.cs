@@ -180,6 +180,8 @@ public sealed partial class FrameDecoder
             FrameKind kind = ClassifyFirstFragment(ipv6, protocol, data);
             if (kind != FrameKind.IpFragmentHeld) Ignore(p, kind);
         }
+        if (!p.Ignored && data.Length < dataLength)
+            return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
         if (!p.Ignored && !EnsureCapacity(p, end))
         {
             Release(p);
@@ -192,7 +194,6 @@ public sealed partial class FrameDecoder
             Report(r.FrameNumber, dataOffset + (conflictAt - fragOffset), MalformationLayer.Network,
                 $"{ver} fragment overlaps data already received with different bytes (at datagram data offset {conflictAt}); the first bytes are kept");
         }
-
 
         if (p.Total >= 0 && p.RangeCount == 1 && p.Ranges[0] == 0 && p.Ranges[1] == p.Total)
             return Complete(r, sink, p, ipOff);
