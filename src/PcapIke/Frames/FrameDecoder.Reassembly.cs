@@ -270,7 +270,9 @@ public sealed partial class FrameDecoder
         byte[]? old = p.Data;
         if (old != null && old.Length >= end) return true;
         int oldLength = old?.Length ?? 0;
-        int want = Math.Min(65536, Math.Max(end, Math.Max(2048, oldLength * 2)));
+        // Pooled arrays come in powers of two; count what will really be held.
+        int want = (int)System.Numerics.BitOperations.RoundUpToPowerOf2(
+            (uint)Math.Min(65536, Math.Max(end, Math.Max(2048, oldLength * 2))));
         // Evict the least recently updated others until it fits (p itself was just moved to the end).
         while (_heldBytes + want - oldLength > _options.MaxReassemblyBytes && _lru.First is { } node && node.Value != p)
             Drop(node.Value, $"evicted: incomplete datagrams hold more than {_options.MaxReassemblyBytes} bytes");

@@ -102,4 +102,33 @@ public class FrameDecoderRobustnessTests
         d.Flush();
         Assert.Equal(0, d.PendingDatagrams);
     }
+
+    [Fact]
+    public void DuplicatedMutatedAndSnaplenCutFragments_NeverThrowAndStayBounded()
+    {
+        var rnd = new Random(4);
+        var m = new MalformationList(100);
+        var d = new FrameDecoder("fuzz", m, new FrameDecoderOptions { MaxReassemblyBytes = 64 << 10, MaxPendingDatagrams = 8 });
+        var sink = new RecordingSink();
+        var pool = new List<byte[]>();
+        for (ushort id = 0; id < 6; id++)
+        {
+            ushort port = id % 2 == 0 ? (ushort)500 : (ushort)53;
+            pool.AddRange(Packets.FragmentIPv4(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", port, port, Packets.IkeMessage(1200 + id * 8), id), 256 + 8 * id));
+            pool.AddRange(Packets.FragmentIPv6(Packets.IPv6Udp("2001:db8::1", "2001:db8::2", port, port, Packets.IkeMessage(1200)), 512, id));
+        }
+        for (int i = 0; i < 20_000; i++)
+        {
+            var f = (byte[])pool[rnd.Next(pool.Count)].Clone();
+            int kind = rnd.Next(4);
+            if (kind == 1) f[rnd.Next(f.Length)] = (byte)rnd.Next(256);
+            int captured = kind == 2 ? rnd.Next(0, f.Length + 1) : f.Length;
+            Read.Frame(d, sink, f[0] >> 4 == 6 ? LinkType.Ipv6 : LinkType.Ipv4, f[..captured], i + 1,
+                timestampNs: i * 10_000_000L, originalLength: f.Length);
+            Assert.True(d.ReassemblyBytesHeld <= 64 << 10, $"{d.ReassemblyBytesHeld} bytes held");
+            Assert.True(d.PendingDatagrams <= 8);
+        }
+        d.Flush();
+        Assert.NotEmpty(sink.Items);
+    }
 }
