@@ -131,4 +131,34 @@ public class FrameDecoderRobustnessTests
         d.Flush();
         Assert.NotEmpty(sink.Items);
     }
+
+    [Fact]
+    public void RandomTcpSegmentsOnTheIkeTcpPort_NeverThrowAndStayBounded()
+    {
+        var rnd = new Random(5);
+        var m = new MalformationList(100);
+        var d = new FrameDecoder("fuzz", m, new FrameDecoderOptions { MaxTcpFlows = 4 });
+        var sink = new RecordingSink();
+        var ike = Packets.IkeMessage(700);
+        var stream = "IKETCP"u8.ToArray().Concat(new byte[] { 0x02, 0xC2, 0, 0, 0, 0 }).Concat(ike).ToArray();
+        for (int i = 0; i < 20_000; i++)
+        {
+            int start = rnd.Next(stream.Length), len = rnd.Next(0, Math.Min(300, stream.Length - start) + 1);
+            var t = new byte[20 + len];
+            t[0] = 0x9C; t[1] = (byte)rnd.Next(4); t[2] = 0x11; t[3] = 0x94;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(4), (uint)(1000 + start + (rnd.Next(10) == 0 ? rnd.Next() : 0)));
+            t[12] = (byte)(rnd.Next(10) == 0 ? rnd.Next(256) : 0x50);
+            t[13] = (byte)(rnd.Next(200) == 0 ? rnd.Next(256) : 0x10);
+            if (start == 0 && rnd.Next(2) == 0) { t[13] = 0x02; System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(4), 999); len = 0; t = t[..20]; }
+            stream.AsSpan(start, len).CopyTo(t.AsSpan(20));
+            var f = Packets.IPv4("192.0.2.1", "192.0.2.2", 6, t);
+            int captured = rnd.Next(8) == 0 ? rnd.Next(0, f.Length + 1) : f.Length;
+            Read.Frame(d, sink, LinkType.Ipv4, f[..captured], i + 1, originalLength: f.Length);
+            Assert.True(d.TcpFlows <= 4);
+        }
+        d.Flush();
+        Assert.Equal(0, d.TcpFlows);
+        Assert.All(sink.Items, x => Assert.Equal(ike, x.Message));
+        Assert.NotEmpty(sink.Items);
+    }
 }
