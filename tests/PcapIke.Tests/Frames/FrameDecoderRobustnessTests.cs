@@ -132,10 +132,16 @@ public class FrameDecoderRobustnessTests
         Assert.NotEmpty(sink.Items);
     }
 
-    [Fact]
-    public void RandomTcpSegmentsOnTheIkeTcpPort_NeverThrowAndStayBounded()
+    /// <summary>Random slices of one RFC 8229 stream, out of order, overlapping, cut by the snaplen. With
+    /// consistent TCP headers every message handed out must be the original; with noisy headers (wrong data offsets,
+    /// sequence numbers, flags) only the bounds and the absence of exceptions can be asserted.</summary>
+    [Theory]
+    [InlineData(false, 5)]
+    [InlineData(true, 6)]
+    public void RandomTcpSegmentsOnTheIkeTcpPort_NeverThrowAndStayBounded(bool noisy, int seed)
     {
-        var rnd = new Random(5);
+        var rnd = new Random(seed);
+        int Noise(int oneIn) => noisy && rnd.Next(oneIn) == 0 ? 1 : 0;
         var m = new MalformationList(100);
         var d = new FrameDecoder("fuzz", m, new FrameDecoderOptions { MaxTcpFlows = 4 });
         var sink = new RecordingSink();
@@ -146,9 +152,9 @@ public class FrameDecoderRobustnessTests
             int start = rnd.Next(stream.Length), len = rnd.Next(0, Math.Min(300, stream.Length - start) + 1);
             var t = new byte[20 + len];
             t[0] = 0x9C; t[1] = (byte)rnd.Next(4); t[2] = 0x11; t[3] = 0x94;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(4), (uint)(1000 + start + (rnd.Next(10) == 0 ? rnd.Next() : 0)));
-            t[12] = (byte)(rnd.Next(10) == 0 ? rnd.Next(256) : 0x50);
-            t[13] = (byte)(rnd.Next(200) == 0 ? rnd.Next(256) : 0x10);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(4), (uint)(1000 + start + (Noise(10) == 1 ? rnd.Next() : 0)));
+            t[12] = (byte)(Noise(10) == 1 ? rnd.Next(256) : 0x50);
+            t[13] = (byte)(Noise(200) == 1 ? rnd.Next(256) : 0x10);
             if (start == 0 && rnd.Next(2) == 0) { t[13] = 0x02; System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(4), 999); len = 0; t = t[..20]; }
             stream.AsSpan(start, len).CopyTo(t.AsSpan(20));
             var f = Packets.IPv4("192.0.2.1", "192.0.2.2", 6, t);
@@ -158,7 +164,7 @@ public class FrameDecoderRobustnessTests
         }
         d.Flush();
         Assert.Equal(0, d.TcpFlows);
-        Assert.All(sink.Items, x => Assert.Equal(ike, x.Message));
         Assert.NotEmpty(sink.Items);
+        if (!noisy) Assert.All(sink.Items, x => Assert.Equal(ike, x.Message));
     }
 }
