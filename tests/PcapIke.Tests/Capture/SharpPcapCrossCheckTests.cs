@@ -66,6 +66,30 @@ public class SharpPcapCrossCheckTests
                      actual.Select(a => (a.TimestampNanoseconds, Convert.ToHexString(a.Data))));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PcapngWithSeveralTsresolAndTsoffset_ManagedReaderMatchesLibpcap(bool bigEndian)
+    {
+        string path = Path.Combine(TestPaths.NewTempDir(), "res.pcapng");
+        var frame = Packets.Ethernet(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, Packets.IkeMessage(40)));
+        var b = new PcapNgBuilder().Section(bigEndian)
+            .Interface(1)                                   // 10^-6
+            .Interface(1, tsresol: 9)                       // 10^-9
+            .Interface(1, tsresol: 0x80 | 20)               // 2^-20
+            .Interface(1, tsresol: 3, tsoffset: 1_000_000)  // 10^-3, +1e6 s
+            .Epb(0, 1_700_000_000_123_456UL, frame)
+            .Epb(1, 1_700_000_000_123_456_789UL, frame)
+            .Epb(2, (1_700_000_000UL << 20) | 0x80000, frame)
+            .Epb(3, 1_700_000_000_123UL, frame);
+        File.WriteAllBytes(path, b.ToArray());
+        var expected = ReadWithLibpcap(path);
+        var actual = Read.All(File.ReadAllBytes(path));
+        Assert.Equal([1_700_000_000_123_456_000L, 1_700_000_000_123_456_789L, 1_700_000_000_500_000_000L, 1_700_000_000_123_000_000L + 1_000_000_000_000_000L],
+            actual.Select(a => a.TimestampNanoseconds));
+        Assert.Equal(expected.Select(e => e.Ns), actual.Select(a => a.TimestampNanoseconds));
+    }
+
     private static List<(long Ns, byte[] Data)> ReadWithLibpcap(string path)
     {
         var list = new List<(long, byte[])>();
