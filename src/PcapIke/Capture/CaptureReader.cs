@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using PcapIke.Diagnostics;
 
 namespace PcapIke.Capture;
@@ -9,27 +13,275 @@ public enum CaptureFileFormat : byte { Pcap, PcapNanosecond, PcapNg }
 /// Streams the records of a pcap or pcapng capture (optionally gzip-compressed, detected by magic bytes) from a
 /// file or stdin ("-") in constant memory. Only an input that is not a capture at all throws
 /// (<see cref="CaptureFormatException"/>); damage after the file header becomes a <see cref="Malformation"/>.
-/// CONTRACT ONLY: implemented in the capture-reading work.
 /// </summary>
-public sealed class CaptureReader : IDisposable
+/// <remarks>
+/// <para>One pooled buffer (1 MiB, grown only while a single record is larger and only as its bytes actually
+/// arrive, never past <see cref="MaxRecordLength"/> plus a block header) holds the data; each record handed out is a
+/// slice of it, so reading allocates nothing per record. Every length in the file is checked before it is used.</para>
+/// <para>Damage handling: a record or block whose length fields cannot be right is reported and the reader
+/// resynchronises by scanning forward, byte by byte, for the next plausible record (pcap) or block (pcapng), where
+/// "plausible" also requires the record after it to be plausible (or the file to end exactly there). A record cut
+/// short by the end of the file is reported and ends the capture. A damaged packet record still consumes a frame
+/// number, so that later frames keep the numbers Wireshark gives them in an undamaged copy.</para>
+/// </remarks>
+public sealed partial class CaptureReader : IDisposable
 {
-    private CaptureReader() { Name = ""; }
+    /// <summary>Largest captured length accepted for one record (pcap incl_len, pcapng block length).</summary>
+    public const int MaxRecordLength = 256 << 20;
+
+    /// <summary>A captured length above this is accepted only when the file's snaplen allows it; during
+    /// resynchronisation it is the largest length considered plausible (libpcap's MAXIMUM_SNAPLEN).</summary>
+    internal const int SaneRecordLength = 262_144;
+
+    private const int InitialBufferSize = 1 << 20;
+
+    private Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly IMalformationSink _sink;
+    private byte[] _buf;
+    private int _pos;          // start of unconsumed data in _buf
+    private int _end;          // end of valid data in _buf
+    private long _base;        // offset in the (decompressed) capture of _buf[0]
+    private bool _eof;
+    private bool _done;
+    private long _frame;       // frame number of the last packet record seen
+    private bool _disposed;
+
+    private CaptureReader(Stream stream, string name, IMalformationSink sink, bool leaveOpen)
+    {
+        _stream = stream;
+        Name = name;
+        _sink = sink;
+        _leaveOpen = leaveOpen;
+        _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _ifaces = new Interface[4];
+    }
 
     /// <summary>Opens a file by path, or standard input when <paramref name="path"/> is "-".</summary>
-    public static CaptureReader Open(string path, IMalformationSink sink) => throw new NotImplementedException();
+    public static CaptureReader Open(string path, IMalformationSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (path == "-") return Open(Console.OpenStandardInput(), "-", sink, leaveOpen: false);
+        FileStream fs;
+        try
+        {
+            // bufferSize 0: the reader's own buffer is the only one; SequentialScan tells the OS to read ahead.
+            // Sharing allows reading a capture that tcpdump is still writing.
+            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
+                bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaptureFormatException($"{path}: cannot open: {e.Message}", e);
+        }
+        return Open(fs, path, sink, leaveOpen: false);
+    }
 
     /// <summary>Opens a stream; <paramref name="name"/> is used in malformations.</summary>
-    public static CaptureReader Open(Stream stream, string name, IMalformationSink sink, bool leaveOpen = false) =>
-        throw new NotImplementedException();
+    public static CaptureReader Open(Stream stream, string name, IMalformationSink sink, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(sink);
+        var reader = new CaptureReader(stream, name, sink, leaveOpen);
+        try
+        {
+            reader.ReadFileHeader();
+            return reader;
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
 
     public string Name { get; }
-    public CaptureFileFormat Format { get; }
+    public CaptureFileFormat Format { get; private set; }
     /// <summary>Bytes of (decompressed) capture consumed so far.</summary>
-    public long Position { get; }
+    public long Position => _base + _pos;
+    /// <summary>True when the input was gzip-compressed.</summary>
+    public bool IsCompressed { get; private set; }
+    /// <summary>Link type of a classic pcap file (of the first interface for pcapng, once seen).</summary>
+    public LinkType LinkType { get; private set; }
+    /// <summary>Number of packet records read so far, including damaged ones (the last frame number used).</summary>
+    public long FrameCount => _frame;
 
     /// <summary>Reads the next packet record; false at the end of the capture (or where damage makes the rest
     /// unreadable, after reporting it).</summary>
-    public bool TryRead(out CaptureRecord record) => throw new NotImplementedException();
+    public bool TryRead(out CaptureRecord record)
+    {
+        if (_done)
+        {
+            record = default;
+            return false;
+        }
+        bool ok = Format == CaptureFileFormat.PcapNg ? TryReadPcapNg(out record) : TryReadPcap(out record);
+        if (!ok) _done = true;
+        return ok;
+    }
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _done = true;
+        if (!_leaveOpen || IsCompressed) _stream.Dispose();
+        byte[] b = _buf;
+        _buf = Array.Empty<byte>();
+        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+    }
+
+    // ---- file header -------------------------------------------------------------------------------------------
+
+    private void ReadFileHeader()
+    {
+        Fill(4);
+        if (_end - _pos == 0) throw new CaptureFormatException($"{Name}: empty input, not a capture");
+        if (_end - _pos >= 2 && _buf[_pos] == 0x1f && _buf[_pos + 1] == 0x8b)
+        {
+            // gzip (RFC 1952 section 2.3.1: ID1 = 31, ID2 = 139), recognised by content, not by file extension.
+            // The bytes already read are put back in front of the raw stream for the decompressor.
+            var prefix = _buf.AsSpan(_pos, _end - _pos).ToArray();
+            var raw = new PrefixedStream(prefix, _stream, _leaveOpen);
+            _stream = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: false);
+            IsCompressed = true;
+            _pos = _end = 0;
+            _base = 0;
+            _eof = false;
+            Fill(4);
+            if (_end - _pos == 0) throw new CaptureFormatException($"{Name}: gzip data decompresses to nothing");
+        }
+        if (_end - _pos < 4) throw new CaptureFormatException($"{Name}: {_end - _pos} bytes, too short for a capture");
+
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(_buf.AsSpan(_pos));
+        switch (magic)
+        {
+            case PcapMagicMicro: case PcapMagicNano:
+            case PcapMagicMicroSwapped: case PcapMagicNanoSwapped:
+                ReadPcapHeader(magic);
+                break;
+            case PcapNgShbType:
+                Format = CaptureFileFormat.PcapNg;
+                ReadFirstSectionHeader();
+                break;
+            default:
+                throw new CaptureFormatException(
+                    $"{Name}: not a pcap or pcapng capture (first bytes {Convert.ToHexString(_buf, _pos, 4)})");
+        }
+    }
+
+    // ---- buffer ------------------------------------------------------------------------------------------------
+
+    /// <summary>True when at least <paramref name="n"/> bytes are available from <c>_pos</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Ensure(int n) => _end - _pos >= n || Fill(n);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Fill(int n)
+    {
+        if (_pos > 0)
+        {
+            int live = _end - _pos;
+            if (live > 0) Buffer.BlockCopy(_buf, _pos, _buf, 0, live);
+            _base += _pos;
+            _end = live;
+            _pos = 0;
+        }
+        while (_end < n)
+        {
+            if (_eof) return false;
+            if (_end == _buf.Length)
+            {
+                // Grow geometrically, only as far as the record needs and only once the buffer is full of real
+                // data: a length field alone never makes the reader allocate.
+                long want = Math.Min(Math.Max((long)_buf.Length * 2, InitialBufferSize), (long)n);
+                var nb = ArrayPool<byte>.Shared.Rent((int)want);
+                Buffer.BlockCopy(_buf, 0, nb, 0, _end);
+                ArrayPool<byte>.Shared.Return(_buf);
+                _buf = nb;
+            }
+            int r;
+            try
+            {
+                r = _stream.Read(_buf, _end, _buf.Length - _end);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+            {
+                // Damaged gzip stream or an I/O error in the middle: what was read stays usable.
+                Report(_frame + 1, _base + _end, $"read error, capture ends here: {e.Message}");
+                r = 0;
+            }
+            if (r <= 0)
+            {
+                _eof = true;
+                return false;
+            }
+            _end += r;
+        }
+        return true;
+    }
+
+    /// <summary>Discards buffered bytes up to offset <paramref name="fileOffset"/> (which must be buffered or at
+    /// the end of the buffered data).</summary>
+    private void SkipTo(long fileOffset)
+    {
+        _pos = (int)(fileOffset - _base);
+    }
+
+    /// <summary>Skips <paramref name="count"/> bytes from <c>_pos</c>, reading through them if they are not
+    /// buffered. False when the input ended first.</summary>
+    private bool Skip(long count)
+    {
+        while (count > 0)
+        {
+            int avail = _end - _pos;
+            if (avail >= count)
+            {
+                _pos += (int)count;
+                return true;
+            }
+            count -= avail;
+            _pos = _end;
+            if (!Fill(1)) return false;
+        }
+        return true;
+    }
+
+    private void Report(long frame, long offset, string reason) =>
+        _sink.Report(new Malformation(Name, frame, offset, MalformationLayer.Capture, reason));
+
+    /// <summary>Gives the bytes read ahead back to the decompressor's caller: a stream that first returns a prefix
+    /// and then continues with another stream.</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream inner, bool leaveInnerOpen) : Stream
+    {
+        private int _offset;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            if (_offset < prefix.Length)
+            {
+                int n = Math.Min(buffer.Length, prefix.Length - _offset);
+                prefix.AsSpan(_offset, n).CopyTo(buffer);
+                _offset += n;
+                return n;
+            }
+            return inner.Read(buffer);
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !leaveInnerOpen) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }

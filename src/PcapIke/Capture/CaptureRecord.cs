@@ -20,7 +20,8 @@ public readonly ref struct CaptureRecord
 
     /// <summary>1-based frame number, counting every packet record of the file as Wireshark does.</summary>
     public long FrameNumber { get; }
-    /// <summary>Nanoseconds since the Unix epoch (UTC).</summary>
+    /// <summary>Nanoseconds since the Unix epoch (UTC), with the pcapng interface's if_tsresol and if_tsoffset
+    /// applied. 0 for a pcapng Simple Packet Block, which carries no timestamp.</summary>
     public long TimestampNanoseconds { get; }
     public LinkType LinkType { get; }
     /// <summary>pcapng interface id (0 for classic pcap).</summary>

@@ -6,9 +6,11 @@ public enum FrameKind : byte
 {
     /// <summary>One or more IKE messages were handed to the sink.</summary>
     Ike,
-    /// <summary>An IP fragment held for reassembly (the datagram is not complete yet).</summary>
+    /// <summary>An IP fragment held for reassembly (the datagram is not complete yet, and its first fragment has
+    /// not shown it to be something other than IKE).</summary>
     IpFragmentHeld,
-    /// <summary>ESP on UDP 4500 (non-zero SPI, RFC 3948) or IP protocol 50.</summary>
+    /// <summary>ESP on UDP 4500 (non-zero SPI, RFC 3948), IP protocol 50, or ESP messages (and no IKE) in an
+    /// RFC 8229 TCP segment.</summary>
     Esp,
     /// <summary>AH (IP protocol 51).</summary>
     Ah,
@@ -24,6 +26,9 @@ public enum FrameKind : byte
     UnsupportedLinkType,
     /// <summary>The frame is malformed; a malformation was reported.</summary>
     Malformed,
+    /// <summary>A TCP segment on an RFC 8229 port that completed no IKE message: handshake, acknowledgement, part
+    /// of a message held until the rest arrives, or data of a stream not (yet) synchronised.</summary>
+    IkeTcpSegment,
 }
 
 /// <summary>How the IKE message travelled.</summary>

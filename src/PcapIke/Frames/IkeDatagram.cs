@@ -31,13 +31,18 @@ public readonly ref struct IkeDatagram
     public NetEndpoint Destination { get; }
     public IkeTransport Transport { get; }
     public ReadOnlySpan<byte> Message { get; }
-    /// <summary>Offset of the ISAKMP header in the frame; -1 when the message was reassembled from IP fragments.</summary>
+    /// <summary>Offset of the ISAKMP header in the frame; -1 when the message was reassembled from IP fragments or
+    /// from several TCP segments.</summary>
     public int MessageOffsetInFrame { get; }
-    /// <summary>1 for an unfragmented datagram; the number of IP fragments otherwise.</summary>
+    /// <summary>1 for an unfragmented datagram; the number of IP fragments otherwise (fragments that added bytes:
+    /// exact duplicates are not counted). For TCP, that of the IP datagram of the completing segment.</summary>
     public int IpFragmentCount { get; }
     /// <summary>Frame number of the first fragment received (equals <see cref="FrameNumber"/> when unfragmented).</summary>
     public long FirstFragmentFrame { get; }
-    /// <summary>Total length of the (reassembled) IP datagram: the size the technote and IOS debugs quote.</summary>
+    /// <summary>Total length of the (reassembled) IP datagram: the size the technote and IOS debugs quote. IPv4:
+    /// the total length (of the original datagram when reassembled: first fragment's header + all data). IPv6:
+    /// 40 + the payload length (when reassembled: 40 + unfragmentable extension headers + reassembled fragmentable
+    /// part, without the Fragment header, RFC 8200 section 4.5). For TCP: the datagram of the completing segment.</summary>
     public int IpLength { get; }
 }
 

@@ -1,0 +1,391 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using PcapIke.Capture;
+using PcapIke.Diagnostics;
+
+namespace PcapIke.Frames;
+
+// IP fragment reassembly (RFC 791 section 3.2 for IPv4, RFC 8200 section 4.5 for IPv6).
+//
+// Every fragment is held until the datagram's first fragment (offset 0) shows what it carries: fragments may
+// arrive in any order, the first one last. If it shows UDP on an IKE or NAT-T port (or too little to tell), the
+// data is kept until the datagram is complete; otherwise the data is released at once and only the covered
+// ranges are tracked, so the rest of that datagram's fragments are classified without being copied.
+//
+// Bounds: at most MaxPendingDatagrams incomplete datagrams and MaxReassemblyBytes of buffers (pooled, counted at
+// their rented size); past either the least recently updated datagram is evicted. A datagram without a new
+// fragment for ReassemblyTimeout of capture time is dropped. A datagram whose fragments would make it longer than
+// 65535 bytes (IPv4 total length; IPv6 payload length) is rejected. Overlapping fragments keep the bytes received
+// first; an overlap with different bytes is reported (RFC 5722 would discard the whole datagram; keeping the
+// first copy and saying so serves forensics better). Dropped or evicted datagrams are reported unless their first
+// fragment showed they were not IKE.
+//
+// IkeDatagram.IpLength of a reassembled datagram: IPv4, the header length of the first fragment plus the
+// reassembled data (the total length of the original datagram); IPv6, 40 + the unfragmentable extension headers
+// of the first fragment + the reassembled fragmentable part, i.e. 40 + the payload length of the original packet
+// (RFC 8200 section 4.5, without the fragment header).
+public sealed partial class FrameDecoder
+{
+    private readonly record struct FragmentKey(NetAddress Source, NetAddress Destination, uint Id, byte Protocol);
+
+    private sealed class Pending
+    {
+        public FragmentKey Key;
+        public bool IPv6;
+        public byte[]? Data;             // the fragmentable data; null until the first byte, and once ignored
+        public bool Ignored;             // the first fragment showed it is not IKE: ranges only, no data
+        public int[] Ranges = new int[8];    // sorted, disjoint [start, end) pairs of the fragmentable data held
+        public int RangeCount;           // number of pairs
+        public int Total = -1;           // length of the fragmentable data, once the last fragment was seen
+        public int Count;                // fragments that added bytes
+        public long FirstFrame;
+        public int FirstIpOffset;
+        public long LastSeenNs;
+        public bool HaveFirst;
+        public int HeaderLength;         // IPv4 IHL; IPv6 40 + unfragmentable extension headers
+        public byte Protocol;            // IPv4 protocol; IPv6 Next Header of the fragment header
+        public FrameKind IgnoredKind;
+        public LinkedListNode<Pending>? Node;
+
+        public int Received
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < RangeCount; i++) n += Ranges[2 * i + 1] - Ranges[2 * i];
+                return n;
+            }
+        }
+    }
+
+    private readonly Dictionary<FragmentKey, Pending> _pending = new();
+    private readonly LinkedList<Pending> _lru = new();     // least recently updated first
+    private readonly long _timeoutNs;
+    private int _pendingCount;
+    private long _heldBytes;
+
+    /// <summary>Incomplete IP datagrams currently held.</summary>
+    public int PendingDatagrams => _pendingCount;
+    /// <summary>Bytes of reassembly buffers currently held.</summary>
+    public long ReassemblyBytesHeld => _heldBytes;
+
+    /// <summary>At the end of the capture: reports IP datagrams still incomplete and TCP streams that stopped
+    /// inside a message, and forgets them.</summary>
+    public void Flush()
+    {
+        while (_lru.First is { } node) Drop(node.Value, "the capture ended before it was complete");
+        FlushTcp();
+    }
+
+    private void ExpireStale(long nowNs)
+    {
+        while (_lru.First is { } node && nowNs - node.Value.LastSeenNs > _timeoutNs)
+            Drop(node.Value, $"no fragment arrived for {_options.ReassemblyTimeout.TotalSeconds:0.###} s");
+    }
+
+    private FrameKind AddIPv4Fragment(in CaptureRecord r, IIkeDatagramSink sink, int off, int ihl, int totalLength,
+        byte protocol, ushort flagsAndOffset)
+    {
+        ReadOnlySpan<byte> f = r.Data;
+        var key = new FragmentKey(NetAddress.FromIPv4(f.Slice(off + 12, 4)), NetAddress.FromIPv4(f.Slice(off + 16, 4)),
+            U16(f, off + 4), protocol);
+        int dataLength = totalLength - ihl;
+        int start = off + ihl;
+        ReadOnlySpan<byte> data = f.Slice(start, Math.Clamp(f.Length - start, 0, dataLength));
+        return AddFragment(r, sink, key, ipv6: false, off, ihl, protocol, (flagsAndOffset & 0x1FFF) * 8,
+            (flagsAndOffset & 0x2000) != 0, data, dataLength, start);
+    }
+
+    private FrameKind AddIPv6Fragment(in CaptureRecord r, IIkeDatagramSink sink, int off, int fragHeader, int end,
+        ushort offsetAndFlags)
+    {
+        ReadOnlySpan<byte> f = r.Data;
+        var key = new FragmentKey(NetAddress.FromIPv6(f.Slice(off + 8, 16)), NetAddress.FromIPv6(f.Slice(off + 24, 16)),
+            BinaryPrimitives.ReadUInt32BigEndian(f.Slice(fragHeader + 4, 4)), 0);
+        int start = fragHeader + 8;
+        int dataLength = end - start;
+        ReadOnlySpan<byte> data = f.Slice(start, Math.Clamp(f.Length - start, 0, dataLength));
+        return AddFragment(r, sink, key, ipv6: true, off, fragHeader - off, f[fragHeader], offsetAndFlags & 0xFFF8,
+            (offsetAndFlags & 1) != 0, data, dataLength, start);
+    }
+
+    private FrameKind AddFragment(in CaptureRecord r, IIkeDatagramSink sink, FragmentKey key, bool ipv6, int ipOff,
+        int headerLength, byte protocol, int fragOffset, bool more, ReadOnlySpan<byte> data, int dataLength,
+        int dataOffset)
+    {
+        string ver = ipv6 ? "IPv6" : "IPv4";
+        _pending.TryGetValue(key, out Pending? p);
+        if (data.Length < dataLength)
+        {
+            // Cut by the snaplen. Harmless when the datagram is known not to be IKE (its bytes are not needed,
+            // only its extent, to know when it is complete); otherwise the datagram cannot be reassembled.
+            bool ignorable = p is { Ignored: true }
+                || fragOffset == 0 && ClassifyFirstFragment(ipv6, protocol, data) != FrameKind.IpFragmentHeld;
+            if (!ignorable) return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
+        }
+        if (more && (dataLength == 0 || dataLength % 8 != 0))
+        {
+            // RFC 791 / RFC 8200 section 4.5: every fragment but the last carries a multiple of 8 bytes.
+            return Malformed(r, MalformationLayer.Network, ipOff,
+                $"{ver} fragment (offset {fragOffset}) that is not the last carries {dataLength} bytes, not a non-zero multiple of 8");
+        }
+        int end = fragOffset + dataLength;
+        int datagramLength = ipv6 ? headerLength - 40 + end : headerLength + end;
+        if (datagramLength > 65535)
+        {
+            if (p != null) Release(p);
+            return Malformed(r, MalformationLayer.Network, ipOff,
+                $"{ver} fragment at offset {fragOffset} of {dataLength} bytes would make the datagram {datagramLength} bytes, over 65535; datagram discarded");
+        }
+
+        if (p == null)
+        {
+            while (_pendingCount >= _options.MaxPendingDatagrams && _lru.First is { } oldest)
+                Drop(oldest.Value, $"evicted: more than {_options.MaxPendingDatagrams} incomplete datagrams");
+            p = new Pending { Key = key, IPv6 = ipv6, FirstFrame = r.FrameNumber, FirstIpOffset = ipOff };
+            p.Node = _lru.AddLast(p);
+            _pending.Add(key, p);
+            _pendingCount++;
+        }
+        else
+        {
+            _lru.Remove(p.Node!);
+            _lru.AddLast(p.Node!);
+        }
+        p.LastSeenNs = r.TimestampNanoseconds;
+
+        if (!more)
+        {
+            int maxEnd = p.RangeCount == 0 ? 0 : p.Ranges[2 * p.RangeCount - 1];
+            if (p.Total >= 0 && p.Total != end || maxEnd > end)
+            {
+                Release(p);
+                return Malformed(r, MalformationLayer.Network, ipOff,
+                    $"{ver} last fragment ends the datagram at {end}, but other fragments say {(p.Total >= 0 ? p.Total : maxEnd)}; datagram discarded");
+            }
+            p.Total = end;
+        }
+        else if (p.Total >= 0 && end > p.Total)
+        {
+            Release(p);
+            return Malformed(r, MalformationLayer.Network, ipOff,
+                $"{ver} fragment ends at {end}, past the end {p.Total} set by the last fragment; datagram discarded");
+        }
+
+        if (fragOffset == 0 && !p.HaveFirst)
+        {
+            p.HaveFirst = true;
+            p.HeaderLength = headerLength;
+            p.Protocol = protocol;
+            FrameKind kind = ClassifyFirstFragment(ipv6, protocol, data);
+            if (kind != FrameKind.IpFragmentHeld) Ignore(p, kind);
+        }
+        if (!p.Ignored && data.Length < dataLength)
+            return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
+        if (!p.Ignored && !EnsureCapacity(p, end))
+        {
+            Release(p);
+            return Malformed(r, MalformationLayer.Network, ipOff,
+                $"{ver} datagram needs more than the reassembly limit of {_options.MaxReassemblyBytes} bytes; datagram discarded");
+        }
+        if (Merge(p, fragOffset, end, data, out int conflictAt)) p.Count++;
+        if (conflictAt >= 0)
+        {
+            Report(r.FrameNumber, dataOffset + (conflictAt - fragOffset), MalformationLayer.Network,
+                $"{ver} fragment overlaps data already received with different bytes (at datagram data offset {conflictAt}); the first bytes are kept");
+        }
+
+        if (p.Total >= 0 && p.RangeCount == 1 && p.Ranges[0] == 0 && p.Ranges[1] == p.Total)
+            return Complete(r, sink, p, ipOff);
+        return p.Ignored ? p.IgnoredKind : FrameKind.IpFragmentHeld;
+    }
+
+    /// <summary>What the first fragment shows: <see cref="FrameKind.IpFragmentHeld"/> when it may be IKE (or
+    /// cannot tell yet), otherwise what the datagram is.</summary>
+    private FrameKind ClassifyFirstFragment(bool ipv6, byte protocol, ReadOnlySpan<byte> data)
+    {
+        int at = 0;
+        if (ipv6 && SkipIPv6Extensions(data, ref protocol, ref at) != 0) return FrameKind.IpFragmentHeld;
+        switch (protocol)
+        {
+            case 17:
+                if (data.Length - at < 4) return FrameKind.IpFragmentHeld;       // a tiny first fragment
+                ushort sp = U16(data, at), dp = U16(data, at + 2);
+                return ((_portFlags[sp] | _portFlags[dp]) & (PortIke | PortNatT)) != 0
+                    ? FrameKind.IpFragmentHeld : FrameKind.OtherTransport;
+            case 6:
+                if (data.Length - at < 4) return FrameKind.IpFragmentHeld;
+                return ((_portFlags[U16(data, at)] | _portFlags[U16(data, at + 2)]) & PortTcp) != 0
+                    ? FrameKind.IpFragmentHeld : FrameKind.OtherTransport;
+            case 50: return FrameKind.Esp;
+            case 51: return FrameKind.Ah;
+            default: return FrameKind.OtherIp;
+        }
+    }
+
+    /// <summary>Skips IPv6 hop-by-hop, routing and destination options headers at the start of
+    /// <paramref name="data"/>. 0 when done (<paramref name="next"/> and <paramref name="at"/> name the next
+    /// header), 1 when the data ends inside a header.</summary>
+    private static int SkipIPv6Extensions(ReadOnlySpan<byte> data, ref byte next, ref int at)
+    {
+        for (int n = 0; n < MaxIPv6ExtensionHeaders && next is 0 or 43 or 60; n++)
+        {
+            if (data.Length - at < 2) return 1;
+            int len = (data[at + 1] + 1) * 8;
+            if (data.Length - at < len) return 1;
+            next = data[at];
+            at += len;
+        }
+        return 0;
+    }
+
+    private FrameKind Complete(in CaptureRecord r, IIkeDatagramSink sink, Pending p, int ipOff)
+    {
+        if (p.Ignored)
+        {
+            Release(p);
+            return p.IgnoredKind;
+        }
+        try
+        {
+            ReadOnlySpan<byte> payload = p.Data.AsSpan(0, p.Total);
+            byte protocol = p.Protocol;
+            int at = 0;
+            if (p.IPv6 && SkipIPv6Extensions(payload, ref protocol, ref at) != 0)
+                return Malformed(r, MalformationLayer.Network, ipOff,
+                    "reassembled IPv6 payload ends inside an extension header");
+            int ipLength = p.HeaderLength + p.Total;
+            return DecodeTransport(r, sink, protocol, payload[at..], payload.Length - at, segOffset: -1,
+                reportBase: ipOff, p.Key.Source, p.Key.Destination, ipLength, p.Count, p.FirstFrame);
+        }
+        finally
+        {
+            Release(p);
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="end"/> bytes, within the byte budget (evicting other datagrams).</summary>
+    private bool EnsureCapacity(Pending p, int end)
+    {
+        byte[]? old = p.Data;
+        if (old != null && old.Length >= end) return true;
+        int oldLength = old?.Length ?? 0;
+        // Pooled arrays come in powers of two; count what will really be held.
+        int want = (int)System.Numerics.BitOperations.RoundUpToPowerOf2(
+            (uint)Math.Min(65536, Math.Max(end, Math.Max(2048, oldLength * 2))));
+        // Evict the least recently updated others until it fits (p itself was just moved to the end).
+        while (_heldBytes + want - oldLength > _options.MaxReassemblyBytes && _lru.First is { } node && node.Value != p)
+            Drop(node.Value, $"evicted: incomplete datagrams hold more than {_options.MaxReassemblyBytes} bytes");
+        if (_heldBytes + want - oldLength > _options.MaxReassemblyBytes) return false;
+        byte[] nb = ArrayPool<byte>.Shared.Rent(want);
+        if (old != null)
+        {
+            Buffer.BlockCopy(old, 0, nb, 0, oldLength);
+            ArrayPool<byte>.Shared.Return(old);
+        }
+        _heldBytes += nb.Length - oldLength;
+        p.Data = nb;
+        return true;
+    }
+
+    /// <summary>Adds [start, end) to the ranges held, copying the bytes not held yet. True when it added bytes;
+    /// <paramref name="conflictAt"/> is the first data offset where it overlaps held bytes that differ, or -1.</summary>
+    private static bool Merge(Pending p, int start, int end, ReadOnlySpan<byte> data, out int conflictAt)
+    {
+        conflictAt = -1;
+        bool added = false;
+        int cur = start;
+        for (int i = 0; i < p.RangeCount && cur < end; i++)
+        {
+            int rs = p.Ranges[2 * i], re = p.Ranges[2 * i + 1];
+            if (re <= cur) continue;
+            if (rs >= end) break;
+            if (rs > cur)
+            {
+                if (p.Data != null) data.Slice(cur - start, rs - cur).CopyTo(p.Data.AsSpan(cur));
+                added = true;
+            }
+            int os = Math.Max(rs, cur), oe = Math.Min(re, end);
+            if (p.Data != null && conflictAt < 0)
+            {
+                ReadOnlySpan<byte> mine = data.Slice(os - start, oe - os), held = p.Data.AsSpan(os, oe - os);
+                int diff = mine.CommonPrefixLength(held);
+                if (diff < mine.Length) conflictAt = os + diff;
+            }
+            cur = oe;
+        }
+        if (cur < end)
+        {
+            if (p.Data != null) data.Slice(cur - start, end - cur).CopyTo(p.Data.AsSpan(cur));
+            added = true;
+        }
+        if (!added) return false;
+
+        // Insert and coalesce (ranges that touch are merged).
+        int[] rg = p.Ranges;
+        int n = p.RangeCount, w = 0;
+        var result = n + 1 <= rg.Length / 2 ? rg : new int[rg.Length * 2];
+        int ns = start, ne = end;
+        bool placed = false;
+        Span<int> tmp = n * 2 <= 64 ? stackalloc int[n * 2] : new int[n * 2];
+        rg.AsSpan(0, n * 2).CopyTo(tmp);
+        for (int i = 0; i < n; i++)
+        {
+            int rs = tmp[2 * i], re = tmp[2 * i + 1];
+            if (re < ns) { result[w++] = rs; result[w++] = re; continue; }
+            if (rs > ne)
+            {
+                if (!placed) { result[w++] = ns; result[w++] = ne; placed = true; }
+                result[w++] = rs; result[w++] = re;
+                continue;
+            }
+            ns = Math.Min(ns, rs);
+            ne = Math.Max(ne, re);
+        }
+        if (!placed) { result[w++] = ns; result[w++] = ne; }
+        p.Ranges = result;
+        p.RangeCount = w / 2;
+        return true;
+    }
+
+    private void Ignore(Pending p, FrameKind kind)
+    {
+        p.IgnoredKind = kind;
+        p.Ignored = true;
+        if (p.Data != null)
+        {
+            _heldBytes -= p.Data.Length;
+            ArrayPool<byte>.Shared.Return(p.Data);
+            p.Data = null;
+        }
+    }
+
+    /// <summary>Forgets a datagram and returns its buffer.</summary>
+    private void Release(Pending p)
+    {
+        if (p.Node == null) return;
+        if (p.Data != null)
+        {
+            _heldBytes -= p.Data.Length;
+            ArrayPool<byte>.Shared.Return(p.Data);
+            p.Data = null;
+        }
+        _lru.Remove(p.Node);
+        p.Node = null;
+        _pending.Remove(p.Key);
+        _pendingCount--;
+    }
+
+    /// <summary>Drops an incomplete datagram, reporting it unless it was known not to be IKE.</summary>
+    private void Drop(Pending p, string why)
+    {
+        if (!p.Ignored)
+        {
+            string total = p.Total >= 0 ? p.Total.ToString() : "an unknown number of";
+            Report(p.FirstFrame, p.FirstIpOffset, MalformationLayer.Network,
+                $"incomplete {(p.IPv6 ? "IPv6" : "IPv4")} datagram (id 0x{p.Key.Id:X}, {p.Key.Source} to {p.Key.Destination}): " +
+                $"{p.Count} fragments, {p.Received} of {total} data bytes; dropped: {why}");
+        }
+        Release(p);
+    }
+}
