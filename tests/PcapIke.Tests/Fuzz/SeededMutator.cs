@@ -60,7 +60,7 @@ public sealed class SeededMutator(int seed)
                     {
                         int at = _rng.Next(data.Count - 3);
                         uint v = _rng.Next(4) switch { 0 => 0, 1 => 0xffffffff, 2 => 0x7fffffff, _ => (uint)_rng.Next() };
-                        Span<byte> b = stackalloc byte[4];
+                        var b = new byte[4];
                         if (_rng.Next(2) == 0) BinaryPrimitives.WriteUInt32BigEndian(b, v); else BinaryPrimitives.WriteUInt32LittleEndian(b, v);
                         for (int k = 0; k < 4; k++) data[at + k] = b[k];
                     }
