@@ -25,10 +25,10 @@ public abstract record IkePayloadDetails;
 public sealed record AttributeSummary(ushort TypeRaw, string? TypeName, bool IsTypeValue, ulong? Value, string ValueHex, string? ValueName);
 
 public sealed record TransformSummary(byte Number, byte TypeRaw, string? TypeName, ushort IdRaw, string? IdName,
-    IReadOnlyList<AttributeSummary> Attributes);
+    IReadOnlyList<AttributeSummary> Attributes, int Length);
 
 public sealed record ProposalSummary(byte Number, byte ProtocolIdRaw, string? ProtocolName, byte SpiSize, string SpiHex,
-    byte TransformCount, IReadOnlyList<TransformSummary> Transforms);
+    byte TransformCount, IReadOnlyList<TransformSummary> Transforms, int Length);
 
 public sealed record SaDetails(uint? Doi, string? DoiName, uint? Situation, IReadOnlyList<ProposalSummary> Proposals) : IkePayloadDetails;
 
@@ -41,9 +41,14 @@ public sealed record CertificateDetails(byte EncodingRaw, string? EncodingName, 
 /// <summary>
 /// IKEv1 CR: <see cref="DnIos"/>/<see cref="DnRfc4514"/>/<see cref="DnWireshark"/> when the authority is a DN (all null
 /// and <see cref="AuthorityLength"/> 0 for "any CA"). IKEv2 CERTREQ: <see cref="CaHashes"/>, lower-case hex SHA-1s.
+/// <see cref="DnAttributes"/>: the DN's attributes in encoding order (OID, value), when it decoded.
 /// </summary>
 public sealed record CertificateRequestDetails(byte EncodingRaw, string? EncodingName, int AuthorityLength,
-    string? DnIos, string? DnRfc4514, string? DnWireshark, IReadOnlyList<string> CaHashes) : IkePayloadDetails;
+    string? DnIos, string? DnRfc4514, string? DnWireshark, IReadOnlyList<string> CaHashes,
+    IReadOnlyList<DnAttributeValue>? DnAttributes = null) : IkePayloadDetails;
+
+/// <summary>One attribute of a distinguished name: dotted OID and value text.</summary>
+public sealed record DnAttributeValue(string Oid, string Value);
 
 public sealed record NotifyDetails(uint? Doi, byte ProtocolId, string? ProtocolName, byte SpiSize, string SpiHex,
     ushort TypeRaw, string? TypeName, int DataLength, string DataHex) : IkePayloadDetails;

@@ -267,14 +267,14 @@ public sealed class IkeMessageDissection
                 if (ar.Result.Status != DecodeStatus.Ok)
                     Add(ar.Result, context);
                 transforms.Add(new TransformSummary(t.Number, t.TypeRaw, p.Version == 2 ? IkeNames.Of(t.Type) : null,
-                    t.IdRaw, IkeNames.TransformIdName(p.Version, selector, t.IdRaw), attrs));
+                    t.IdRaw, IkeNames.TransformIdName(p.Version, selector, t.IdRaw), attrs, t.Length));
             }
             if (tr.Result.Status != DecodeStatus.Ok)
                 Add(tr.Result, context);
             else if (tr.Count != p.TransformCount)
                 Add(new DecodeResult(DecodeStatus.TransformCountMismatch, p.Offset + 7), context);
             list.Add(new ProposalSummary(p.Number, p.ProtocolId, IkeNames.ProtocolName(p.Version, p.ProtocolId), p.SpiSize,
-                Hex(p.Spi), p.TransformCount, transforms));
+                Hex(p.Spi), p.TransformCount, transforms, p.Length));
         }
         if (proposals.Result.Status != DecodeStatus.Ok)
             Add(proposals.Result, context);
@@ -305,7 +305,8 @@ public sealed class IkeMessageDissection
             return new CertificateRequestDetails(cr.EncodingRaw, encodingName, cr.Data.Length, null, null, null, Array.Empty<string>());
         }
         return new CertificateRequestDetails(cr.EncodingRaw, encodingName, cr.Data.Length,
-            dn!.ToIosString(), dn.ToRfc4514String(), dn.ToWiresharkString(), Array.Empty<string>());
+            dn!.ToIosString(), dn.ToRfc4514String(), dn.ToWiresharkString(), Array.Empty<string>(),
+            dn.Rdns.SelectMany(rdn => rdn).Select(a => new DnAttributeValue(a.Oid, a.Value)).ToList());
     }
 
     private IkePayloadDetails? DecodeTrafficSelectors(ReadOnlySpan<byte> body, int at, string context)

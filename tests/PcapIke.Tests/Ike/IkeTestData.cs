@@ -75,22 +75,8 @@ internal static class IkeTestData
         "1111111111111111111111111111111111111111" + // 141 CA hash 1
         "2222222222222222222222222222222222222222";  // 161 CA hash 2
 
-    public static string CapturesDirectory
-    {
-        get
-        {
-            // tests run from tests/PcapIke.Tests/bin/<cfg>/net10.0; the shared folder is /work/shared (../shared from the repo root).
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null)
-            {
-                string candidate = Path.Combine(dir, "..", "shared", "captures");
-                if (Directory.Exists(candidate))
-                    return Path.GetFullPath(candidate);
-                dir = Path.GetDirectoryName(dir.TrimEnd(Path.DirectorySeparatorChar));
-            }
-            return "/work/shared/captures";
-        }
-    }
+    /// <summary>../shared/captures beside the repository (fails, never skips, when absent).</summary>
+    public static string CapturesDirectory => TestSupport.TestPaths.SharedCaptures;
 
     public static string CapturePath(string name)
     {

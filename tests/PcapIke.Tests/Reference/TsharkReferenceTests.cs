@@ -1,3 +1,4 @@
+using PcapIke.Tests.TestSupport;
 namespace PcapIke.Tests.Reference;
 
 public class TsharkReferenceTests
@@ -5,7 +6,7 @@ public class TsharkReferenceTests
     [Fact]
     public void IkeV1Certs_MessagesAreReadWithFrameNumbersAndPayloadChains()
     {
-        var messages = TsharkReference.Load(Path.Combine(RepositoryPaths.SharedCaptures, "ikev1-certs.pcap.tshark.json"));
+        var messages = TsharkReference.Load(Path.Combine(TestPaths.SharedCaptures, "ikev1-certs.pcap.tshark.json"));
         Assert.NotEmpty(messages);
         var first = messages[0];
         Assert.Equal(1, first.Frame);
@@ -18,7 +19,7 @@ public class TsharkReferenceTests
     [Fact]
     public void IkeV1Certs_CertRequestDnIsReadInEncodingOrder()
     {
-        var messages = TsharkReference.Load(Path.Combine(RepositoryPaths.SharedCaptures, "ikev1-certs.pcap.tshark.json"));
+        var messages = TsharkReference.Load(Path.Combine(TestPaths.SharedCaptures, "ikev1-certs.pcap.tshark.json"));
         var cr = messages.SelectMany(m => m.Payloads).First(p => p.Type == 7);
         Assert.Equal(4, cr.CertificateType);
         Assert.Equal(new[] { "at", "geblergasse95", "SchendlZertifikate" }, cr.CertRequestDn!.Select(kv => kv.Value));
