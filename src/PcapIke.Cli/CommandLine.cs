@@ -20,7 +20,7 @@ public static class CommandLine
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"pcapike: {parsed.Errors[0].Message} (try 'pcapike --help')");
+            error.WriteLine($"pcapike: {OneLine(parsed.Errors[0].Message)} (try 'pcapike --help')");
             return ExitCodes.Usage;
         }
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -30,10 +30,14 @@ public static class CommandLine
         }
         catch (CliInputException ex)
         {
-            error.WriteLine($"pcapike: {ex.Message}");
+            error.WriteLine($"pcapike: {OneLine(ex.Message)}");
             return ex.ExitCode;
         }
     }
+
+    /// <summary>Folds a multi-line message into one line, so every error is exactly one line.</summary>
+    internal static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>A problem with the caller's input that ends the command with one line and a given exit code.</summary>

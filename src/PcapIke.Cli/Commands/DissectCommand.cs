@@ -68,7 +68,7 @@ public static class DissectCommand
             }
             catch (CliInputException ex)
             {
-                error.WriteLine($"pcapike: {ex.Message}");
+                error.WriteLine($"pcapike: {CommandLine.OneLine(ex.Message)}");
                 exit = ex.ExitCode;
             }
         }
@@ -97,7 +97,7 @@ public static class DissectCommand
                 }
                 catch (CliInputException ex)
                 {
-                    error.WriteLine($"pcapike: {ex.Message}");
+                    error.WriteLine($"pcapike: {CommandLine.OneLine(ex.Message)}");
                     failure = ex.Message;
                     exit = ex.ExitCode;
                 }
