@@ -80,7 +80,8 @@ public sealed class DissectJsonWriter : IDisposable
     private void WritePayload(IkePayloadSummary p)
     {
         _w.WriteStartObject();
-        _w.WriteString("type", p.TypeName);
+        // IANA abbreviation without the "v2" the shared enum needs where IKEv1 and IKEv2 names collide.
+        _w.WriteString("type", p.TypeName?.Replace("v2", "", StringComparison.Ordinal));
         _w.WriteNumber("typeRaw", p.TypeRaw);
         _w.WriteNumber("offset", p.Offset);
         _w.WriteNumber("length", p.Length);
