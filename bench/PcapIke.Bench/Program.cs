@@ -13,12 +13,17 @@ if (args.Length >= 2 && args[0] == "scan")
     Console.WriteLine(ScanMeasurement.Run(args[1]));
     return 0;
 }
+if (args.Length >= 2 && args[0] == "pipeline")
+{
+    Console.WriteLine(ScanMeasurement.RunPipeline(args[1]));
+    return 0;
+}
 if (args.Length >= 1 && args[0] == "bdn")
 {
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] | scan FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] | scan FILE | pipeline FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)
