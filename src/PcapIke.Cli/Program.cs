@@ -1,3 +1,9 @@
+using System.Text;
 using PcapIke.Cli;
 
-return CommandLine.Run(args, Console.Out, Console.Error);
+// Standard output is buffered (one write per 64 KiB, not per line) and flushed once at the end: a listing of a
+// multi-GB capture can be tens of thousands of lines.
+using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+int exit = CommandLine.Run(args, stdout, Console.Error);
+stdout.Flush();
+return exit;

@@ -62,6 +62,8 @@ public sealed partial class CaptureReader
         _pos += PcapFileHeaderLength;
     }
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadPcap(out CaptureRecord record)
     {
         while (true)

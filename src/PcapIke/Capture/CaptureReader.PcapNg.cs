@@ -61,6 +61,8 @@ public sealed partial class CaptureReader
 
     private uint BinaryLe(int at) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_buf.AsSpan(at, 4));
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReadPcapNg(out CaptureRecord record)
     {
         while (true)

@@ -77,6 +77,8 @@ public sealed partial class FrameDecoder
     public FrameDecoderOptions Options => _options;
 
     /// <summary>Decodes one frame; calls <paramref name="sink"/> for each IKE message in it.</summary>
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FrameKind Decode(in CaptureRecord record, IIkeDatagramSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
@@ -146,6 +148,8 @@ public sealed partial class FrameDecoder
         }
     }
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FrameKind DecodeEtherType(in CaptureRecord r, IIkeDatagramSink sink, ushort type, int off)
     {
         ReadOnlySpan<byte> f = r.Data;
@@ -167,6 +171,8 @@ public sealed partial class FrameDecoder
         };
     }
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FrameKind DecodeIPv4(in CaptureRecord r, IIkeDatagramSink sink, int off)
     {
         ReadOnlySpan<byte> f = r.Data;
@@ -195,6 +201,8 @@ public sealed partial class FrameDecoder
             reportBase: -1, src, dst, totalLength, fragments: 1, firstFrame: r.FrameNumber);
     }
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FrameKind DecodeIPv6(in CaptureRecord r, IIkeDatagramSink sink, int off)
     {
         ReadOnlySpan<byte> f = r.Data;
@@ -263,6 +271,8 @@ public sealed partial class FrameDecoder
     /// <paramref name="declaredLength"/> bytes. <paramref name="segOffset"/> is its offset in the frame, or -1 when
     /// it was reassembled; malformations are then reported at <paramref name="reportBase"/> (the completing
     /// fragment's IP header) with the offset in the reassembled payload in the reason.</summary>
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FrameKind DecodeTransport(in CaptureRecord r, IIkeDatagramSink sink, byte protocol, ReadOnlySpan<byte> seg,
         int declaredLength, int segOffset, int reportBase, NetAddress src, NetAddress dst, int ipLength,
         int fragments, long firstFrame)

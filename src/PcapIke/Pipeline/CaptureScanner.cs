@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Frames;
@@ -35,6 +36,8 @@ public static class CaptureScanner
         return Scan(reader, sink, malformations, options);
     }
 
+    // Hot path, entered once per capture or once per frame: compiled fully optimised from the first call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ScanStatistics Scan(CaptureReader reader, IIkeDatagramSink sink, IMalformationSink malformations,
         FrameDecoderOptions? options = null)
     {
