@@ -1,0 +1,159 @@
+using PcapIke.Findings;
+using PcapIke.Frames;
+using PcapIke.Pipeline;
+
+namespace PcapIke.Exchanges;
+
+/// <summary>Which side of the IKE SA sent a message (roles fixed by the first message of the SA).</summary>
+public enum Role : byte { Initiator, Responder }
+
+/// <summary>How a negotiation ended, as far as the capture shows.</summary>
+public enum SaOutcome : byte
+{
+    /// <summary>Phase 1 (IKEv1 MM6/AM3) or IKE_AUTH completed (and, where present, Quick Mode / CREATE_CHILD_SA).</summary>
+    Established,
+    /// <summary>An error notify ended it (<see cref="IkeSa.OutcomeDetail"/> names the notify and step).</summary>
+    Failed,
+    /// <summary>One side stopped answering; the other re-sent (who waited, how many times, how long).</summary>
+    Stalled,
+    /// <summary>The capture starts or ends in the middle of the negotiation.</summary>
+    Incomplete,
+}
+
+/// <summary>The exchange a message belongs to (RFC 2409 section 5, RFC 7296 section 1.2).</summary>
+public enum ExchangeKind : byte
+{
+    MainMode,
+    AggressiveMode,
+    QuickMode,
+    Informational,
+    Transaction,
+    NewGroupMode,
+    IkeSaInit,
+    IkeAuth,
+    CreateChildSa,
+    InformationalV2,
+    Other,
+}
+
+/// <summary>Why a message counts as a retransmission.</summary>
+public enum RetransmissionKind : byte
+{
+    None,
+    /// <summary>Same direction and the same bytes as an earlier message.</summary>
+    SameContent,
+    /// <summary>Same direction, exchange and message ID as an earlier request (IKEv2 RFC 7296 §2.1), different bytes.</summary>
+    SameMessageId,
+    /// <summary>A responder re-sent its previous message because it rejected the peer's next one (the technote's
+    /// MM4 re-sent after a rejected MM5).</summary>
+    ResentAfterRejectingNext,
+}
+
+/// <summary>One message of an IKE SA, with its step in the exchange.</summary>
+public sealed class SaMessage
+{
+    public required DissectedMessage Message { get; init; }
+    public required Role Sender { get; init; }
+    public required ExchangeKind Exchange { get; init; }
+    /// <summary>"MM1".."MM6", "AM1".."AM3", "QM1".."QM3", "INFO", "TRANSACTION", "IKE_SA_INIT request",
+    /// "IKE_AUTH response", "CREATE_CHILD_SA request", "INFORMATIONAL response" ...</summary>
+    public required string Step { get; init; }
+    public RetransmissionKind Retransmission { get; set; }
+    /// <summary>The earlier message this one repeats.</summary>
+    public SaMessage? RetransmissionOf { get; set; }
+    /// <summary>For IKEv2 SKF (RFC 7383) and Cisco IKEv1 fragments: fragment number and total (0 when not a fragment).</summary>
+    public int FragmentNumber { get; init; }
+    public int FragmentTotal { get; init; }
+
+    public long Frame => Message.Frame;
+    public long TimestampNanoseconds => Message.TimestampNanoseconds;
+    /// <summary>IP datagram length: the size IOS debugs and the technote quote.</summary>
+    public int Size => Message.IpLength;
+    public bool IsRetransmission => Retransmission != RetransmissionKind.None;
+}
+
+/// <summary>One CERT_REQ (IKEv1) or one CA hash of a CERTREQ (IKEv2), in payload order.</summary>
+public sealed record CertRequestEntry(
+    int Position,
+    long Frame,
+    string Step,
+    byte EncodingRaw,
+    /// <summary>IKEv1: the DN as IOS prints it (<c>cn=CA1,o=cisco,o=com</c>); null for an empty ("any CA") request.</summary>
+    string? Dn,
+    string? DnRfc4514,
+    /// <summary>IKEv2: lower-case hex SHA-1 of the CA's SubjectPublicKeyInfo.</summary>
+    string? CaHash,
+    /// <summary>IKEv2: the CA's subject when known (from --ca or a certificate in the capture).</summary>
+    string? CaName)
+{
+    /// <summary>What to show: the DN, else the CA name, else the hash.</summary>
+    public string Display => Dn ?? CaName ?? CaHash ?? "(any CA)";
+}
+
+/// <summary>A notify seen in the SA (clear, or later decrypted).</summary>
+public sealed record NotifyEntry(long Frame, Role Sender, string Step, ushort TypeRaw, string? TypeName, bool IsError);
+
+/// <summary>The algorithms of one proposal/transform set, named as in the IANA registries.</summary>
+public sealed record ProposalView(
+    string? Encryption,
+    int? KeyLength,
+    /// <summary>IKEv1 hash or IKEv2 integrity.</summary>
+    string? Integrity,
+    string? Prf,
+    string? DhGroup,
+    /// <summary>IKEv1 authentication method attribute.</summary>
+    string? AuthMethod,
+    long? LifetimeSeconds)
+{
+    public override string ToString() =>
+        string.Join("/", new[] { Encryption is null ? null : KeyLength is { } k ? $"{Encryption}-{k}" : Encryption, Integrity, Prf, DhGroup, AuthMethod,
+            LifetimeSeconds is { } l ? $"{l}s" : null }.Where(s => s != null));
+}
+
+/// <summary>A vendor ID and what it fingerprints (Cisco IOS, ASA, strongSwan, Windows ...).</summary>
+public sealed record VendorIdEntry(Role Sender, string Hex, string? Name, string? Fingerprint);
+
+/// <summary>
+/// One IKE SA negotiation (IKEv1 phase 1 with its Quick Modes and Informationals, or an IKEv2 IKE SA with its
+/// exchanges), correlated from the capture: owned, allocated only for IKE.
+/// </summary>
+public sealed class IkeSa
+{
+    /// <summary>Stable within one analysis: 1, 2, 3 ... in order of the first message.</summary>
+    public required int Id { get; init; }
+    public required int Version { get; init; }
+    /// <summary>The first message's source and destination (ports as first seen).</summary>
+    public required NetEndpoint Initiator { get; init; }
+    public required NetEndpoint Responder { get; init; }
+    public ulong SpiI { get; set; }
+    public ulong SpiR { get; set; }
+    public List<SaMessage> Messages { get; } = new();
+
+    /// <summary>NAT detected: the NAT-D hashes (IKEv1) or NAT_DETECTION_* notifies (IKEv2) did not match, or the
+    /// negotiation floated to 4500.</summary>
+    public bool NatDetected { get; set; }
+    /// <summary>The negotiation moved from UDP 500 to 4500 (RFC 3947 §4, RFC 7296 §2.23).</summary>
+    public bool FloatedTo4500 { get; set; }
+    public List<ProposalView> Offered { get; } = new();
+    public ProposalView? Chosen { get; set; }
+    public List<VendorIdEntry> VendorIds { get; } = new();
+    /// <summary>The initiator's CERT_REQ list in payload order (IKEv1 MM3/AM1; IKEv2 IKE_AUTH request when decrypted).</summary>
+    public List<CertRequestEntry> InitiatorCertRequests { get; } = new();
+    /// <summary>The responder's CERT_REQ list in payload order (IKEv1 MM4/AM2; IKEv2 IKE_SA_INIT response).</summary>
+    public List<CertRequestEntry> ResponderCertRequests { get; } = new();
+    public List<NotifyEntry> Notifies { get; } = new();
+
+    public string? LastStep { get; set; }
+    public SaOutcome Outcome { get; set; }
+    /// <summary>e.g. "notify NO_PROPOSAL_CHOSEN at MM2", "at MM5: responder re-sent MM4 3 times over 30.1 s, initiator waited".</summary>
+    public string OutcomeDetail { get; set; } = "";
+    public bool StartsMidNegotiation { get; set; }
+    public bool EndsMidNegotiation { get; set; }
+    /// <summary>IKEv2: the earlier IKE_SA_INIT attempt this one restarts (COOKIE or INVALID_KE_PAYLOAD).</summary>
+    public IkeSa? RetryOf { get; set; }
+    public List<Finding> Findings { get; } = new();
+
+    public int Retransmissions => Messages.Count(m => m.IsRetransmission);
+    public long StartNanoseconds => Messages.Count > 0 ? Messages[0].TimestampNanoseconds : 0;
+    public long DurationNanoseconds => Messages.Count > 0 ? Messages[^1].TimestampNanoseconds - Messages[0].TimestampNanoseconds : 0;
+}

@@ -1,0 +1,61 @@
+namespace PcapIke.Findings;
+
+/// <summary>
+/// Closed set of finding codes. Numbers are stable: never reuse or renumber one; add new codes at the end of their
+/// group. Each is documented in docs/findings.md.
+/// </summary>
+public enum FindingCode : ushort
+{
+    // ---- negotiation progress (1xx) ----
+    /// <summary>IKEv1 Main Mode: the initiator re-sends MM5 and the responder re-sends MM4; no MM6 (the technote's
+    /// one-sided tunnel: the responder rejected MM5, typically certificate validation).</summary>
+    MainModeStalledAfterMM5 = 101,
+    /// <summary>IKEv1 Main Mode stopped at another step (no reply to MM1/MM3, ...).</summary>
+    MainModeStalled = 102,
+    /// <summary>IKEv2: an IKE_AUTH request got no response (re-sent or not).</summary>
+    IkeAuthNoResponse = 103,
+    /// <summary>IKEv2: an IKE_SA_INIT request got no response.</summary>
+    IkeSaInitNoResponse = 104,
+    /// <summary>An IP-fragmented IKE message was re-sent and never answered: likely fragment loss on the path.</summary>
+    FragmentedMessageUnanswered = 105,
+    /// <summary>Aggressive Mode or Quick Mode stopped before completing.</summary>
+    ExchangeIncomplete = 106,
+    /// <summary>The capture starts or ends in the middle of the negotiation.</summary>
+    CaptureTruncatesNegotiation = 107,
+    /// <summary>Messages were retransmitted (counted with their timing) although the negotiation went on.</summary>
+    Retransmissions = 108,
+    /// <summary>IKEv2 IKE_SA_INIT was restarted after COOKIE or INVALID_KE_PAYLOAD (linked attempts).</summary>
+    IkeSaInitRetried = 109,
+
+    // ---- certificate requests (2xx) ----
+    /// <summary>The two sides' CERT_REQ lists name the same CAs in a different order (first-match picks differ).</summary>
+    CertRequestOrderDiffers = 201,
+    /// <summary>A CERT_REQ list carries the IOS built-in CAs: the sender requested every global trustpoint (no
+    /// `ca trust-point` restriction, or it is the responder).</summary>
+    CertRequestAllGlobalTrustpoints = 202,
+    /// <summary>An initiator sent a single CERT_REQ: restricted by `ca trust-point` in its ISAKMP profile.</summary>
+    CertRequestRestrictedInitiator = 203,
+    /// <summary>The first CAs of the two sides' CERT_REQ lists differ: the certificate each side picks may not be one
+    /// the other validates against (technote: one-sided tunnel).</summary>
+    CertRequestFirstEntryDiffers = 204,
+
+    // ---- notifies (3xx) ----
+    /// <summary>An error notify was sent (named: NO_PROPOSAL_CHOSEN, INVALID_ID_INFORMATION, INVALID_CERT,
+    /// AUTHENTICATION_FAILED, TS_UNACCEPTABLE, ...).</summary>
+    ErrorNotify = 301,
+    /// <summary>An IKEv1 Informational arrived with a zero responder cookie (sent before the responder's cookie was
+    /// known) and was attached to its SA by the initiator cookie.</summary>
+    InformationalWithZeroResponderCookie = 302,
+    /// <summary>A DELETE was sent for the IKE SA or a child SA.</summary>
+    Delete = 303,
+
+    // ---- environment (4xx) ----
+    /// <summary>NAT detected by NAT-D / NAT_DETECTION_*: the negotiation floated to UDP 4500.</summary>
+    NatDetected = 401,
+}
+
+public static class FindingCodes
+{
+    /// <summary>The printed identifier: <c>PI</c> and the number, e.g. <c>PI101</c>.</summary>
+    public static string Id(FindingCode code) => $"PI{(ushort)code:D3}";
+}
