@@ -1,12 +1,52 @@
 using PcapIke.Exchanges;
+using PcapIke.Findings.Rules;
 
 namespace PcapIke.Findings;
 
+/// <summary>One rule: reads a correlated IKE SA and adds the findings it supports (none when it does not apply).</summary>
+public interface IFindingRule
+{
+    void Evaluate(IkeSa sa, List<Finding> findings);
+}
+
 /// <summary>
-/// The rules that turn a correlated IKE SA into findings. CONTRACT: implemented in the findings work; each rule
-/// reads the SA (messages, steps, retransmissions, CERT_REQ lists, notifies) and adds findings with evidence frames.
+/// The rules that turn a correlated IKE SA into findings. Each rule reads the SA (messages, steps, retransmissions,
+/// CERT_REQ lists, notifies) and adds findings with evidence frames; <see cref="Apply"/> orders them most important
+/// first (Error, Warning, Info), rule order within a severity.
 /// </summary>
 public static class FindingRules
 {
-    public static void Apply(IkeSa sa) { }
+    /// <summary>In the order findings of one severity are listed.</summary>
+    public static IReadOnlyList<IFindingRule> All { get; } =
+    [
+        new MainModeStalledAfterMM5Rule(),
+        new MainModeStalledRule(),
+        new IkeAuthNoResponseRule(),
+        new IkeSaInitNoResponseRule(),
+        new FragmentedMessageUnansweredRule(),
+        new ErrorNotifyRule(),
+        new ExchangeIncompleteRule(),
+        new CaptureTruncatesNegotiationRule(),
+        new CertRequestOrderDiffersRule(),
+        new CertRequestFirstEntryDiffersRule(),
+        new CertRequestRestrictedInitiatorRule(),
+        new CertRequestAllGlobalTrustpointsRule(),
+        new RetransmissionsRule(),
+        new IkeSaInitRetriedRule(),
+        new InformationalWithZeroResponderCookieRule(),
+        new DeleteRule(),
+        new NatDetectedRule(),
+    ];
+
+    public static void Apply(IkeSa sa)
+    {
+        var found = new List<Finding>();
+        foreach (var rule in All)
+            rule.Evaluate(sa, found);
+        sa.Findings.AddRange(found);
+        // Stable: equal severities keep rule order (and any findings already present keep theirs).
+        var ordered = sa.Findings.OrderByDescending(f => f.Severity).ToList();
+        sa.Findings.Clear();
+        sa.Findings.AddRange(ordered);
+    }
 }

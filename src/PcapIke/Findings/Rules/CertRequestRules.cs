@@ -1,0 +1,103 @@
+using PcapIke.Exchanges;
+using static PcapIke.Findings.SaFacts;
+
+namespace PcapIke.Findings.Rules;
+
+internal static class CertRequests
+{
+    public static string Key(CertRequestEntry e) => IosBuiltInCas.DnKey(e.Dn ?? e.CaHash ?? e.CaName ?? "");
+
+    public static string Where(IkeSa sa, Role side) => (sa.Version, side) switch
+    {
+        (1, Role.Initiator) => "MM3",
+        (1, Role.Responder) => "MM4",
+        (_, Role.Initiator) => "IKE_AUTH request",
+        _ => "IKE_SA_INIT response",
+    };
+
+    public static string List(IReadOnlyList<CertRequestEntry> entries, int max = 3) =>
+        string.Join(", ", entries.Take(max).Select(Quote)) + (entries.Count > max ? $", … ({entries.Count} in all)" : "");
+
+    public static IEnumerable<long> Frames(params IReadOnlyList<CertRequestEntry>[] lists) =>
+        lists.SelectMany(l => l.Select(e => e.Frame)).Distinct().Order();
+}
+
+/// <summary>PI201. Both sides' CERT_REQ lists name the same CAs (at least two in common) in a different order.</summary>
+public sealed class CertRequestOrderDiffersRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        var i = sa.InitiatorCertRequests;
+        var r = sa.ResponderCertRequests;
+        var common = i.Select(CertRequests.Key).Intersect(r.Select(CertRequests.Key)).ToHashSet();
+        if (common.Count < 2)
+            return;
+        var iOrder = i.Select(CertRequests.Key).Where(common.Contains).Distinct().ToList();
+        var rOrder = r.Select(CertRequests.Key).Where(common.Contains).Distinct().ToList();
+        if (iOrder.SequenceEqual(rOrder))
+            return;
+        findings.Add(new Finding(FindingCode.CertRequestOrderDiffers, Severity.Warning, CertRequests.Frames(i, r).ToList(),
+            $"The two CERT_REQ lists name the same CAs in a different order: the initiator's {CertRequests.Where(sa, Role.Initiator)} asks for " +
+            $"{CertRequests.List(i)}; the responder's {CertRequests.Where(sa, Role.Responder)} asks for {CertRequests.List(r)}. " +
+            "Each side takes the first CA it has a trustpoint for (first-match rule), so the certificate each side sends depends on who " +
+            "initiates; the order is the sender's certificate store order (newest enrolment first).",
+            "Use symmetric trustpoint configuration on both peers so either certificate validates, or enrol so both stores list the common CA first."));
+    }
+}
+
+/// <summary>PI204. The first entries of the two CERT_REQ lists differ.</summary>
+public sealed class CertRequestFirstEntryDiffersRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        var i = sa.InitiatorCertRequests;
+        var r = sa.ResponderCertRequests;
+        if (i.Count == 0 || r.Count == 0 || CertRequests.Key(i[0]) == CertRequests.Key(r[0]))
+            return;
+        findings.Add(new Finding(FindingCode.CertRequestFirstEntryDiffers, Severity.Warning, [i[0].Frame, r[0].Frame],
+            $"The CERT_REQ lists start with different CAs: initiator {Quote(i[0])} ({CertRequests.Where(sa, Role.Initiator)}), " +
+            $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). By first-match the initiator most likely signs with its " +
+            $"{r[0].Display} certificate and the responder with its {i[0].Display} one; if either side validates against a restricted " +
+            "trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
+            "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first."));
+    }
+}
+
+/// <summary>PI203. An initiator sent exactly one CERT_REQ: its profile restricts it with `ca trust-point` (rule I1).</summary>
+public sealed class CertRequestRestrictedInitiatorRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        var i = sa.InitiatorCertRequests;
+        if (i.Count != 1 || i[0].Display == "(any CA)")
+            return;
+        string config = sa.Version == 1 ? "`ca trust-point` in its ISAKMP profile" : "`pki trustpoint` in its IKEv2 profile";
+        findings.Add(new Finding(FindingCode.CertRequestRestrictedInitiator, Severity.Info, [i[0].Frame],
+            $"The initiator's {CertRequests.Where(sa, Role.Initiator)} carries a single CERT_REQ, for {Quote(i[0])}: it is restricted by {config}. " +
+            "It asks only for that CA and validates the responder's certificate against that trustpoint only; as a responder the same " +
+            "router requests every global trustpoint (the profile is not known before MM5), so the reverse direction may pick a different certificate."));
+    }
+}
+
+/// <summary>PI202. A CERT_REQ list carries the IOS built-in CAs: the sender requested every global trustpoint.</summary>
+public sealed class CertRequestAllGlobalTrustpointsRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        foreach (var (side, list) in new[] { (Role.Initiator, sa.InitiatorCertRequests), (Role.Responder, sa.ResponderCertRequests) })
+        {
+            var builtIns = list.Where(e => IosBuiltInCas.IsBuiltIn(e.Dn ?? e.CaName)).ToList();
+            if (builtIns.Count == 0)
+                continue;
+            var configured = list.Where(e => !IosBuiltInCas.IsBuiltIn(e.Dn ?? e.CaName)).ToList();
+            string why = side == Role.Responder
+                ? "as expected for a responder (it cannot apply a profile's `ca trust-point` before MM5 names the peer)"
+                : "so its profile has no `ca trust-point` restriction";
+            findings.Add(new Finding(FindingCode.CertRequestAllGlobalTrustpoints, Severity.Info, CertRequests.Frames(list).ToList(),
+                $"The {Side(side)}'s {CertRequests.Where(sa, side)} CERT_REQ list ({list.Count} entries) carries {builtIns.Count} IOS built-in CA" +
+                $"{(builtIns.Count == 1 ? "" : "s")} ({string.Join("; ", builtIns.Select(e => e.Display))}): an IOS peer that requested every " +
+                $"global trustpoint, {why}. Its configured CAs, in store order (newest enrolment first): " +
+                $"{(configured.Count == 0 ? "none" : CertRequests.List(configured, 5))}."));
+        }
+    }
+}
