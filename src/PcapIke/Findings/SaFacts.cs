@@ -36,10 +36,10 @@ internal static class SaFacts
 
     public static string Times(int n) => n == 1 ? "once" : n == 2 ? "twice" : $"{n} times";
 
-    /// <summary>"sent 5 times over 40.0 s" for copies of one message.</summary>
-    public static string SentOver(IReadOnlyList<SaMessage> copies) =>
-        copies.Count == 1 ? "sent once"
-            : $"sent {Times(copies.Count)} over {Seconds(copies[^1].TimestampNanoseconds - copies[0].TimestampNanoseconds)}";
+    /// <summary>"sent MM5 5 times over 40.0 s" (or "sent 5 times over 40.0 s" without <paramref name="what"/>) for copies of one message.</summary>
+    public static string SentOver(IReadOnlyList<SaMessage> copies, string? what = null) =>
+        (what is null ? "sent " : $"sent {what} ") + (copies.Count == 1 ? "once"
+            : $"{Times(copies.Count)} over {Seconds(copies[^1].TimestampNanoseconds - copies[0].TimestampNanoseconds)}");
 
     public static IReadOnlyList<long> FramesOf(IEnumerable<SaMessage> messages) =>
         messages.Select(m => m.Frame).Distinct().Order().ToList();

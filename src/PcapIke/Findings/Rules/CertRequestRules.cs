@@ -57,7 +57,7 @@ public sealed class CertRequestFirstEntryDiffersRule : IFindingRule
         findings.Add(new Finding(FindingCode.CertRequestFirstEntryDiffers, Severity.Warning, [i[0].Frame, r[0].Frame],
             $"The CERT_REQ lists start with different CAs: initiator {Quote(i[0])} ({CertRequests.Where(sa, Role.Initiator)}), " +
             $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). By first-match the initiator most likely signs with its " +
-            $"{r[0].Display} certificate and the responder with its {i[0].Display} one; if either side validates against a restricted " +
+            $"certificate from {r[0].Display} and the responder with its certificate from {i[0].Display}; if either side validates against a restricted " +
             "trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
             "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first."));
     }

@@ -32,7 +32,7 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
             return;
         var evidence = FramesOf(Step(sa, Role.Initiator, "MM3").Take(1)
             .Concat(Step(sa, Role.Responder, "MM4").Take(1)).Concat(mm5s).Concat(mm4Resent));
-        string stall = $"Main Mode stalled after MM5: the initiator {SentOver(mm5s)} MM5 and the responder re-sent MM4 " +
+        string stall = $"Main Mode stalled after MM5: the initiator {SentOver(mm5s, "MM5")} and the responder re-sent MM4 " +
                        $"{Times(mm4Resent.Count)} instead of answering with MM6";
 
         if (sa.ResponderCertRequests.Count == 0)
@@ -51,7 +51,7 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
             : "the initiator's MM3 carried no CERT_REQ";
         findings.Add(new Finding(FindingCode.MainModeStalledAfterMM5, Severity.Error, evidence,
             $"{stall}: {FirstMatchExplanation}. Here {responderList}, so the initiator most likely signed with its " +
-            $"{r[0].Display} certificate; {initiatorList}.",
+            $"certificate from {r[0].Display}; {initiatorList}.",
             "Make the `ca trust-point` configuration symmetric (the same trustpoints in both peers' ISAKMP profiles, or none), " +
             "or re-enrol so that the responder's certificate store lists the CA common to both first (its newest certificate from that CA), " +
             "so its MM4 names that CA first."));
@@ -85,7 +85,7 @@ public sealed class MainModeStalledRule : IFindingRule
             return;
         Role sender = copies[0].Sender;
         findings.Add(new Finding(FindingCode.MainModeStalled, Severity.Error, FramesOf(copies),
-            $"Main Mode stalled at MM{last}: the {Side(sender)} {SentOver(copies)} MM{last} and the {Other(sender)} never went on; {s_why[last]}.",
+            $"Main Mode stalled at MM{last}: the {Side(sender)} {SentOver(copies, $"MM{last}")} and the {Other(sender)} never went on; {s_why[last]}.",
             last switch
             {
                 1 => "Check reachability of UDP 500 between the peers and that the responder has a crypto map / ISAKMP policy and profile for this peer.",
@@ -110,7 +110,7 @@ public abstract class Ikev2NoResponseRule(ExchangeKind exchange, string name, Fi
         if (requests.Count == 0 || sa.Messages.Any(m => m.Exchange == exchange && m.Message.Ike.IsResponse))
             return;
         findings.Add(new Finding(code, Severity.Error, FramesOf(requests),
-            $"No {name} response: the initiator {SentOver(requests)} the {name} request ({requests[0].Size} bytes) and the responder never answered; {Why}.",
+            $"No {name} response: the initiator {SentOver(requests, $"the {name} request ({requests[0].Size} bytes)")} and the responder never answered; {Why}.",
             Fix));
     }
 }
@@ -179,7 +179,7 @@ public sealed class ExchangeIncompleteRule : IFindingRule
             if (list.Any(m => StepNumber(m, "QM") == 2))
                 continue;
             findings.Add(new Finding(FindingCode.ExchangeIncomplete, Severity.Warning, FramesOf(list),
-                $"Quick Mode (message ID 0x{qm.Key:x8}) stopped after QM1 (the initiator {SentOver(list)} it, no QM2): " +
+                $"Quick Mode (message ID 0x{qm.Key:x8}) stopped after QM1 (the initiator {SentOver(list, "QM1")}, no QM2): " +
                 "the responder did not accept the proposed IPsec SA (transform set, PFS group or proxy identities) and sent nothing visible, or the notify is encrypted.",
                 "Compare the transform sets, PFS settings and crypto ACLs (mirror images) of both peers."));
         }
