@@ -84,6 +84,18 @@ public class FindingRulesTests
     }
 
     [Fact]
+    public void TechnoteS2WithFragmentedMM5_AlsoFragmentedMessageUnanswered_AndPI101NamesThatCandidate()
+    {
+        var findings = Apply(TechnoteSas.S2(mm5Fragments: 2));
+        Assert.Equal(FindingCode.MainModeStalledAfterMM5, findings[0].Code);
+        Assert.Contains("MM5 travelled in 2 IP fragments", findings[0].Message);
+        var f = Assert.Single(findings, x => x.Code == FindingCode.FragmentedMessageUnanswered);
+        // MM5 copies: fragments 5+6, 8+9, 11+12, 14+15 (MM4 re-sent at 7, 10, 13, 16).
+        Assert.Equal([5L, 6, 8, 9, 11, 12, 14, 15], f.Frames);
+        Assert.Contains("4 times over 30.0 s", f.Message);
+    }
+
+    [Fact]
     public void TechnoteS2_CertRequestOrderAndFirstEntryDiffer_BothListsCarryTheBuiltIns()
     {
         var findings = Apply(TechnoteSas.S2());

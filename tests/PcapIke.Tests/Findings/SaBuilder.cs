@@ -108,10 +108,11 @@ internal sealed class SaBuilder
     }
 
     /// <summary>Adds a technote frame, with its CERT_REQs appended to the sender's list.</summary>
-    public SaMessage Add(TechnoteFrame f, Role sender, ExchangeKind exchange, RetransmissionKind retransmission = RetransmissionKind.None)
+    public SaMessage Add(TechnoteFrame f, Role sender, ExchangeKind exchange, RetransmissionKind retransmission = RetransmissionKind.None,
+        int ipFragments = 1)
     {
         _t = f.TimestampNanoseconds;
-        var m = Add(sender, exchange, f.Step, f.Ike, 0, retransmission, ipLength: f.IpLength);
+        var m = Add(sender, exchange, f.Step, f.Ike, 0, retransmission, ipFragments, f.IpLength);
         if (retransmission == RetransmissionKind.None)
         {
             var list = sender == Role.Initiator ? Sa.InitiatorCertRequests : Sa.ResponderCertRequests;
@@ -144,7 +145,8 @@ internal static class TechnoteSas
         return b.Done(upToFrame >= 6 ? SaOutcome.Established : SaOutcome.Incomplete);
     }
 
-    public static IkeSa S2()
+    /// <param name="mm5Fragments">IP fragments per MM5 copy (1: as in the technote).</param>
+    public static IkeSa S2(int mm5Fragments = 1)
     {
         var b = new SaBuilder(1);
         bool seenMm4 = false, seenMm5 = false;
@@ -159,7 +161,7 @@ internal static class TechnoteSas
             };
             seenMm4 |= f.Step == "MM4";
             seenMm5 |= f.Step == "MM5";
-            b.Add(f, sender, ExchangeKind.MainMode, kind);
+            b.Add(f, sender, ExchangeKind.MainMode, kind, f.Step == "MM5" ? mm5Fragments : 1);
         }
         return b.Done(SaOutcome.Stalled, "at MM5: responder re-sent MM4 4 times over 30.0 s, initiator waited");
     }

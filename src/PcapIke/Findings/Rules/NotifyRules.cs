@@ -9,7 +9,7 @@ public sealed class ErrorNotifyRule : IFindingRule
 {
     public void Evaluate(IkeSa sa, List<Finding> findings)
     {
-        foreach (var g in sa.Notifies.Where(n => n.IsError || n.TypeRaw is > 0 and < 8192)
+        foreach (var g in sa.Notifies.Where(n => n.IsError || n.TypeRaw is > 0 and < 16384)
                      .GroupBy(n => (n.TypeRaw, n.Sender, n.Step)))
         {
             var n = g.First();

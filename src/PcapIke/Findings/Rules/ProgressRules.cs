@@ -34,12 +34,15 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
             .Concat(Step(sa, Role.Responder, "MM4").Take(1)).Concat(mm5s).Concat(mm4Resent));
         string stall = $"Main Mode stalled after MM5: the initiator {SentOver(mm5s, "MM5")} and the responder re-sent MM4 " +
                        $"{Times(mm4Resent.Count)} instead of answering with MM6";
+        string fragmented = mm5s.FirstOrDefault(m => m.Message.IpFragmentCount > 1) is { } f
+            ? $" MM5 travelled in {f.Message.IpFragmentCount} IP fragments, so fragment loss on the path is the other candidate (PI105)."
+            : "";
 
         if (sa.ResponderCertRequests.Count == 0)
         {
             findings.Add(new Finding(FindingCode.MainModeStalledAfterMM5, Severity.Error, evidence,
                 stall + ". The responder rejected MM5; with no CERT_REQ in MM4 (pre-shared keys), the usual cause is a " +
-                "pre-shared key mismatch (MM5 does not decrypt or its HASH_I does not verify) or an identity no profile matches.",
+                "pre-shared key mismatch (MM5 does not decrypt or its HASH_I does not verify) or an identity no profile matches." + fragmented,
                 "Make the pre-shared keys for the two peers' addresses identical, and check the responder's `match identity`."));
             return;
         }
@@ -51,7 +54,7 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
             : "the initiator's MM3 carried no CERT_REQ";
         findings.Add(new Finding(FindingCode.MainModeStalledAfterMM5, Severity.Error, evidence,
             $"{stall}: {FirstMatchExplanation}. Here {responderList}, so the initiator most likely signed with its " +
-            $"certificate from {r[0].Display}; {initiatorList}.",
+            $"certificate from {r[0].Display}; {initiatorList}." + fragmented,
             "Make the `ca trust-point` configuration symmetric (the same trustpoints in both peers' ISAKMP profiles, or none), " +
             "or re-enrol so that the responder's certificate store lists the CA common to both first (its newest certificate from that CA), " +
             "so its MM4 names that CA first."));
