@@ -100,8 +100,8 @@ public sealed partial class ExchangeCorrelator
                 if (original is not null) { step = original.Step; break; }
                 if (!s.QuickModeStarter.TryGetValue(ike.MessageId, out Role starter))
                     s.QuickModeStarter[ike.MessageId] = starter = sender;
-                step = sender != starter ? "QM2" : s.Sa.Messages.Any(x => x.Exchange == ExchangeKind.QuickMode
-                    && x.Message.Ike.MessageId == ike.MessageId && x.Step == "QM2") ? "QM3" : "QM1";
+                step = sender != starter ? "QM2" : s.QuickModeAnswered.Contains(ike.MessageId) ? "QM3" : "QM1";
+                if (step == "QM2") s.QuickModeAnswered.Add(ike.MessageId);
                 break;
             }
             case ExchangeType.Informational:
@@ -205,14 +205,14 @@ public sealed partial class ExchangeCorrelator
         else if (!ike.IsResponse)
         {
             // RFC 7296 §2.1: a request re-sent under the same message ID (SKF fragments: the same fragment number).
-            original = s.Sa.Messages.FirstOrDefault(x => x.Sender == sender && !x.Message.Ike.IsResponse
-                && x.Message.Ike.ExchangeTypeRaw == ike.ExchangeTypeRaw && x.Message.Ike.MessageId == ike.MessageId
-                && x.FragmentNumber == sm.FragmentNumber && !x.IsRetransmission);
-            if (original is not null)
+            var key = (sender, ike.ExchangeTypeRaw, ike.MessageId, sm.FragmentNumber);
+            if (s.FirstRequest.TryGetValue(key, out original))
             {
                 sm.Retransmission = RetransmissionKind.SameMessageId;
                 sm.RetransmissionOf = original;
             }
+            else
+                s.FirstRequest[key] = sm;
         }
         s.Append(sm);
         Summarize(s, sm);
@@ -287,6 +287,10 @@ public sealed partial class ExchangeCorrelator
         public bool StartedOn4500 { get; } = startedOn4500;
         public MainModeState MainMode;
         public readonly Dictionary<uint, Role> QuickModeStarter = new();
+        /// <summary>Quick Mode message IDs whose QM2 was seen (the starter's next message is QM3).</summary>
+        public readonly HashSet<uint> QuickModeAnswered = new();
+        /// <summary>IKEv2: the first request per sender, exchange, message ID and SKF fragment number (RFC 7296 §2.1).</summary>
+        public readonly Dictionary<(Role, byte, uint, int), SaMessage> FirstRequest = new();
         public readonly Dictionary<(Role, ushort), string> CiscoFragmentSteps = new();
         public readonly Dictionary<uint, int> AuthRounds = new();
         private readonly Dictionary<(ulong, Role), SaMessage> _byContent = new();

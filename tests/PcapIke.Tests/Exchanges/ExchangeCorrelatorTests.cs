@@ -298,6 +298,24 @@ public class ExchangeCorrelatorTests
     }
 
     [Fact]
+    public void Rfc7296_3_7_CertReqHash_NamedFromACaCertificateSeenInTheCapture()
+    {
+        string pem = File.ReadAllText(Path.Combine(TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc", "ca1.pem"));
+        byte[] der = Convert.FromBase64String(string.Concat(pem.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).Select(l => l.Trim())));
+        byte[] ca1Hash = Convert.FromHexString("94b4bf2d5aa50c9f96b775b693a6a9b668066c78");
+        byte[] unknown = Bytes(20, 3);
+        Sent response = new(0.1, R2, 500, R1, 500, Message(2, SpiI, SpiR, IkeSaInit, FlagResponse, 0,
+            [Ikev2Sa(), KeV2(9), NonceV2(10), new Payload(38, [4, .. unknown, .. ca1Hash]), new Payload(37, [4, .. der])]));
+        IkeSa sa = Assert.Single(Analyze([InitRequest(0), response]).Sas);
+        Assert.Equal(2, sa.ResponderCertRequests.Count);
+        Assert.Equal((1, Convert.ToHexStringLower(unknown), (string?)null), (sa.ResponderCertRequests[0].Position, sa.ResponderCertRequests[0].CaHash, sa.ResponderCertRequests[0].CaName));
+        Assert.Equal((2, "94b4bf2d5aa50c9f96b775b693a6a9b668066c78", "CN=Lab CA1,O=PcapIke Lab,C=CH"),
+            (sa.ResponderCertRequests[1].Position, sa.ResponderCertRequests[1].CaHash, sa.ResponderCertRequests[1].CaName));
+        Assert.Equal("CN=Lab CA1,O=PcapIke Lab,C=CH", sa.ResponderCertRequests[1].Display);
+        Assert.Empty(sa.InitiatorCertRequests);
+    }
+
+    [Fact]
     public void MainModeState_PureTransitionTable()
     {
         var s = new MainModeState();
