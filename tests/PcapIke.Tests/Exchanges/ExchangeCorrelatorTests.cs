@@ -316,6 +316,53 @@ public class ExchangeCorrelatorTests
     }
 
     [Fact]
+    public void TwoSimultaneousIkev2SasBetweenTheSamePeers_KeptApartBySpis()
+    {
+        const ulong spiI2 = 0xdddddddddddddddd, spiR2 = 0xeeeeeeeeeeeeeeee;
+        var sas = Analyze(
+        [
+            InitRequest(0),
+            InitRequest(0.001, spiI2, seed: 30, src: R2, dst: R1),
+            InitResponse(0.002),
+            InitResponse(0.003, spiI2, spiR2, src: R1, dst: R2),
+            AuthRequest(0.004),
+            AuthResponse(0.005),
+        ]).Sas;
+        Assert.Equal(2, sas.Count);
+        Assert.Equal((SpiI, SpiR, "192.168.0.1:500"), (sas[0].SpiI, sas[0].SpiR, sas[0].Initiator.ToString()));
+        Assert.Equal((spiI2, spiR2, "192.168.0.2:500"), (sas[1].SpiI, sas[1].SpiR, sas[1].Initiator.ToString()));
+        Assert.Equal(SaOutcome.Established, sas[0].Outcome);
+        Assert.Equal(SaOutcome.Incomplete, sas[1].Outcome);
+        Assert.Null(sas[1].RetryOf);
+        Assert.Equal(0, sas[0].Retransmissions + sas[1].Retransmissions);
+    }
+
+    [Fact]
+    public void QuickModeRequestResentWithoutReply_StalledAtQm1()
+    {
+        var mm = MainModeToMm4();
+        Sent qm1 = new(1.0, R2, 500, R1, 500, Message(1, CkyI, CkyR, QuickMode, FlagEncrypted, 0x01020304, [], Bytes(120, 9), 8));
+        mm.AddRange([Mm5(0.2), Mm6(0.25), qm1, qm1 with { Seconds = 11.0 }, qm1 with { Seconds = 21.0 }]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM1", "QM1"], Steps(sa));
+        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
+        Assert.Equal("QM1", sa.LastStep);
+        Assert.Equal("at QM1: initiator re-sent QM1 2 times over 20.0 s; responder never answered QM1", sa.OutcomeDetail);
+    }
+
+    [Fact]
+    public void QuickModeStartedByThePhase1Responder_StepsFollowTheMessageId()
+    {
+        var mm = MainModeToMm4();
+        byte[] Qm(int seed) => Message(1, CkyI, CkyR, QuickMode, FlagEncrypted, 7, [], Bytes(100, seed), 8);
+        mm.AddRange([Mm5(0.2), Mm6(0.25), new(1, R1, 500, R2, 500, Qm(1)), new(1.1, R2, 500, R1, 500, Qm(2)), new(1.2, R1, 500, R2, 500, Qm(3))]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(["QM1", "QM2", "QM3"], Steps(sa).Skip(6));
+        Assert.Equal(Role.Responder, sa.Messages[6].Sender);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+    }
+
+    [Fact]
     public void MainModeState_PureTransitionTable()
     {
         var s = new MainModeState();
