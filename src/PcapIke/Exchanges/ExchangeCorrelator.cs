@@ -1,19 +1,317 @@
+using PcapIke.Frames;
+using PcapIke.Ike;
 using PcapIke.Pipeline;
 
 namespace PcapIke.Exchanges;
 
 /// <summary>
-/// Groups IKE messages into IKE SAs and names each message's step. CONTRACT: implemented in the exchanges work.
-/// IKEv1 by cookie pair (MM1's zero responder cookie bound to the reply), IKEv2 by SPI pair, message ID and flags.
+/// Groups IKE messages into IKE SAs and names each message's step.
+/// IKEv1 by cookie pair (RFC 2408 §2.5.3: MM1's responder cookie is zero, so a message is found by its initiator
+/// cookie until the reply binds the pair); IKEv2 by SPI pair (RFC 7296 §2.6: the IKE_SA_INIT request has SPIr 0),
+/// message ID and the Initiator/Response flags (§3.1).
 /// </summary>
-public sealed class ExchangeCorrelator
+public sealed partial class ExchangeCorrelator
 {
-    public ExchangeCorrelator(CaCatalog? cas = null) { }
+    /// <summary>How long after a COOKIE or INVALID_KE_PAYLOAD response a new IKE_SA_INIT between the same peers counts
+    /// as the restart of the first (RFC 7296 §2.6, §1.2: strongSwan and IOS may pick a new SPIi).</summary>
+    public static readonly long RetryWindowNanoseconds = 5_000_000_000;
+
+    private readonly CaCatalog _cas;
+    private readonly CaCatalog _seenCas = new();
+    private readonly List<SaState> _sas = new();
+    private readonly Dictionary<(int Version, ulong SpiI, ulong SpiR), SaState> _byPair = new();
+    /// <summary>The latest SA per initiator SPI/cookie: finds MM1's reply, IKE_SA_INIT's response, and messages that
+    /// still carry a zero responder cookie (an Informational right after MM2, as in ipsec.cap).</summary>
+    private readonly Dictionary<(int Version, ulong SpiI), SaState> _byInitiatorSpi = new();
+
+    public ExchangeCorrelator(CaCatalog? cas = null) => _cas = cas ?? new CaCatalog();
+
+    /// <summary>CA certificates seen in clear CERT payloads of the capture.</summary>
+    public CaCatalog SeenCas => _seenCas;
 
     /// <summary>Adds the next message, in capture order.</summary>
-    public void Add(DissectedMessage message) => throw new NotImplementedException();
+    public void Add(DissectedMessage message)
+    {
+        IkeMessageDissection ike = message.Ike;
+        if (!ike.HasHeader || ike.MajorVersion is not (1 or 2)) return;
+        foreach (byte[] cert in message.Certificates)
+            _seenCas.TryAddCa(cert);
+        if (ike.MajorVersion == 1) AddIkev1(message);
+        else AddIkev2(message);
+    }
 
-    /// <summary>At the end of the capture: the SAs in order of their first message, with steps, retransmissions,
-    /// last step and outcome set.</summary>
-    public IReadOnlyList<IkeSa> Complete() => throw new NotImplementedException();
+    // ---- IKEv1 -------------------------------------------------------------------------------------------------
+
+    private void AddIkev1(DissectedMessage m)
+    {
+        IkeMessageDissection ike = m.Ike;
+        SaState? s = Find(1, ike.InitiatorSpi, ike.ResponderSpi);
+        if (s is null)
+        {
+            // Roles from the first message: its sender is the initiator, unless the content says it is a reply
+            // (an SA payload under a non-zero responder cookie: MM2/AM2), i.e. the capture began mid-negotiation.
+            var ex = ike.ExchangeType;
+            bool phase1 = ex is ExchangeType.IdentityProtection or ExchangeType.Aggressive;
+            bool senderIsResponder = phase1 && ike.ResponderSpi != 0 && !ike.IsEncrypted && Has(ike, PayloadType.SA);
+            bool clean = phase1 && ike.ResponderSpi == 0;
+            s = NewSa(1, m, senderIsResponder, startsMid: !clean);
+        }
+        BindResponderSpi(s, 1, ike.InitiatorSpi, ike.ResponderSpi);
+
+        Role sender = SenderOf(s.Sa, m);
+        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
+        ExchangeKind kind;
+        string step;
+        bool rejects = false;
+        int fragNumber = 0, fragTotal = 0;
+        var cisco = FirstDetails<CiscoFragmentDetails>(ike);
+        switch (ike.ExchangeType)
+        {
+            case ExchangeType.IdentityProtection:
+            {
+                kind = ExchangeKind.MainMode;
+                if (original is not null)
+                {
+                    step = original.Step;
+                    rejects = sender == Role.Responder && MainModeNumber(step) is int n && s.MainMode.InitiatorStep >= n + 1;
+                    break;
+                }
+                if (cisco is not null && s.CiscoFragmentSteps.TryGetValue((sender, cisco.FragmentId), out string? fs))
+                {
+                    step = fs;
+                    break;
+                }
+                var r = s.MainMode.Advance(new MainModeFacts(sender, Has(ike, PayloadType.SA),
+                    Has(ike, PayloadType.KE) || Has(ike, PayloadType.NONCE), ike.IsEncrypted, cisco is not null));
+                s.MainMode = r.Next;
+                step = "MM" + r.Step;
+                rejects = r.RejectsPeersNext;
+                break;
+            }
+            case ExchangeType.Aggressive:
+                // RFC 2409 §5: AM1 (SA, KE, Ni, IDii) from the initiator, AM2 from the responder, AM3 (HASH_I/SIG_I).
+                kind = ExchangeKind.AggressiveMode;
+                step = original?.Step ?? (sender == Role.Responder ? "AM2" : Has(ike, PayloadType.SA) ? "AM1" : "AM3");
+                break;
+            case ExchangeType.QuickMode:
+            {
+                // RFC 2409 §5.5: QM1 from whoever starts it (by message ID), QM2 the reply, QM3 the starter's HASH(3).
+                kind = ExchangeKind.QuickMode;
+                if (original is not null) { step = original.Step; break; }
+                if (!s.QuickModeStarter.TryGetValue(ike.MessageId, out Role starter))
+                    s.QuickModeStarter[ike.MessageId] = starter = sender;
+                step = sender != starter ? "QM2" : s.QuickModeAnswered.Contains(ike.MessageId) ? "QM3" : "QM1";
+                if (step == "QM2") s.QuickModeAnswered.Add(ike.MessageId);
+                break;
+            }
+            case ExchangeType.Informational:
+                kind = ExchangeKind.Informational; step = "INFO"; break;
+            case ExchangeType.Transaction:
+                kind = ExchangeKind.Transaction; step = "TRANSACTION"; break;
+            case ExchangeType.NewGroupMode:
+                kind = ExchangeKind.NewGroupMode; step = "NGM"; break;
+            default:
+                kind = ExchangeKind.Other; step = ike.ExchangeTypeName ?? $"exchange {ike.ExchangeTypeRaw}"; break;
+        }
+        if (cisco is not null)
+        {
+            s.CiscoFragmentSteps[(sender, cisco.FragmentId)] = step;
+            fragNumber = cisco.FragmentNumber;
+            // Cisco fragments carry only a "last" flag: the total is the last fragment's number once seen.
+            fragTotal = cisco.IsLast ? cisco.FragmentNumber : 0;
+        }
+
+        var sm = new SaMessage
+        {
+            Message = m, Sender = sender, Exchange = kind, Step = step,
+            FragmentNumber = fragNumber, FragmentTotal = fragTotal,
+        };
+        if (original is not null)
+        {
+            sm.Retransmission = rejects ? RetransmissionKind.ResentAfterRejectingNext : RetransmissionKind.SameContent;
+            sm.RetransmissionOf = original;
+        }
+        s.Append(sm);
+        Summarize(s, sm);
+    }
+
+    private static int? MainModeNumber(string step) =>
+        step.Length == 3 && step.StartsWith("MM", StringComparison.Ordinal) ? step[2] - '0' : null;
+
+    // ---- IKEv2 -------------------------------------------------------------------------------------------------
+
+    private void AddIkev2(DissectedMessage m)
+    {
+        IkeMessageDissection ike = m.Ike;
+        bool isInitRequest = ike.ExchangeType == ExchangeType.IKE_SA_INIT && !ike.IsResponse;
+        SaState? s = Find(2, ike.InitiatorSpi, ike.ResponderSpi);
+        SaState? retryOf = null;
+        if (s is not null && isInitRequest && s.RestartNotify is not null
+            && s.FindSameContent(m.ContentHash, Role.Initiator) is null)
+        {
+            // RFC 7296 §2.6 / §1.2: after a COOKIE or INVALID_KE_PAYLOAD response the initiator starts over with a new
+            // IKE_SA_INIT request (same SPIi for COOKIE): a new attempt, linked to the first.
+            retryOf = s;
+            s = null;
+        }
+        if (s is null)
+        {
+            if (retryOf is null && isInitRequest)
+                retryOf = _sas.LastOrDefault(o => o.Sa.Version == 2 && o.RestartNotify is not null && o.RetriedBy is null
+                    && m.TimestampNanoseconds - o.LastTimestamp <= RetryWindowNanoseconds
+                    && SamePeers(o.Sa, m.Source, m.Destination));
+            s = NewSa(2, m, senderIsResponder: !ike.IsInitiator, startsMid: !isInitRequest);
+            if (retryOf is not null)
+            {
+                s.Sa.RetryOf = retryOf.Sa;
+                retryOf.RetriedBy = s;
+            }
+        }
+        BindResponderSpi(s, 2, ike.InitiatorSpi, ike.ResponderSpi);
+
+        // RFC 7296 §3.1: the I flag marks messages sent by the original initiator.
+        Role sender = ike.IsInitiator ? Role.Initiator : Role.Responder;
+        string direction = ike.IsResponse ? "response" : "request";
+        ExchangeKind kind = ike.ExchangeType switch
+        {
+            ExchangeType.IKE_SA_INIT => ExchangeKind.IkeSaInit,
+            ExchangeType.IKE_AUTH => ExchangeKind.IkeAuth,
+            ExchangeType.CREATE_CHILD_SA => ExchangeKind.CreateChildSa,
+            ExchangeType.INFORMATIONAL => ExchangeKind.InformationalV2,
+            _ => ExchangeKind.Other,
+        };
+        string name = ike.ExchangeTypeName ?? $"exchange {ike.ExchangeTypeRaw}";
+        if (kind == ExchangeKind.IkeAuth)
+        {
+            // Several IKE_AUTH rounds with EAP (RFC 7296 §2.16): the first is "IKE_AUTH", the next "IKE_AUTH#2" ...
+            if (!s.AuthRounds.TryGetValue(ike.MessageId, out int round))
+                s.AuthRounds[ike.MessageId] = round = s.AuthRounds.Count + 1;
+            if (round > 1) name = $"IKE_AUTH#{round}";
+        }
+        string step = $"{name} {direction}";
+
+        var skf = FirstDetails<EncryptedFragmentDetails>(ike);
+        var sm = new SaMessage
+        {
+            Message = m, Sender = sender, Exchange = kind, Step = step,
+            FragmentNumber = skf?.FragmentNumber ?? 0, FragmentTotal = skf?.TotalFragments ?? 0,
+        };
+        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
+        if (original is not null)
+        {
+            sm.Retransmission = RetransmissionKind.SameContent;
+            sm.RetransmissionOf = original;
+        }
+        else if (!ike.IsResponse)
+        {
+            // RFC 7296 §2.1: a request re-sent under the same message ID (SKF fragments: the same fragment number).
+            var key = (sender, ike.ExchangeTypeRaw, ike.MessageId, sm.FragmentNumber);
+            if (s.FirstRequest.TryGetValue(key, out original))
+            {
+                sm.Retransmission = RetransmissionKind.SameMessageId;
+                sm.RetransmissionOf = original;
+            }
+            else
+                s.FirstRequest[key] = sm;
+        }
+        s.Append(sm);
+        Summarize(s, sm);
+    }
+
+    // ---- lookup ------------------------------------------------------------------------------------------------
+
+    private SaState? Find(int version, ulong spiI, ulong spiR)
+    {
+        if (spiR != 0 && _byPair.TryGetValue((version, spiI, spiR), out SaState? s))
+            return s;
+        // the reply to MM1 / IKE_SA_INIT binds the pair; a zero SPIr still belongs to the latest SA of that SPIi
+        if (_byInitiatorSpi.TryGetValue((version, spiI), out s) && (spiR == 0 || s.Sa.SpiR == 0))
+            return s;
+        return null;
+    }
+
+    private void BindResponderSpi(SaState s, int version, ulong spiI, ulong spiR)
+    {
+        if (spiR == 0 || s.Sa.SpiR != 0) return;
+        s.Sa.SpiR = spiR;
+        _byPair[(version, spiI, spiR)] = s;
+    }
+
+    private SaState NewSa(int version, DissectedMessage m, bool senderIsResponder, bool startsMid)
+    {
+        var sa = new IkeSa
+        {
+            Id = _sas.Count + 1,
+            Version = version,
+            Initiator = senderIsResponder ? m.Destination : m.Source,
+            Responder = senderIsResponder ? m.Source : m.Destination,
+            SpiI = m.Ike.InitiatorSpi,
+            StartsMidNegotiation = startsMid,
+        };
+        var s = new SaState(sa, m.Source.Port == 4500 || m.Destination.Port == 4500);
+        _sas.Add(s);
+        _byInitiatorSpi[(version, sa.SpiI)] = s;
+        if (m.Ike.ResponderSpi != 0)
+        {
+            sa.SpiR = m.Ike.ResponderSpi;
+            _byPair[(version, sa.SpiI, sa.SpiR)] = s;
+        }
+        return s;
+    }
+
+    private static Role SenderOf(IkeSa sa, DissectedMessage m)
+    {
+        if (m.Source == sa.Initiator) return Role.Initiator;
+        if (m.Source == sa.Responder) return Role.Responder;
+        if (m.Destination == sa.Responder) return Role.Initiator;
+        if (m.Destination == sa.Initiator) return Role.Responder;
+        // ports changed (RFC 3947 §4 float to 4500): by address
+        return m.Source.Address == sa.Initiator.Address && m.Source.Address != sa.Responder.Address ? Role.Initiator
+            : m.Source.Address == sa.Responder.Address ? Role.Responder : Role.Initiator;
+    }
+
+    private static bool SamePeers(IkeSa sa, NetEndpoint a, NetEndpoint b) =>
+        (sa.Initiator.Address == a.Address && sa.Responder.Address == b.Address)
+        || (sa.Initiator.Address == b.Address && sa.Responder.Address == a.Address);
+
+    internal static bool Has(IkeMessageDissection ike, PayloadType type) =>
+        ike.Payloads.Any(p => p.TypeRaw == (byte)type);
+
+    internal static T? FirstDetails<T>(IkeMessageDissection ike) where T : IkePayloadDetails =>
+        ike.Payloads.Select(p => p.Details).OfType<T>().FirstOrDefault();
+
+    /// <summary>Per-SA correlation state.</summary>
+    private sealed class SaState(IkeSa sa, bool startedOn4500)
+    {
+        public IkeSa Sa { get; } = sa;
+        public bool StartedOn4500 { get; } = startedOn4500;
+        public MainModeState MainMode;
+        public readonly Dictionary<uint, Role> QuickModeStarter = new();
+        /// <summary>Quick Mode message IDs whose QM2 was seen (the starter's next message is QM3).</summary>
+        public readonly HashSet<uint> QuickModeAnswered = new();
+        /// <summary>IKEv2: the first request per sender, exchange, message ID and SKF fragment number (RFC 7296 §2.1).</summary>
+        public readonly Dictionary<(Role, byte, uint, int), SaMessage> FirstRequest = new();
+        public readonly Dictionary<(Role, ushort), string> CiscoFragmentSteps = new();
+        public readonly Dictionary<uint, int> AuthRounds = new();
+        private readonly Dictionary<(ulong, Role), SaMessage> _byContent = new();
+        /// <summary>IKEv2: the IKE_SA_INIT response asked for a restart (COOKIE or INVALID_KE_PAYLOAD).</summary>
+        public string? RestartNotify;
+        public SaState? RetriedBy;
+        public long LastTimestamp;
+        /// <summary>IKEv1: Hash Algorithm of the chosen SA (RFC 2409 Appendix A), for NAT-D.</summary>
+        public ulong? ChosenHash;
+        /// <summary>IKEv2: the chosen ENCR id and key length and INTEG id, for the IKE_AUTH size rule.</summary>
+        public ushort? ChosenEncr, ChosenInteg;
+
+        public SaMessage? FindSameContent(ulong hash, Role sender) =>
+            hash != 0 && _byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
+
+        public void Append(SaMessage m)
+        {
+            Sa.Messages.Add(m);
+            LastTimestamp = m.TimestampNanoseconds;
+            if (m.Message.ContentHash != 0)
+                _byContent.TryAdd((m.Message.ContentHash, m.Sender), m);
+        }
+    }
 }

@@ -86,6 +86,9 @@ public sealed record CertRequestEntry(
     /// <summary>IKEv2: the CA's subject when known (from --ca or a certificate in the capture).</summary>
     string? CaName)
 {
+    /// <summary>IKEv1: the DN as Wireshark shows it (attribute names from its OID table), for comparison.</summary>
+    public string? DnWireshark { get; init; }
+
     /// <summary>What to show: the DN, else the CA name, else the hash.</summary>
     public string Display => Dn ?? CaName ?? CaHash ?? "(any CA)";
 }
@@ -132,6 +135,9 @@ public sealed class IkeSa
     /// <summary>NAT detected: the NAT-D hashes (IKEv1) or NAT_DETECTION_* notifies (IKEv2) did not match, or the
     /// negotiation floated to 4500.</summary>
     public bool NatDetected { get; set; }
+    /// <summary>A NAT-D hash (IKEv1, RFC 3947 §3.2) or NAT_DETECTION_* notify (IKEv2, RFC 7296 §2.23) did not match the
+    /// addresses and ports seen in the capture.</summary>
+    public bool NatHashMismatch { get; set; }
     /// <summary>The negotiation moved from UDP 500 to 4500 (RFC 3947 §4, RFC 7296 §2.23).</summary>
     public bool FloatedTo4500 { get; set; }
     public List<ProposalView> Offered { get; } = new();

@@ -34,7 +34,34 @@ public static class CaptureDissector
             var ike = IkeMessageDissection.Dissect(d.Message);
             foreach (var m in ike.ToMalformations(file, d.FrameNumber)) malformations.Report(m);
             onMessage(new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
-                d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike));
+                d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
+            {
+                ContentHash = HashOf(d.Message),
+                Certificates = CertificatesOf(ike, d.Message),
+            });
         }
+    }
+
+    /// <summary>SHA-256 of the IKE message, first 8 bytes: the correlator's "same bytes" test for retransmissions.</summary>
+    internal static ulong HashOf(ReadOnlySpan<byte> message)
+    {
+        Span<byte> h = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(message, h);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(h);
+    }
+
+    /// <summary>The X.509 certificates (encoding 4) of clear CERT payloads, copied out of the message.</summary>
+    internal static IReadOnlyList<byte[]> CertificatesOf(IkeMessageDissection ike, ReadOnlySpan<byte> message)
+    {
+        List<byte[]>? list = null;
+        foreach (var p in ike.Payloads)
+        {
+            if (p.Details is not CertificateDetails { EncodingRaw: 4, DataLength: > 0 } c) continue;
+            // generic payload header (4) + Cert Encoding (1), RFC 2408 §3.9, RFC 7296 §3.6
+            int start = p.Offset + 5, end = p.Offset + p.Length;
+            if (p.TypeRaw is not ((byte)PayloadType.CERT or (byte)PayloadType.CERTv2) || start > end || end > message.Length) continue;
+            (list ??= new()).Add(message[start..end].ToArray());
+        }
+        return (IReadOnlyList<byte[]>?)list ?? Array.Empty<byte[]>();
     }
 }

@@ -16,4 +16,12 @@ public sealed record DissectedMessage(
     IkeMessageDissection Ike)
 {
     public DateTime Timestamp => DateTime.UnixEpoch.AddTicks(TimestampNanoseconds / 100);
+
+    /// <summary>The first 8 bytes (big-endian) of the SHA-256 of the IKE message bytes: equal hashes mean a byte-identical
+    /// re-send (RFC 7296 §2.1, RFC 2408 retransmission). 0 when not computed.</summary>
+    public ulong ContentHash { get; init; }
+
+    /// <summary>DER X.509 certificates carried in clear CERT payloads (encoding 4, RFC 2408 §3.9 / RFC 7296 §3.6), in
+    /// payload order; empty for most messages (IKEv1 MM5/MM6 and IKEv2 IKE_AUTH are encrypted).</summary>
+    public IReadOnlyList<byte[]> Certificates { get; init; } = Array.Empty<byte[]>();
 }

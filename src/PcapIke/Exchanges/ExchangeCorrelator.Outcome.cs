@@ -1,0 +1,293 @@
+using System.Globalization;
+using PcapIke.Ike;
+
+namespace PcapIke.Exchanges;
+
+/// <summary>
+/// Last step and outcome, decided once the capture is read. In order:
+/// <list type="number">
+/// <item>Failed: an error notify (types 1-16383) in clear that no later progress follows ("notify X at step N"); a
+/// notify followed by a further step (ipsec.cap: NO_PROPOSAL_CHOSEN after MM2, then MM3-MM6) does not fail the SA.
+/// IKEv2 also: an IKE_AUTH response too small to hold IDr and AUTH (see <see cref="MinimumAuthPlaintext"/>).</item>
+/// <item>Established: IKEv1 MM6 or AM3 and, when Quick Mode is present, one Quick Mode with QM3; IKEv2 a response to the
+/// last IKE_AUTH round. A capture that starts after phase 1 (first message Quick Mode, encrypted Informational,
+/// CREATE_CHILD_SA ...) shows an SA established before it.</item>
+/// <item>Stalled: after the furthest step only re-sends follow: who re-sent what, how often, over how long.</item>
+/// <item>Incomplete: anything else (the capture starts or ends mid-negotiation).</item>
+/// </list>
+/// </summary>
+public sealed partial class ExchangeCorrelator
+{
+    /// <summary>
+    /// The IKE_AUTH size rule (RFC 7296 §3.5, §3.8, §3.14). An IKE_AUTH response that completes the IKE SA carries at
+    /// least IDr (4 + 4 + 1 bytes) and AUTH (4 + 4 + 16: the shortest PRF output, HMAC-MD5/AES-XCBC) plus the Pad Length
+    /// byte: 34 bytes of plaintext. The SK payload's body is IV + ciphertext + ICV; with the chosen transform's IV and
+    /// ICV sizes (or the smallest possible, 8 + 8, when unknown) an SK body that leaves less than 34 bytes cannot be a
+    /// success: it is almost certainly a lone error notify (AUTHENTICATION_FAILED, ...). We do not claim which one:
+    /// only decryption can. untrusted-ca's response: SK body 48 = IV 16 + 16 + ICV 16 → 16 bytes; aes-cbc's: 1296.
+    /// </summary>
+    public const int MinimumAuthPlaintext = 34;
+
+    /// <summary>At the end of the capture: the SAs in order of their first message, with steps, retransmissions,
+    /// last step and outcome set.</summary>
+    public IReadOnlyList<IkeSa> Complete()
+    {
+        foreach (SaState s in _sas)
+        {
+            ResolveCaNames(s.Sa);
+            MarkIosUnnamedVendorIds(s.Sa);
+            Decide(s);
+        }
+        return _sas.Select(s => s.Sa).ToList();
+    }
+
+    private void ResolveCaNames(IkeSa sa)
+    {
+        foreach (var list in new[] { sa.InitiatorCertRequests, sa.ResponderCertRequests })
+            for (int i = 0; i < list.Count; i++)
+                if (list[i].CaHash is { } h && list[i].CaName is null
+                    && (_cas.NameOf(h) ?? _seenCas.NameOf(h)) is { } name)
+                    list[i] = list[i] with { CaName = name };
+    }
+
+    /// <summary>IOS sends an unnamed 16-byte vendor ID next to its Cisco ones (the technote's MM3/MM4 excerpts): an
+    /// unnamed 16-byte VID from a sender that also sent a Cisco IOS VID is fingerprinted as Cisco IOS.</summary>
+    private static void MarkIosUnnamedVendorIds(IkeSa sa)
+    {
+        for (int i = 0; i < sa.VendorIds.Count; i++)
+        {
+            VendorIdEntry v = sa.VendorIds[i];
+            if (v.Name is null && v.Hex.Length == 32
+                && sa.VendorIds.Any(o => o.Sender == v.Sender && o.Fingerprint == "Cisco IOS"))
+                sa.VendorIds[i] = v with { Fingerprint = "Cisco IOS" };
+        }
+    }
+
+    /// <summary>Progress order of a step; 0 for steps that are not progress (INFO, INFORMATIONAL).</summary>
+    internal static int RankOf(SaMessage m)
+    {
+        string step = m.Step;
+        switch (m.Exchange)
+        {
+            case ExchangeKind.MainMode:
+            case ExchangeKind.AggressiveMode:
+                return step[2] - '0';
+            case ExchangeKind.Transaction:
+                return 7;
+            case ExchangeKind.QuickMode:
+                return 10 + (step[2] - '0');
+            case ExchangeKind.IkeSaInit:
+                return m.Message.Ike.IsResponse ? 2 : 1;
+            case ExchangeKind.IkeAuth:
+            {
+                int hash = step.IndexOf('#');
+                int round = hash < 0 ? 1 : int.Parse(step.AsSpan(hash + 1, step.IndexOf(' ') - hash - 1), CultureInfo.InvariantCulture);
+                return 10 + 2 * round + (m.Message.Ike.IsResponse ? 1 : 0);
+            }
+            case ExchangeKind.CreateChildSa:
+                return 1000 + (m.Message.Ike.IsResponse ? 1 : 0);
+            default:
+                return 0;
+        }
+    }
+
+    private static void Decide(SaState s)
+    {
+        IkeSa sa = s.Sa;
+        var msgs = sa.Messages;
+        if (msgs.Count == 0) return;
+
+        // Last step: the furthest step, not counting retransmissions (ties: the later one).
+        SaMessage? furthest = null;
+        foreach (SaMessage m in msgs)
+            if (!m.IsRetransmission && (furthest is null || RankOf(m) >= RankOf(furthest)))
+                furthest = m;
+        furthest ??= msgs[0];
+        sa.LastStep = furthest.Step;
+        string first = msgs[0].Step;
+
+        if (FailedByNotify(sa) is { } failure)
+        {
+            Set(sa, SaOutcome.Failed, failure, endsMid: false);
+            return;
+        }
+        if (sa.Version == 2 && s.RestartNotify is not null && s.RetriedBy is not null)
+        {
+            // COOKIE (RFC 7296 §2.6) is a status, not an error: the attempt continues as the retry
+            Set(sa, SaOutcome.Incomplete,
+                $"responder asked for {s.RestartNotify} at IKE_SA_INIT response; the initiator restarted as IKE SA #{s.RetriedBy.Sa.Id}",
+                endsMid: false);
+            return;
+        }
+
+        if (sa.Version == 1)
+        {
+            bool phase1 = msgs.Any(m => m.Step is "MM6" or "AM3")
+                || (sa.StartsMidNegotiation && msgs[0].Exchange is ExchangeKind.QuickMode or ExchangeKind.Transaction
+                    or ExchangeKind.Informational && msgs[0].Message.Ike.IsEncrypted);
+            var quickModes = msgs.Where(m => m.Exchange == ExchangeKind.QuickMode).GroupBy(m => m.Message.Ike.MessageId).ToList();
+            bool quickDone = quickModes.Count == 0 || quickModes.Any(g => g.Any(m => m.Step == "QM3"));
+            if (phase1 && quickDone)
+            {
+                string detail = msgs.Any(m => m.Step is "MM6" or "AM3") ? ""
+                    : $"phase 1 established before the capture (first seen: {first})";
+                Set(sa, SaOutcome.Established, detail, endsMid: false);
+                return;
+            }
+        }
+        else
+        {
+            var auth = msgs.Where(m => m.Exchange == ExchangeKind.IkeAuth).ToList();
+            if (auth.Count > 0)
+            {
+                uint lastRound = auth.MaxBy(RankOf)!.Message.Ike.MessageId;
+                var responses = auth.Where(m => m.Message.Ike.IsResponse && m.Message.Ike.MessageId == lastRound).ToList();
+                if (responses.Count > 0)
+                {
+                    string step = responses[0].Step;
+                    int capacity = AuthResponseCapacity(s, responses.Where(m => !m.IsRetransmission).ToList(), out int body);
+                    if (capacity < MinimumAuthPlaintext)
+                    {
+                        Set(sa, SaOutcome.Failed,
+                            $"{step} too small to carry IDr/AUTH ({body} bytes encrypted, at most {capacity} of plaintext): "
+                            + "likely an error notify (decrypt to confirm)", endsMid: false);
+                        return;
+                    }
+                    Set(sa, SaOutcome.Established, responses.Any(m => m.Message.Ike.IsEncrypted)
+                        ? $"{step} received, encrypted: contents not verified (decrypt to confirm)" : "", endsMid: false);
+                    return;
+                }
+            }
+            else if (sa.StartsMidNegotiation && msgs[0].Exchange is ExchangeKind.CreateChildSa or ExchangeKind.InformationalV2)
+            {
+                Set(sa, SaOutcome.Established, $"IKE SA established before the capture (first seen: {first})", endsMid: false);
+                return;
+            }
+        }
+
+        if (StalledDetail(sa, furthest) is { } stall)
+        {
+            Set(sa, SaOutcome.Stalled, stall, endsMid: true);
+            return;
+        }
+        string why = sa.StartsMidNegotiation
+            ? $"capture starts mid-negotiation (first seen: {first}) and ends after {sa.LastStep}"
+            : $"capture ends after {sa.LastStep}";
+        Set(sa, SaOutcome.Incomplete, why, endsMid: true);
+    }
+
+    private static void Set(IkeSa sa, SaOutcome outcome, string detail, bool endsMid)
+    {
+        sa.Outcome = outcome;
+        sa.OutcomeDetail = detail;
+        sa.EndsMidNegotiation = endsMid;
+    }
+
+    /// <summary>The last clear error notify after which the negotiation made no further progress, as
+    /// "notify X at STEP", or null.</summary>
+    private static string? FailedByNotify(IkeSa sa)
+    {
+        var msgs = sa.Messages;
+        string? result = null;
+        int reached = 0;
+        string? reachedStep = null;
+        for (int i = 0; i < msgs.Count; i++)
+        {
+            SaMessage m = msgs[i];
+            if (m.IsRetransmission) continue;
+            int rank = RankOf(m);
+            if (rank >= reached && rank > 0) { reached = rank; reachedStep = m.Step; }
+            var error = m.Message.Ike.Payloads.Select(p => p.Details).OfType<NotifyDetails>()
+                .FirstOrDefault(n => n.TypeRaw is >= 1 and <= 16383);
+            if (error is null) continue;
+            bool progress = false;
+            for (int j = i + 1; j < msgs.Count && !progress; j++)
+                progress = !msgs[j].IsRetransmission && RankOf(msgs[j]) > reached;
+            if (!progress)
+            {
+                string name = error.TypeName ?? $"notify type {error.TypeRaw}";
+                string where = reachedStep ?? m.Step;
+                string via = m.Step == where ? "" : $" ({m.Step} from the {RoleText(m.Sender)}, frame {m.Frame})";
+                result = $"notify {name} at {where}{via}";
+            }
+        }
+        return result;
+    }
+
+    /// <summary>"at STEP: who re-sent what K times over S s; the other side never answered / rejected it", when only
+    /// re-sends follow the last new message.</summary>
+    private static string? StalledDetail(IkeSa sa, SaMessage furthest)
+    {
+        var msgs = sa.Messages;
+        int lastNew = msgs.FindLastIndex(m => !m.IsRetransmission);
+        if (lastNew < 0 || lastNew == msgs.Count - 1) return null;
+        // everything after the last new message is a re-send (that is what makes it a stall)
+        var groups = msgs.Skip(lastNew + 1).GroupBy(m => (m.Sender, m.Step)).ToList();
+        if (groups.Count == 0) return null;
+        var parts = new List<string>();
+        string? rejected = null;
+        foreach (var g in groups.OrderBy(g => g.Key.Sender == furthest.Sender ? 0 : 1))
+        {
+            SaMessage original = g.First().RetransmissionOf ?? g.First();
+            long span = g.Last().TimestampNanoseconds - original.TimestampNanoseconds;
+            int k = g.Count();
+            parts.Add($"{RoleText(g.Key.Sender)} re-sent {g.Key.Step} {k} time{(k == 1 ? "" : "s")} over {Seconds(span)} s");
+            if (g.Any(m => m.Retransmission == RetransmissionKind.ResentAfterRejectingNext))
+                rejected = $"{RoleText(g.Key.Sender)} rejected {furthest.Step}: it re-sent {g.Key.Step} instead of answering";
+        }
+        string other = RoleText(furthest.Sender == Role.Initiator ? Role.Responder : Role.Initiator);
+        string end = rejected ?? (sa.Version == 2 && furthest.Message.Ike.IsResponse
+            ? $"{other} never went on after {furthest.Step}" : $"{other} never answered {furthest.Step}");
+        return $"at {furthest.Step}: {string.Join("; ", parts)}; {end}";
+    }
+
+    private static string Seconds(long nanoseconds) =>
+        (nanoseconds / 1e9).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string RoleText(Role r) => r == Role.Initiator ? "initiator" : "responder";
+
+    /// <summary>Plaintext room of an IKE_AUTH response (all its SK/SKF fragments): body − IV − ICV each.</summary>
+    private static int AuthResponseCapacity(SaState s, List<SaMessage> response, out int body)
+    {
+        (int iv, int icv) = OverheadOf(s.ChosenEncr, s.ChosenInteg);
+        int capacity = 0;
+        body = 0;
+        foreach (SaMessage m in response)
+        {
+            IkeMessageDissection ike = m.Message.Ike;
+            if (!ike.IsEncrypted) return int.MaxValue;   // a clear response: nothing to infer
+            int length = ExchangeCorrelator.FirstDetails<EncryptedFragmentDetails>(ike)?.Length
+                ?? ExchangeCorrelator.FirstDetails<EncryptedDetails>(ike)?.Length ?? ike.EncryptedLength;
+            body += length;
+            capacity += length - iv - icv;
+        }
+        return response.Count == 0 ? int.MaxValue : capacity;
+    }
+
+    /// <summary>IV and ICV sizes of the chosen IKE SA transforms (RFC 3602, 3686, 4106, 4309, 7634, 4868, 2404);
+    /// the smallest possible (8, 8) when unknown.</summary>
+    private static (int Iv, int Icv) OverheadOf(ushort? encr, ushort? integ)
+    {
+        int iv = encr switch
+        {
+            12 or 23 => 16,                           // AES-CBC, Camellia-CBC
+            2 or 3 or 5 or 6 or 7 => 8,              // DES, 3DES, IDEA, CAST, Blowfish
+            _ => 8,                                   // CTR, CCM, GCM, ChaCha20-Poly1305: 8-byte IV
+        };
+        int icv = encr switch
+        {
+            14 or 18 or 25 => 8,
+            15 or 19 or 26 => 12,
+            16 or 20 or 27 or 28 => 16,
+            _ => integ switch
+            {
+                1 or 2 or 5 or 8 => 12,
+                12 => 16,
+                13 => 24,
+                14 => 32,
+                _ => 8,
+            },
+        };
+        return (iv, icv);
+    }
+}

@@ -1,0 +1,218 @@
+using PcapIke.Exchanges;
+using PcapIke.Tests.TestSupport;
+
+namespace PcapIke.Tests.Exchanges;
+
+/// <summary>The acceptance cases: real captures through <see cref="CaptureAnalyzer.Analyze(string, AnalysisOptions?)"/>.</summary>
+public class CaptureAnalyzerAcceptanceTests
+{
+    private static CaptureAnalysis Shared(string name) => CaptureAnalyzer.Analyze(Path.Combine(TestPaths.SharedCaptures, name));
+
+    private static CaptureAnalysis Lab(string scenario, AnalysisOptions? options = null) =>
+        CaptureAnalyzer.Analyze(Path.Combine(TestPaths.RepoRoot, "captures", scenario, "capture.pcap"), options);
+
+    private static string[] Steps(IkeSa sa) => sa.Messages.Select(m => m.Step).ToArray();
+
+    [Fact]
+    public void Ikev1Certs_OneMainModeSaEstablished_CertReqDnAsWireshark_QuickModeRetransmissionCounted()
+    {
+        var a = Shared("ikev1-certs.pcap");
+        IkeSa sa = Assert.Single(a.Sas);
+        Assert.Empty(a.Malformations);
+        Assert.Equal(1, sa.Version);
+        Assert.Equal("192.168.12.118:500", sa.Initiator.ToString());
+        Assert.Equal("172.16.1.103:500", sa.Responder.ToString());
+        Assert.Equal(0xfafaeb49382a763cUL, sa.SpiI);
+        Assert.Equal(0x36e65ad2f66f4403UL, sa.SpiR);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM1", "QM2", "QM3"], Steps(sa));
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal("QM3", sa.LastStep);
+        Assert.False(sa.StartsMidNegotiation);
+        Assert.False(sa.EndsMidNegotiation);
+
+        // frame 8 re-sends frame 7 (QM1) byte for byte, 10 s later
+        Assert.Equal(1, sa.Retransmissions);
+        SaMessage retx = sa.Messages.Single(m => m.IsRetransmission);
+        Assert.Equal(8, retx.Frame);
+        Assert.Equal(RetransmissionKind.SameContent, retx.Retransmission);
+        Assert.Equal(7, retx.RetransmissionOf!.Frame);
+        Assert.Equal(Role.Initiator, retx.Sender);
+        Assert.InRange(retx.TimestampNanoseconds - retx.RetransmissionOf.TimestampNanoseconds, 10_000_000_000, 10_001_000_000);
+
+        // MM4's CERT_REQ: tshark shows rdnSequence CN=SchendlZertifikate, DC=geblergasse95, DC=at (encoding 4)
+        Assert.Empty(sa.InitiatorCertRequests);
+        CertRequestEntry cr = Assert.Single(sa.ResponderCertRequests);
+        Assert.Equal((1, 4L, "MM4", (byte)4), (cr.Position, cr.Frame, cr.Step, cr.EncodingRaw));
+        Assert.Equal("cn=SchendlZertifikate,dc=geblergasse95,dc=at", cr.Dn);
+        Assert.Equal("CN=SchendlZertifikate,DC=geblergasse95,DC=at", cr.DnRfc4514);
+        Assert.Equal("id-at-commonName=SchendlZertifikate,dc=geblergasse95,dc=at", cr.DnWireshark);
+
+        Assert.Equal("TripleDES_CBC/MD5/MODP_1024/RSA_Signatures/28800s", Assert.Single(sa.Offered).ToString());
+        Assert.Equal("TripleDES_CBC/MD5/MODP_1024/RSA_Signatures/28800s", sa.Chosen!.ToString());
+        Assert.Contains(sa.VendorIds, v => v.Sender == Role.Initiator && v.Fingerprint == "libreswan/Openswan");
+        Assert.Contains(sa.VendorIds, v => v.Sender == Role.Responder && v.Fingerprint == "Juniper NetScreen");
+    }
+
+    [Fact]
+    public void IpsecCap_NoProposalChosenWithZeroResponderCookie_AttachedByInitiatorCookie_ThenEstablished()
+    {
+        var a = Shared("ipsec.cap");
+        IkeSa sa = Assert.Single(a.Sas);
+        Assert.Equal(["MM1", "MM2", "INFO", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], Steps(sa));
+        Assert.Equal(0xc6d1459285150c7eUL, sa.SpiI);
+        Assert.Equal(0x6e961f01bf179b35UL, sa.SpiR);
+
+        NotifyEntry n = Assert.Single(sa.Notifies);
+        Assert.Equal((3L, Role.Initiator, "INFO", (ushort)14, "NO_PROPOSAL_CHOSEN", true), (n.Frame, n.Sender, n.Step, n.TypeRaw, n.TypeName, n.IsError));
+
+        SaMessage resent = sa.Messages[3];
+        Assert.Equal(4, resent.Frame);
+        Assert.Equal(RetransmissionKind.SameContent, resent.Retransmission);
+        Assert.Equal(2, resent.RetransmissionOf!.Frame);
+        Assert.Equal(1, sa.Retransmissions);
+
+        // a notify followed by progress does not fail the SA
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal("QM3", sa.LastStep);
+        // NAT-D (RFC 3947 §3.2, SHA from the chosen SA) recomputed: both match, no NAT, no float
+        Assert.False(sa.NatHashMismatch);
+        Assert.False(sa.NatDetected);
+        Assert.False(sa.FloatedTo4500);
+        Assert.Equal("TripleDES_CBC/SHA/MODP_1024/PreSharedKey/7800s", sa.Chosen!.ToString());
+    }
+
+    [Theory]
+    [InlineData("ipsec-ikev1-isakmp-main-mode.pcap", "MM1,MM2,MM3,MM4,MM5,MM6,QM1,QM2,QM3")]
+    [InlineData("ipsec-ikev1-isakmp-aggressive-mode.pcap", "AM1,AM2,AM3,QM1,QM2,QM3")]
+    public void CloudSharkIkev1_Established(string file, string steps)
+    {
+        IkeSa sa = Assert.Single(Shared(file).Sas);
+        Assert.Equal(steps.Split(','), Steps(sa));
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(0, sa.Retransmissions);
+        Assert.False(sa.NatDetected);
+        Assert.Equal("AES_CBC-128/SHA/MODP_1024/PreSharedKey/86400s", sa.Chosen!.ToString());
+        // IOS: CISCO-UNITY plus its unnamed 16-byte VID
+        Assert.Contains(sa.VendorIds, v => v.Sender == Role.Responder && v.Name is null && v.Fingerprint == "Cisco IOS");
+    }
+
+    [Fact]
+    public void EspAhOnly_NoSaAndNoError()
+    {
+        var a = Shared("IPsec_ESP-AH_tunnel_mode.cap");
+        Assert.Empty(a.Sas);
+        Assert.Empty(a.Malformations);
+    }
+
+    [Fact]
+    public void WeakDh_OneIkev2Sa_RequestOnly_IncompleteBecauseCaptureEnds()
+    {
+        IkeSa sa = Assert.Single(Shared("ikev2-sa-init-weak-dh.pcap").Sas);
+        Assert.Equal(2, sa.Version);
+        Assert.Equal(["IKE_SA_INIT request"], Steps(sa));
+        Assert.Equal(SaOutcome.Incomplete, sa.Outcome);
+        Assert.True(sa.EndsMidNegotiation);
+        Assert.False(sa.StartsMidNegotiation);
+        Assert.Equal("IKE_SA_INIT request", sa.LastStep);
+        Assert.Equal("capture ends after IKE_SA_INIT request", sa.OutcomeDetail);
+        Assert.Equal(0UL, sa.SpiR);
+        Assert.Null(sa.Chosen);
+        Assert.NotEmpty(sa.Offered);
+    }
+
+    [Theory]
+    [InlineData("strongswan-ikev2-aes-cbc", "ENCR_AES_CBC-256/AUTH_HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    [InlineData("strongswan-ikev2-aes-gcm", "ENCR_AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256")]
+    [InlineData("strongswan-ikev2-ip-fragments", "ENCR_AES_CBC-256/AUTH_HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    public void StrongSwanIkev2_Established(string scenario, string chosen)
+    {
+        IkeSa sa = Assert.Single(Lab(scenario).Sas);
+        Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH response"], Steps(sa));
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Contains("decrypt to confirm", sa.OutcomeDetail);
+        Assert.Equal("IKE_AUTH response", sa.LastStep);
+        Assert.Equal(chosen, sa.Chosen!.ToString());
+        // the lab fakes NAT_DETECTION_SOURCE_IP (captures/README.md): the SHA-1 does not match, and IKE_AUTH is on 4500
+        Assert.True(sa.NatHashMismatch);
+        Assert.True(sa.FloatedTo4500);
+        Assert.True(sa.NatDetected);
+        Assert.Equal(2, sa.ResponderCertRequests.Count);
+        Assert.Equal(0, sa.Retransmissions);
+    }
+
+    [Fact]
+    public void StrongSwanIpFragments_IkeAuthReassembled()
+    {
+        IkeSa sa = Assert.Single(Lab("strongswan-ikev2-ip-fragments").Sas);
+        SaMessage request = sa.Messages[2];
+        Assert.Equal((5L, 3, 3L, 1472), (request.Frame, request.Message.IpFragmentCount, request.Message.FirstFragmentFrame, request.Size));
+        Assert.Equal(0, request.FragmentNumber);
+    }
+
+    [Fact]
+    public void StrongSwanSkf_ThreePlusThreeFragmentsGrouped_NotRetransmissions_Established()
+    {
+        IkeSa sa = Assert.Single(Lab("strongswan-ikev2-skf").Sas);
+        Assert.Equal(8, sa.Messages.Count);
+        var request = sa.Messages.Where(m => m.Step == "IKE_AUTH request").ToList();
+        var response = sa.Messages.Where(m => m.Step == "IKE_AUTH response").ToList();
+        Assert.Equal([1, 2, 3], request.Select(m => m.FragmentNumber));
+        Assert.Equal([1, 2, 3], response.Select(m => m.FragmentNumber));
+        Assert.All(request.Concat(response), m => Assert.Equal(3, m.FragmentTotal));
+        Assert.All(request, m => Assert.Equal(Role.Initiator, m.Sender));
+        Assert.All(response, m => Assert.Equal(Role.Responder, m.Sender));
+        Assert.Equal(0, sa.Retransmissions);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+    }
+
+    [Fact]
+    public void StrongSwanIkev1MainMode_EstablishedWithQuickMode_FloatedAndNatDetected()
+    {
+        IkeSa sa = Assert.Single(Lab("strongswan-ikev1-main-mode").Sas);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], Steps(sa));
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.True(sa.FloatedTo4500);
+        Assert.True(sa.NatHashMismatch);
+        Assert.True(sa.NatDetected);
+        Assert.Equal(4500, sa.Messages[4].Message.Source.Port);
+        // MM4 asks for Lab CA2 then Lab CA1, in payload order
+        Assert.Equal(["cn=Lab CA2,o=PcapIke Lab,c=CH", "cn=Lab CA1,o=PcapIke Lab,c=CH"], sa.ResponderCertRequests.Select(c => c.Dn));
+        Assert.Equal([1, 2], sa.ResponderCertRequests.Select(c => c.Position));
+        Assert.Equal("AES_CBC-128/SHA/MODP_2048/RSA_Signatures/15840s", sa.Chosen!.ToString());
+    }
+
+    /// <summary>The IKE_AUTH size rule (<see cref="ExchangeCorrelator.MinimumAuthPlaintext"/>): untrusted-ca's 48-byte SK
+    /// body cannot hold IDr + AUTH, aes-cbc's 1296 can.</summary>
+    [Fact]
+    public void StrongSwanUntrustedCa_SmallIkeAuthResponse_FailedWithoutClaimingTheNotify()
+    {
+        IkeSa sa = Assert.Single(Lab("strongswan-ikev2-untrusted-ca").Sas);
+        Assert.Equal(SaOutcome.Failed, sa.Outcome);
+        Assert.Equal("IKE_AUTH response", sa.LastStep);
+        Assert.Equal("IKE_AUTH response too small to carry IDr/AUTH (48 bytes encrypted, at most 16 of plaintext): "
+            + "likely an error notify (decrypt to confirm)", sa.OutcomeDetail);
+        Assert.DoesNotContain("AUTHENTICATION_FAILED", sa.OutcomeDetail);
+        Assert.False(sa.EndsMidNegotiation);
+
+        IkeSa ok = Assert.Single(Lab("strongswan-ikev2-aes-cbc").Sas);
+        Assert.Equal(SaOutcome.Established, ok.Outcome);
+        Assert.Equal("IKE_AUTH response received, encrypted: contents not verified (decrypt to confirm)", ok.OutcomeDetail);
+    }
+
+    [Fact]
+    public void StrongSwanCertReqHashes_NamedFromCaFiles()
+    {
+        string dir = Path.Combine(TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc");
+        var cas = CaCatalog.Load([Path.Combine(dir, "ca1.pem"), Path.Combine(dir, "ca2.pem")]);
+        IkeSa sa = Assert.Single(Lab("strongswan-ikev2-aes-cbc", new AnalysisOptions { Cas = cas }).Sas);
+        Assert.Equal(["1c4219872f10e5f23be97fa2288195dc0e4855b9", "94b4bf2d5aa50c9f96b775b693a6a9b668066c78"],
+            sa.ResponderCertRequests.Select(c => c.CaHash));
+        Assert.All(sa.ResponderCertRequests, c => Assert.StartsWith("CN=Lab CA", c.CaName));
+        Assert.All(sa.ResponderCertRequests, c => Assert.Equal("IKE_SA_INIT response", c.Step));
+        Assert.NotEqual(sa.ResponderCertRequests[0].CaName, sa.ResponderCertRequests[1].CaName);
+
+        // untrusted-ca: the responder trusts only Lab CA1, so its single hash names CA1
+        IkeSa untrusted = Assert.Single(Lab("strongswan-ikev2-untrusted-ca", new AnalysisOptions { Cas = cas }).Sas);
+        Assert.Equal("CN=Lab CA1,O=PcapIke Lab,C=CH", Assert.Single(untrusted.ResponderCertRequests).CaName);
+    }
+}

@@ -1,0 +1,385 @@
+using System.Security.Cryptography;
+using PcapIke.Exchanges;
+using static PcapIke.Tests.Exchanges.IkeForge;
+
+namespace PcapIke.Tests.Exchanges;
+
+/// <summary>Hand-built negotiations through <see cref="CaptureAnalyzer"/>: stalls, restarts, parallel SAs, partial captures.</summary>
+public class ExchangeCorrelatorTests
+{
+    private const string R1 = "192.168.0.1", R2 = "192.168.0.2";
+    private const ulong CkyI = 0x1111111111111111, CkyR = 0x2222222222222222;
+
+    private static string[] Steps(IkeSa sa) => sa.Messages.Select(m => m.Step).ToArray();
+
+    /// <summary>IKEv1 Main Mode MM1-MM4 between R2 (initiator) and R1, with NAT-D payloads that match the addresses
+    /// (RFC 3947 §3.2, MD5 as chosen).</summary>
+    private static List<Sent> MainModeToMm4(ulong ckyI = CkyI, ulong ckyR = CkyR, string init = R2, string resp = R1, double t0 = 0)
+    {
+        byte[] Hd(string ip) => MD5.HashData(NatInput(ckyI, ckyR, ip, 500));
+        return
+        [
+            new(t0 + 0.00, init, 500, resp, 500, Message(1, ckyI, 0, MainMode, 0, 0, [Ikev1Sa()])),
+            new(t0 + 0.05, resp, 500, init, 500, Message(1, ckyI, ckyR, MainMode, 0, 0, [Ikev1Sa()])),
+            new(t0 + 0.10, init, 500, resp, 500, Message(1, ckyI, ckyR, MainMode, 0, 0, [Ke(1), Nonce(2), NatD(Hd(resp)), NatD(Hd(init))])),
+            new(t0 + 0.15, resp, 500, init, 500, Message(1, ckyI, ckyR, MainMode, 0, 0, [Ke(3), Nonce(4), NatD(Hd(init)), NatD(Hd(resp))])),
+        ];
+    }
+
+    private static Sent Mm5(double t, ulong ckyI = CkyI, ulong ckyR = CkyR, string init = R2, string resp = R1) =>
+        new(t, init, 500, resp, 500, Message(1, ckyI, ckyR, MainMode, FlagEncrypted, 0, [], Bytes(64, 5)));
+
+    private static Sent Mm6(double t, ulong ckyI = CkyI, ulong ckyR = CkyR, string init = R2, string resp = R1) =>
+        new(t, resp, 500, init, 500, Message(1, ckyI, ckyR, MainMode, FlagEncrypted, 0, [], Bytes(64, 6)));
+
+    [Fact]
+    public void TechnoteS2_ResponderResendsMm4AfterRejectingMm5_StalledAtMm5()
+    {
+        var mm = MainModeToMm4();
+        Sent mm4 = mm[3], mm5 = Mm5(1.0);
+        mm.AddRange([mm5, mm4 with { Seconds = 1.2 }, mm5 with { Seconds = 11.0 }, mm4 with { Seconds = 11.2 },
+            mm5 with { Seconds = 21.0 }, mm4 with { Seconds = 21.2 }]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM4", "MM5", "MM4", "MM5", "MM4"], Steps(sa));
+        var resentMm4 = sa.Messages.Skip(5).Where(m => m.Step == "MM4").ToList();
+        Assert.Equal(3, resentMm4.Count);
+        Assert.All(resentMm4, m =>
+        {
+            Assert.Equal(Role.Responder, m.Sender);
+            Assert.Equal(RetransmissionKind.ResentAfterRejectingNext, m.Retransmission);
+            Assert.Same(sa.Messages[3], m.RetransmissionOf);
+        });
+        var resentMm5 = sa.Messages.Skip(5).Where(m => m.Step == "MM5").ToList();
+        Assert.All(resentMm5, m => Assert.Equal(RetransmissionKind.SameContent, m.Retransmission));
+        Assert.Equal(5, sa.Retransmissions);
+        Assert.DoesNotContain(sa.Messages, m => m.Step == "MM6");
+
+        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
+        Assert.Equal("MM5", sa.LastStep);
+        Assert.Equal("at MM5: initiator re-sent MM5 2 times over 20.0 s; responder re-sent MM4 3 times over 21.1 s; "
+            + "responder rejected MM5: it re-sent MM4 instead of answering", sa.OutcomeDetail);
+        Assert.True(sa.EndsMidNegotiation);
+        Assert.False(sa.NatHashMismatch);
+        Assert.False(sa.NatDetected);
+        Assert.Equal("192.168.0.2:500", sa.Initiator.ToString());
+        Assert.Equal("TripleDES_CBC/MD5/MODP_1024/PreSharedKey/28800s", sa.Chosen!.ToString());
+    }
+
+    [Fact]
+    public void MainModeComplete_Established_AndNatDMismatchDetected()
+    {
+        var mm = MainModeToMm4();
+        // the responder's NAT-D for the initiator does not match what the capture shows: a NAT rewrote it
+        mm[3] = mm[3] with { Ike = Message(1, CkyI, CkyR, MainMode, 0, 0, [Ke(3), Nonce(4), NatD(new byte[16]), NatD(MD5.HashData(NatInput(CkyI, CkyR, R1, 500)))]) };
+        mm.AddRange([Mm5(0.2), Mm6(0.25)]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal("MM6", sa.LastStep);
+        Assert.True(sa.NatHashMismatch);
+        Assert.True(sa.NatDetected);
+        Assert.False(sa.FloatedTo4500);
+    }
+
+    [Fact]
+    public void CaptureStartingAtMm3_StartsMidNegotiation_RolesFromTheStep()
+    {
+        var mm = MainModeToMm4().Skip(2).ToList();
+        mm.AddRange([Mm5(0.2), Mm6(0.25)]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.True(sa.StartsMidNegotiation);
+        Assert.Equal(["MM3", "MM4", "MM5", "MM6"], Steps(sa));
+        Assert.Equal("192.168.0.2:500", sa.Initiator.ToString());
+        Assert.Equal(Role.Responder, sa.Messages[1].Sender);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(CkyR, sa.SpiR);
+    }
+
+    [Fact]
+    public void CaptureStartingAtMm2_ResponderInferredFromTheSaUnderANonZeroCookie()
+    {
+        var mm = MainModeToMm4().Skip(1).ToList();
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.True(sa.StartsMidNegotiation);
+        Assert.Equal(["MM2", "MM3", "MM4"], Steps(sa));
+        Assert.Equal(Role.Responder, sa.Messages[0].Sender);
+        Assert.Equal("192.168.0.2:500", sa.Initiator.ToString());
+        Assert.Equal(SaOutcome.Incomplete, sa.Outcome);
+        Assert.Equal("capture starts mid-negotiation (first seen: MM2) and ends after MM4", sa.OutcomeDetail);
+        Assert.True(sa.EndsMidNegotiation);
+    }
+
+    [Fact]
+    public void TwoSimultaneousMainModesBetweenTheSamePeers_KeptApartByCookies()
+    {
+        var a = MainModeToMm4(CkyI, CkyR, R1, R2, 0);
+        var b = MainModeToMm4(0x3333333333333333, 0x4444444444444444, R2, R1, 0.01);
+        var all = a.Concat(b).Concat([Mm5(0.3, CkyI, CkyR, R1, R2), Mm6(0.31, CkyI, CkyR, R1, R2)]).OrderBy(s => s.Seconds).ToList();
+        var sas = Analyze(all).Sas;
+        Assert.Equal(2, sas.Count);
+        Assert.Equal((CkyI, CkyR), (sas[0].SpiI, sas[0].SpiR));
+        Assert.Equal((0x3333333333333333UL, 0x4444444444444444UL), (sas[1].SpiI, sas[1].SpiR));
+        Assert.Equal("192.168.0.1:500", sas[0].Initiator.ToString());
+        Assert.Equal("192.168.0.2:500", sas[1].Initiator.ToString());
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6"], Steps(sas[0]));
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4"], Steps(sas[1]));
+        Assert.Equal(SaOutcome.Established, sas[0].Outcome);
+        Assert.Equal(SaOutcome.Incomplete, sas[1].Outcome);
+        Assert.Equal(0, sas[0].Retransmissions + sas[1].Retransmissions);
+        Assert.Equal([1, 2], sas.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Ikev1InformationalErrorAfterMm1_FailedNamingTheNotifyAndStep()
+    {
+        List<Sent> msgs =
+        [
+            new(0, R2, 500, R1, 500, Message(1, CkyI, 0, MainMode, 0, 0, [Ikev1Sa()])),
+            new(0.1, R1, 500, R2, 500, Message(1, CkyI, 0, Informational, 0, 0, [Ikev1Notify(14)])),
+        ];
+        IkeSa sa = Assert.Single(Analyze(msgs).Sas);
+        Assert.Equal(["MM1", "INFO"], Steps(sa));
+        Assert.Equal(SaOutcome.Failed, sa.Outcome);
+        Assert.Equal("notify NO_PROPOSAL_CHOSEN at MM1 (INFO from the responder, frame 2)", sa.OutcomeDetail);
+        NotifyEntry n = Assert.Single(sa.Notifies);
+        Assert.True(n.IsError);
+        Assert.Equal(Role.Responder, n.Sender);
+    }
+
+    [Fact]
+    public void CiscoFragmentsOfMm5_GroupedUnderOneStep_NotRetransmissions()
+    {
+        var mm = MainModeToMm4();
+        mm.Add(new(0.2, R2, 500, R1, 500, Message(1, CkyI, CkyR, MainMode, 0, 0, [CiscoFragment(7, 1, false, Bytes(400, 1))])));
+        mm.Add(new(0.2, R2, 500, R1, 500, Message(1, CkyI, CkyR, MainMode, 0, 0, [CiscoFragment(7, 2, true, Bytes(300, 2))])));
+        mm.Add(Mm6(0.3));
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM5", "MM6"], Steps(sa));
+        Assert.Equal([1, 2], sa.Messages.Where(m => m.Step == "MM5").Select(m => m.FragmentNumber));
+        Assert.Equal(2, sa.Messages[5].FragmentTotal);
+        Assert.Equal(0, sa.Retransmissions);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+    }
+
+    // ---- IKEv2 ----
+
+    private const ulong SpiI = 0xaaaaaaaaaaaaaaaa, SpiR = 0xbbbbbbbbbbbbbbbb;
+
+    private static Sent InitRequest(double t, ulong spiI = SpiI, int seed = 1, Payload? extra = null, string src = R1, string dst = R2) =>
+        new(t, src, 500, dst, 500, Message(2, spiI, 0, IkeSaInit, FlagInitiator, 0,
+            extra is { } e ? [e, Ikev2Sa(), KeV2(seed), NonceV2(seed + 1)] : [Ikev2Sa(), KeV2(seed), NonceV2(seed + 1)]));
+
+    private static Sent InitResponse(double t, ulong spiI = SpiI, ulong spiR = SpiR, string src = R2, string dst = R1) =>
+        new(t, src, 500, dst, 500, Message(2, spiI, spiR, IkeSaInit, FlagResponse, 0, [Ikev2Sa(), KeV2(9), NonceV2(10)]));
+
+    private static Sent AuthRequest(double t, uint mid = 1, ulong spiI = SpiI, ulong spiR = SpiR) =>
+        new(t, R1, 4500, R2, 4500, Message(2, spiI, spiR, IkeAuth, FlagInitiator, mid, [Sk(1200, (int)mid)]));
+
+    private static Sent AuthResponse(double t, uint mid = 1, int length = 1100, ulong spiI = SpiI, ulong spiR = SpiR) =>
+        new(t, R2, 4500, R1, 4500, Message(2, spiI, spiR, IkeAuth, FlagResponse, mid, [Sk(length, 100 + (int)mid, 36)]));
+
+    [Fact]
+    public void Ikev2IkeAuthRequestResentThreeTimes_NoResponse_Stalled()
+    {
+        Sent auth = AuthRequest(0.2);
+        IkeSa sa = Assert.Single(Analyze([InitRequest(0), InitResponse(0.1), auth, auth with { Seconds = 2.2 },
+            auth with { Seconds = 6.2 }, auth with { Seconds = 14.2 }]).Sas);
+        Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH request", "IKE_AUTH request", "IKE_AUTH request"], Steps(sa));
+        Assert.Equal(3, sa.Retransmissions);
+        Assert.All(sa.Messages.Skip(3), m => Assert.Same(sa.Messages[2], m.RetransmissionOf));
+        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
+        Assert.Equal("IKE_AUTH request", sa.LastStep);
+        Assert.Equal("at IKE_AUTH request: initiator re-sent IKE_AUTH request 3 times over 14.0 s; responder never answered IKE_AUTH request",
+            sa.OutcomeDetail);
+        Assert.True(sa.FloatedTo4500);
+    }
+
+    [Fact]
+    public void Ikev2RequestResentWithOtherBytesUnderTheSameMessageId_SameMessageId()
+    {
+        Sent auth = AuthRequest(0.2);
+        Sent other = auth with { Seconds = 2.2, Ike = Message(2, SpiI, SpiR, IkeAuth, FlagInitiator, 1, [Sk(1200, 77)]) };
+        IkeSa sa = Assert.Single(Analyze([InitRequest(0), InitResponse(0.1), auth, other]).Sas);
+        Assert.Equal(RetransmissionKind.SameMessageId, sa.Messages[3].Retransmission);
+        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
+    }
+
+    [Fact]
+    public void Rfc7296_2_6_CookieRetry_SameSpiI_NewSaLinkedViaRetryOf()
+    {
+        byte[] cookie = Bytes(16, 42);
+        var sas = Analyze(
+        [
+            InitRequest(0),
+            new(0.01, R2, 500, R1, 500, Message(2, SpiI, 0, IkeSaInit, FlagResponse, 0, [Notify(16390, cookie)])),
+            InitRequest(0.02, extra: Notify(16390, cookie)),
+            InitResponse(0.03),
+            AuthRequest(0.04),
+            AuthResponse(0.05),
+        ]).Sas;
+        Assert.Equal(2, sas.Count);
+        Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response"], Steps(sas[0]));
+        Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH response"], Steps(sas[1]));
+        Assert.Same(sas[0], sas[1].RetryOf);
+        Assert.Equal(SpiI, sas[1].SpiI);
+        Assert.Equal(0UL, sas[0].SpiR);
+        Assert.Equal(SpiR, sas[1].SpiR);
+        Assert.Equal(SaOutcome.Incomplete, sas[0].Outcome);
+        Assert.Equal("responder asked for COOKIE at IKE_SA_INIT response; the initiator restarted as IKE SA #2", sas[0].OutcomeDetail);
+        Assert.Equal(SaOutcome.Established, sas[1].Outcome);
+        Assert.Equal(0, sas[1].Retransmissions);
+    }
+
+    [Fact]
+    public void Rfc7296_1_2_InvalidKeRetryWithNewSpiI_LinkedViaRetryOf_FirstFailed()
+    {
+        const ulong newSpiI = 0xcccccccccccccccc;
+        var sas = Analyze(
+        [
+            InitRequest(0),
+            new(0.01, R2, 500, R1, 500, Message(2, SpiI, 0, IkeSaInit, FlagResponse, 0, [Notify(17, [0, 14])])),
+            InitRequest(1.5, newSpiI, seed: 20),
+            InitResponse(1.6, newSpiI),
+        ]).Sas;
+        Assert.Equal(2, sas.Count);
+        Assert.Same(sas[0], sas[1].RetryOf);
+        Assert.Equal(SaOutcome.Failed, sas[0].Outcome);
+        Assert.Equal("notify INVALID_KE_PAYLOAD at IKE_SA_INIT response", sas[0].OutcomeDetail);
+        Assert.Equal(SaOutcome.Incomplete, sas[1].Outcome);
+
+        // too late to be a restart: not linked
+        var late = Analyze([InitRequest(0),
+            new(0.01, R2, 500, R1, 500, Message(2, SpiI, 0, IkeSaInit, FlagResponse, 0, [Notify(17, [0, 14])])),
+            InitRequest(30, newSpiI, seed: 20)]).Sas;
+        Assert.Null(late[1].RetryOf);
+    }
+
+    [Fact]
+    public void Ikev2EapRounds_NumberedIkeAuthSteps()
+    {
+        IkeSa sa = Assert.Single(Analyze([InitRequest(0), InitResponse(0.1), AuthRequest(0.2, 1), AuthResponse(0.3, 1),
+            AuthRequest(0.4, 2), AuthResponse(0.5, 2), AuthRequest(0.6, 3), AuthResponse(0.7, 3, 300)]).Sas);
+        Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH response",
+            "IKE_AUTH#2 request", "IKE_AUTH#2 response", "IKE_AUTH#3 request", "IKE_AUTH#3 response"], Steps(sa));
+        Assert.Equal("IKE_AUTH#3 response", sa.LastStep);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+    }
+
+    [Fact]
+    public void Rfc7296_2_23_NatDetectionHashes_MatchOrNot()
+    {
+        Payload src = Notify(16388, NatHash(SpiI, 0, R1, 500));
+        Payload dst = Notify(16389, NatHash(SpiI, 0, R2, 500));
+        Sent request = new(0, R1, 500, R2, 500, Message(2, SpiI, 0, IkeSaInit, FlagInitiator, 0, [Ikev2Sa(), KeV2(1), NonceV2(2), src, dst]));
+        IkeSa clean = Assert.Single(Analyze([request]).Sas);
+        Assert.False(clean.NatHashMismatch);
+        Assert.False(clean.NatDetected);
+        Assert.Equal(2, clean.Notifies.Count);
+        Assert.All(clean.Notifies, n => Assert.False(n.IsError));
+
+        Payload faked = Notify(16388, NatHash(SpiI, 0, "10.9.9.9", 500));
+        Sent natted = request with { Ike = Message(2, SpiI, 0, IkeSaInit, FlagInitiator, 0, [Ikev2Sa(), KeV2(1), NonceV2(2), faked, dst]) };
+        IkeSa sa = Assert.Single(Analyze([natted]).Sas);
+        Assert.True(sa.NatHashMismatch);
+        Assert.True(sa.NatDetected);
+        Assert.Equal("ENCR_AES_CBC-256/AUTH_HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", Assert.Single(sa.Offered).ToString());
+    }
+
+    [Fact]
+    public void Ikev2CaptureStartingWithInformational_EstablishedBeforeTheCapture()
+    {
+        Sent dpd = new(0, R1, 4500, R2, 4500, Message(2, SpiI, SpiR, InformationalV2, FlagInitiator, 5, [Sk(64, 1, 0)]));
+        Sent reply = new(0.01, R2, 4500, R1, 4500, Message(2, SpiI, SpiR, InformationalV2, FlagResponse, 5, [Sk(64, 2, 0)]));
+        IkeSa sa = Assert.Single(Analyze([dpd, reply]).Sas);
+        Assert.True(sa.StartsMidNegotiation);
+        Assert.Equal(["INFORMATIONAL request", "INFORMATIONAL response"], Steps(sa));
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal("IKE SA established before the capture (first seen: INFORMATIONAL request)", sa.OutcomeDetail);
+    }
+
+    [Fact]
+    public void Rfc7296_3_7_CertReqHash_NamedFromACaCertificateSeenInTheCapture()
+    {
+        string pem = File.ReadAllText(Path.Combine(TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc", "ca1.pem"));
+        byte[] der = Convert.FromBase64String(string.Concat(pem.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).Select(l => l.Trim())));
+        byte[] ca1Hash = Convert.FromHexString("94b4bf2d5aa50c9f96b775b693a6a9b668066c78");
+        byte[] unknown = Bytes(20, 3);
+        Sent response = new(0.1, R2, 500, R1, 500, Message(2, SpiI, SpiR, IkeSaInit, FlagResponse, 0,
+            [Ikev2Sa(), KeV2(9), NonceV2(10), new Payload(38, [4, .. unknown, .. ca1Hash]), new Payload(37, [4, .. der])]));
+        IkeSa sa = Assert.Single(Analyze([InitRequest(0), response]).Sas);
+        Assert.Equal(2, sa.ResponderCertRequests.Count);
+        Assert.Equal((1, Convert.ToHexStringLower(unknown), (string?)null), (sa.ResponderCertRequests[0].Position, sa.ResponderCertRequests[0].CaHash, sa.ResponderCertRequests[0].CaName));
+        Assert.Equal((2, "94b4bf2d5aa50c9f96b775b693a6a9b668066c78", "CN=Lab CA1,O=PcapIke Lab,C=CH"),
+            (sa.ResponderCertRequests[1].Position, sa.ResponderCertRequests[1].CaHash, sa.ResponderCertRequests[1].CaName));
+        Assert.Equal("CN=Lab CA1,O=PcapIke Lab,C=CH", sa.ResponderCertRequests[1].Display);
+        Assert.Empty(sa.InitiatorCertRequests);
+    }
+
+    [Fact]
+    public void TwoSimultaneousIkev2SasBetweenTheSamePeers_KeptApartBySpis()
+    {
+        const ulong spiI2 = 0xdddddddddddddddd, spiR2 = 0xeeeeeeeeeeeeeeee;
+        var sas = Analyze(
+        [
+            InitRequest(0),
+            InitRequest(0.001, spiI2, seed: 30, src: R2, dst: R1),
+            InitResponse(0.002),
+            InitResponse(0.003, spiI2, spiR2, src: R1, dst: R2),
+            AuthRequest(0.004),
+            AuthResponse(0.005),
+        ]).Sas;
+        Assert.Equal(2, sas.Count);
+        Assert.Equal((SpiI, SpiR, "192.168.0.1:500"), (sas[0].SpiI, sas[0].SpiR, sas[0].Initiator.ToString()));
+        Assert.Equal((spiI2, spiR2, "192.168.0.2:500"), (sas[1].SpiI, sas[1].SpiR, sas[1].Initiator.ToString()));
+        Assert.Equal(SaOutcome.Established, sas[0].Outcome);
+        Assert.Equal(SaOutcome.Incomplete, sas[1].Outcome);
+        Assert.Null(sas[1].RetryOf);
+        Assert.Equal(0, sas[0].Retransmissions + sas[1].Retransmissions);
+    }
+
+    [Fact]
+    public void QuickModeRequestResentWithoutReply_StalledAtQm1()
+    {
+        var mm = MainModeToMm4();
+        Sent qm1 = new(1.0, R2, 500, R1, 500, Message(1, CkyI, CkyR, QuickMode, FlagEncrypted, 0x01020304, [], Bytes(120, 9), 8));
+        mm.AddRange([Mm5(0.2), Mm6(0.25), qm1, qm1 with { Seconds = 11.0 }, qm1 with { Seconds = 21.0 }]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM1", "QM1"], Steps(sa));
+        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
+        Assert.Equal("QM1", sa.LastStep);
+        Assert.Equal("at QM1: initiator re-sent QM1 2 times over 20.0 s; responder never answered QM1", sa.OutcomeDetail);
+    }
+
+    [Fact]
+    public void QuickModeStartedByThePhase1Responder_StepsFollowTheMessageId()
+    {
+        var mm = MainModeToMm4();
+        byte[] Qm(int seed) => Message(1, CkyI, CkyR, QuickMode, FlagEncrypted, 7, [], Bytes(100, seed), 8);
+        mm.AddRange([Mm5(0.2), Mm6(0.25), new(1, R1, 500, R2, 500, Qm(1)), new(1.1, R2, 500, R1, 500, Qm(2)), new(1.2, R1, 500, R2, 500, Qm(3))]);
+        IkeSa sa = Assert.Single(Analyze(mm).Sas);
+        Assert.Equal(["QM1", "QM2", "QM3"], Steps(sa).Skip(6));
+        Assert.Equal(Role.Responder, sa.Messages[6].Sender);
+        Assert.Equal(SaOutcome.Established, sa.Outcome);
+    }
+
+    [Fact]
+    public void MainModeState_PureTransitionTable()
+    {
+        var s = new MainModeState();
+        MainModeStep r = s.Advance(new MainModeFacts(Role.Initiator, true, false, false, false));
+        Assert.Equal((1, false, false), (r.Step, r.RepeatsStep, r.RejectsPeersNext));
+        r = r.Next.Advance(new MainModeFacts(Role.Responder, true, false, false, false));
+        r = r.Next.Advance(new MainModeFacts(Role.Initiator, false, true, false, false));
+        r = r.Next.Advance(new MainModeFacts(Role.Responder, false, true, false, false));
+        Assert.Equal(4, r.Step);
+        r = r.Next.Advance(new MainModeFacts(Role.Initiator, false, false, true, false));
+        Assert.Equal(5, r.Step);
+        Assert.True(r.Next.IsMissingMm6);
+        r = r.Next.Advance(new MainModeFacts(Role.Responder, false, true, false, false));
+        Assert.Equal((4, true, true), (r.Step, r.RepeatsStep, r.RejectsPeersNext));
+        r = r.Next.Advance(new MainModeFacts(Role.Responder, false, false, true, false));
+        Assert.Equal(6, r.Step);
+        Assert.True(r.Next.IsComplete);
+        Assert.False(r.Next.IsMissingMm6);
+    }
+}
