@@ -10,6 +10,8 @@ public static class CommandLine
     {
         var root = new RootCommand("PcapIke: forensic analysis of IKEv1/IKEv2 packet captures");
         root.Subcommands.Add(DissectCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(BatchCommand.Create());
         return root;
     }
 
