@@ -16,9 +16,11 @@ public static class CommandLine
     }
 
     /// <summary>Parses and runs; a usage error is one line on <paramref name="error"/> and exit code 2.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(Build(), args, output, error);
+
+    /// <summary>Runs <paramref name="root"/> (a tree with substituted parts, in tests) the same way.</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
-        var root = Build();
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
