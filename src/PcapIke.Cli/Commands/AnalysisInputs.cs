@@ -13,6 +13,21 @@ internal static class AnalysisInputs
         Description = "A CA certificate (PEM or DER) or a directory of them, to name IKEv2 CERTREQ hashes (repeatable)",
     };
 
+    /// <summary>
+    /// An unknown option (<c>--bogus</c>) would otherwise be taken as a file name: make it a usage error. A file whose
+    /// name starts with '-' is given as <c>./-name</c>; <c>-</c> alone is standard input.
+    /// </summary>
+    public static void RejectOptionLikeFiles(Argument<string[]> files) =>
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                {
+                    result.AddError($"Unrecognized option '{token.Value}'");
+                    return;
+                }
+        });
+
     /// <summary>Loads the <c>--ca</c> certificates; a missing or unreadable path is one error line and exit code 3.</summary>
     public static CaCatalog LoadCas(string[] paths)
     {

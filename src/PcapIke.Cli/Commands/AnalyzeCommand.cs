@@ -22,6 +22,7 @@ public static class AnalyzeCommand
             Description = "pcap or pcapng captures, gzip'd or not; - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
+        AnalysisInputs.RejectOptionLikeFiles(files);
         var ca = AnalysisInputs.CaOption();
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "csv");
@@ -54,6 +55,7 @@ public static class AnalyzeCommand
     {
         var writer = new AnalyzeTextWriter(output);
         int exit = ExitCodes.Ok;
+        bool first = true;
         for (int i = 0; i < files.Length; i++)
         {
             var analysis = AnalysisInputs.TryAnalyze(files[i], analyze, out string? failure);
@@ -62,9 +64,10 @@ public static class AnalyzeCommand
                 Fail(files[i], failure!, error, ref exit);
                 continue;
             }
-            if (i > 0) output.Write('\n');
+            if (!first) output.Write('\n');
+            first = false;
             writer.WriteFileHeader(analysis);
-            foreach (var sa in analysis.Sas) writer.WriteSa(sa);
+            foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) writer.WriteSa(sa);
         }
         return exit;
     }
@@ -103,7 +106,7 @@ public static class AnalyzeCommand
                 Fail(file, failure!, error, ref exit);
                 csv.Write(BatchCsvRow.FromError(file, failure!));
             }
-            else csv.Write(analysis.Sas.Select(sa => BatchCsvRow.FromSa(file, sa)));
+            else csv.Write(analysis.Sas.OrderBy(s => s.Id).Select(sa => BatchCsvRow.FromSa(file, sa)));
         }
         return exit;
     }

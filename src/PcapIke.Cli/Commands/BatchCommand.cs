@@ -24,6 +24,7 @@ public static class BatchCommand
             Description = "Captures, or directories searched recursively for *.pcap, *.pcapng, *.cap and *.gz",
             Arity = ArgumentArity.OneOrMore,
         };
+        AnalysisInputs.RejectOptionLikeFiles(inputs);
         var csv = new Option<string>("--csv") { Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
         var jsonl = new Option<string>("--jsonl") { Description = "Also write one JSON object per IKE SA per line to this file" };
         var ca = AnalysisInputs.CaOption();
@@ -142,13 +143,15 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
         int next = 0, done = 0, errors = 0;
         long sas = 0;
         var gate = new object();
-        bool progressShown = false;
+        bool progressShown = false, finished = false;
 
         void Progress(bool final)
         {
             lock (gate)
             {
-                if (final && !progressShown) return;
+                // A timer callback still in flight after the run ended must not print after the final line.
+                if (finished || (final && !progressShown)) return;
+                finished = final;
                 progressShown = true;
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"batch: {done:N0}/{files.Count:N0} files, {sas:N0} SAs{(errors > 0 ? $", {errors:N0} unreadable" : "")}"));
@@ -185,6 +188,7 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
         csv.Flush();
         jsonlOutput?.Flush();
         Progress(final: true);
+        lock (gate) finished = true;
         return new BatchResult(files.Count, errors, sas);
     }
 

@@ -29,7 +29,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     /// <summary>Writes the SAs of one capture (streamed) and remembers its file entry.</summary>
     public void WriteAnalysis(CaptureAnalysis analysis)
     {
-        foreach (var sa in analysis.Sas) WriteSa(_w, analysis.File, sa);
+        foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) WriteSa(_w, analysis.File, sa);
         _files.Add(new FileEntry(analysis.File, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Sas.Count,
             analysis.Malformations.Count + analysis.DroppedMalformations, null));
     }
