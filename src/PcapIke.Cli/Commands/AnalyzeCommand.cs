@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 
@@ -75,8 +74,8 @@ public static class AnalyzeCommand
     private static int RunJson(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error)
     {
         int exit = ExitCodes.Ok;
-        var buffer = new MemoryStream();
-        using (var writer = new AnalyzeJsonWriter(buffer))
+        using (var stream = new TextWriterStream(output))
+        using (var writer = new AnalyzeJsonWriter(stream))
         {
             foreach (string file in files)
             {
@@ -89,7 +88,6 @@ public static class AnalyzeCommand
                 else writer.WriteAnalysis(analysis);
             }
         }
-        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         output.Write('\n');
         return exit;
     }

@@ -45,7 +45,19 @@ public static class BatchCommand
             var error = pr.InvocationConfiguration.Error;
             using var csvStream = OpenOutput(pr.GetValue(csv)!, "--csv", output);
             using var jsonlStream = pr.GetValue(jsonl) is { } j ? OpenOutput(j, "--jsonl", output) : null;
-            var result = new BatchRunner(run).Run(files, csvStream, jsonlStream, error);
+            BatchResult result;
+            try
+            {
+                result = new BatchRunner(run).Run(files, csvStream, jsonlStream, error);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is IOException or UnauthorizedAccessException))
+            {
+                throw new CliInputException($"cannot write the output: {ex.InnerExceptions[0].Message}");
+            }
+            catch (IOException ex)
+            {
+                throw new CliInputException($"cannot write the output: {ex.Message}");
+            }
             return result.Errors > 0 ? ExitCodes.UnreadableInput : ExitCodes.Ok;
         });
         return command;
@@ -61,33 +73,6 @@ public static class BatchCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"{option}: cannot write {path}: {ex.Message}");
-        }
-    }
-
-    /// <summary>Standard output for <c>--csv -</c>: bytes written as UTF-8 text to the command's output writer.</summary>
-    private sealed class TextWriterStream(TextWriter writer) : Stream
-    {
-        private readonly System.Text.Decoder _decoder = new System.Text.UTF8Encoding(false).GetDecoder();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => writer.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            char[] chars = new char[_decoder.GetCharCount(buffer, flush: false)];
-            int n = _decoder.GetChars(buffer, chars, flush: false);
-            writer.Write(chars, 0, n);
-        }
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) writer.Flush();
-            base.Dispose(disposing);
         }
     }
 }

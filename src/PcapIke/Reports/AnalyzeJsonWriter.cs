@@ -30,6 +30,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     public void WriteAnalysis(CaptureAnalysis analysis)
     {
         foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) WriteSa(_w, analysis.File, sa);
+        _w.Flush(); // one capture's SAs at a time: a large capture's report is not held whole
         _files.Add(new FileEntry(analysis.File, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Sas.Count,
             analysis.Malformations.Count + analysis.DroppedMalformations, null));
     }
@@ -144,6 +145,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteNumber("relativeTime", Math.Round((m.TimestampNanoseconds - sa.StartNanoseconds) / 1e9, 6));
         w.WriteString("step", m.Step);
         w.WriteString("exchange", m.Exchange.ToString());
+        if (d.Ike.HasHeader) w.WriteNumber("exchangeTypeRaw", d.Ike.ExchangeTypeRaw);
         w.WriteString("direction", m.Sender == Role.Initiator ? "i2r" : "r2i");
         w.WriteString("source", d.Source.ToString());
         w.WriteString("destination", d.Destination.ToString());
