@@ -10,6 +10,7 @@ internal static class AnalysisInputs
 {
     public static Option<string[]> CaOption() => new("--ca")
     {
+        HelpName = "FILE|DIR",
         Description = "A CA certificate (PEM or DER) or a directory of them, to name IKEv2 CERTREQ hashes (repeatable)",
     };
 

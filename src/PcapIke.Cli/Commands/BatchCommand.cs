@@ -25,8 +25,8 @@ public static class BatchCommand
             Arity = ArgumentArity.OneOrMore,
         };
         AnalysisInputs.RejectOptionLikeFiles(inputs);
-        var csv = new Option<string>("--csv") { Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
-        var jsonl = new Option<string>("--jsonl") { Description = "Also write one JSON object per IKE SA per line to this file" };
+        var csv = new Option<string>("--csv") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
+        var jsonl = new Option<string>("--jsonl") { HelpName = "OUT", Description = "Also write one JSON object per IKE SA per line to this file" };
         var ca = AnalysisInputs.CaOption();
         var ports = PortOptions.Create();
 
