@@ -42,7 +42,8 @@ internal static class AnalysisInputs
         }
         catch (Exception ex) when (ex is not CliInputException and not OutOfMemoryException)
         {
-            throw new CliInputException($"--ca: cannot load {string.Join(", ", paths)}: {ex.Message}");
+            // CaCatalog.Load names the file in its message (InvalidDataException).
+            throw new CliInputException(ex is InvalidDataException ? $"--ca: {ex.Message}" : $"--ca: cannot load {string.Join(", ", paths)}: {ex.Message}");
         }
     }
 

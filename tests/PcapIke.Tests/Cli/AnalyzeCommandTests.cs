@@ -45,6 +45,19 @@ public class AnalyzeCommandTests
     }
 
     [Fact]
+    public void CaFileThatIsNotACertificate_IsOneLine_ExitCode3_NothingAnalysed()
+    {
+        string junk = Junk(TestPaths.NewTempDir(), "ca.pem");
+        var fake = new FakeAnalyzer(_ => 1);
+        var (exit, output, error) = RunWith(fake.Analyze, "analyze", "--ca", junk, "good.pcap");
+        Assert.Equal(ExitCodes.UnreadableInput, exit);
+        Assert.Equal("", output);
+        AssertOneLine(error);
+        Assert.StartsWith("pcapike: --ca: ", error);
+        Assert.Equal(0, fake.Calls);
+    }
+
+    [Fact]
     public void UnreadableCaptures_AreOneLineEach_ExitCode3()
     {
         string dir = TestPaths.NewTempDir();
