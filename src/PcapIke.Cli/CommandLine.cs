@@ -10,13 +10,17 @@ public static class CommandLine
     {
         var root = new RootCommand("PcapIke: forensic analysis of IKEv1/IKEv2 packet captures");
         root.Subcommands.Add(DissectCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(BatchCommand.Create());
         return root;
     }
 
     /// <summary>Parses and runs; a usage error is one line on <paramref name="error"/> and exit code 2.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(Build(), args, output, error);
+
+    /// <summary>Runs <paramref name="root"/> (a tree with substituted parts, in tests) the same way.</summary>
+    public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
-        var root = Build();
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

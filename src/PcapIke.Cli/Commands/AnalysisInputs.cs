@@ -1,0 +1,81 @@
+using System.CommandLine;
+using PcapIke.Capture;
+using PcapIke.Exchanges;
+
+namespace PcapIke.Cli.Commands;
+
+/// <summary>What <c>analyze</c> and <c>batch</c> share: the <c>--ca</c> option, the port options, and turning a
+/// capture that cannot be analysed into one line of text.</summary>
+internal static class AnalysisInputs
+{
+    public static Option<string[]> CaOption() => new("--ca")
+    {
+        HelpName = "FILE|DIR",
+        Description = "A CA certificate (PEM or DER) or a directory of them, to name IKEv2 CERTREQ hashes (repeatable)",
+    };
+
+    /// <summary>
+    /// An unknown option (<c>--bogus</c>) would otherwise be taken as a file name: make it a usage error. A file whose
+    /// name starts with '-' is given as <c>./-name</c>; <c>-</c> alone is standard input.
+    /// </summary>
+    public static void RejectOptionLikeFiles(Argument<string[]> files) =>
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (token.Value.Length > 1 && token.Value[0] == '-')
+                {
+                    result.AddError($"Unrecognized option '{token.Value}'");
+                    return;
+                }
+        });
+
+    /// <summary>Loads the <c>--ca</c> certificates; a missing or unreadable path is one error line and exit code 3.</summary>
+    public static CaCatalog LoadCas(string[] paths)
+    {
+        if (paths.Length == 0) return new CaCatalog();
+        foreach (string p in paths)
+            if (!File.Exists(p) && !Directory.Exists(p))
+                throw new CliInputException($"--ca: {p}: no such file or directory");
+        try
+        {
+            return CaCatalog.Load(paths);
+        }
+        catch (Exception ex) when (ex is not CliInputException and not OutOfMemoryException)
+        {
+            // CaCatalog.Load names the file in its message (InvalidDataException).
+            throw new CliInputException(ex is InvalidDataException ? $"--ca: {ex.Message}" : $"--ca: cannot load {string.Join(", ", paths)}: {ex.Message}");
+        }
+    }
+
+    public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports) => new()
+    {
+        Cas = LoadCas(pr.GetValue(ca) ?? []),
+        Decoder = ports.ToDecoderOptions(pr),
+    };
+
+    /// <summary>
+    /// Analyses one capture. A capture that cannot be read (missing, unreadable, not pcap/pcapng) or whose analysis
+    /// fails returns null and the reason, without the file name: the caller names the file.
+    /// </summary>
+    public static CaptureAnalysis? TryAnalyze(string file, Func<string, CaptureAnalysis> analyze, out string? error)
+    {
+        try
+        {
+            error = null;
+            return analyze(file);
+        }
+        catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            error = WithoutFile(file, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error = $"analysis failed: {ex.GetType().Name}: {ex.Message}";
+        }
+        error = CommandLine.OneLine(error);
+        return null;
+    }
+
+    private static string WithoutFile(string file, string message) =>
+        message.StartsWith(file + ": ", StringComparison.Ordinal) ? message[(file.Length + 2)..] : message;
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text;
+using PcapIke.Exchanges;
+using PcapIke.Frames;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// <c>pcapike analyze</c> as text, for pasting into a case: per IKE SA a summary, the message ladder, the two
+/// CERT_REQ lists side by side and the findings. Plain aligned text, no colour codes; every line ends with '\n'
+/// whatever the platform, so pasted reports look the same everywhere.
+/// </summary>
+public sealed class AnalyzeTextWriter(TextWriter output)
+{
+    private const string Indent = "  ";
+    private const int LabelWidth = 17;
+
+    public void WriteFileHeader(CaptureAnalysis analysis)
+    {
+        int malformations = analysis.Malformations.Count + (int)analysis.DroppedMalformations;
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"# {analysis.File}: {Count(analysis.Sas.Count, "IKE SA")} ({analysis.Statistics.Frames:N0} frames, {analysis.Statistics.IkeMessages:N0} IKE messages, {Count(malformations, "malformation")})"));
+        foreach (var m in analysis.Malformations) Line($"! {m}");
+        if (analysis.DroppedMalformations > 0) Line($"! ... and {analysis.DroppedMalformations} more malformations not listed");
+    }
+
+    public void WriteSa(IkeSa sa)
+    {
+        Line("");
+        Line(string.Create(CultureInfo.InvariantCulture, $"IKE SA {sa.Id}  {SaReportText.Version(sa)}  {sa.Initiator} → {sa.Responder}"));
+        WriteSummary(sa);
+        WriteLadder(sa);
+        WriteCertRequests(sa);
+        WriteNotifies(sa);
+        WriteFindings(sa);
+    }
+
+    private void WriteSummary(IkeSa sa)
+    {
+        Field("SPIs", $"i {SaReportText.Spi(sa.SpiI)}  r {SaReportText.Spi(sa.SpiR)}");
+        if (sa.Messages.Count > 0)
+            Field("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {Count(sa.Messages.Count, "message")}");
+        Field("NAT", (sa.NatDetected ? "detected" : "not detected") + (sa.FloatedTo4500 ? ", floated to UDP 4500" : ""));
+        if (sa.Offered.Count == 0) Field("Offered", "(not seen)");
+        for (int i = 0; i < sa.Offered.Count; i++)
+            Field(i == 0 ? "Offered" : "", string.Create(CultureInfo.InvariantCulture, $"{i + 1}. {Proposal(sa.Offered[i])}"));
+        Field("Chosen", sa.Chosen is { } c ? Proposal(c) : "(not seen)");
+        if (sa.VendorIds.Count == 0) Field("Vendor IDs", "none");
+        for (int i = 0; i < sa.VendorIds.Count; i++)
+        {
+            var v = sa.VendorIds[i];
+            string what = v.Name ?? "unknown";
+            if (v.Fingerprint is { } fp) what += $" [{fp}]";
+            Field(i == 0 ? "Vendor IDs" : "", $"{SaReportText.Role(v.Sender),-9}  {what}  {v.Hex}");
+        }
+        Field("Last step", sa.LastStep ?? "(none)");
+        Field("Outcome", sa.OutcomeDetail.Length == 0 ? SaReportText.Outcome(sa.Outcome) : $"{SaReportText.Outcome(sa.Outcome)}: {sa.OutcomeDetail}");
+        Field("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture));
+        if (sa.RetryOf is { } retry) Field("Retry of", string.Create(CultureInfo.InvariantCulture, $"IKE SA {retry.Id}"));
+        if (sa.StartsMidNegotiation || sa.EndsMidNegotiation)
+            Field("Capture", (sa.StartsMidNegotiation, sa.EndsMidNegotiation) switch
+            {
+                (true, true) => "starts and ends in the middle of the negotiation",
+                (true, false) => "starts in the middle of the negotiation",
+                _ => "ends in the middle of the negotiation",
+            });
+    }
+
+    private void WriteLadder(IkeSa sa)
+    {
+        Line("");
+        if (sa.Messages.Count == 0)
+        {
+            Line($"{Indent}Messages: none");
+            return;
+        }
+        string left = sa.Initiator.Address.ToString(), right = sa.Responder.Address.ToString();
+        int leftWidth = Math.Max(left.Length, "initiator".Length), rightWidth = Math.Max(right.Length, "responder".Length);
+        var rows = new List<string[]>(sa.Messages.Count + 1)
+        {
+            new[] { "time", "frame", "initiator".PadLeft(leftWidth), "", "responder".PadRight(rightWidth), "ports I/R", "size", "step" },
+        };
+        long start = sa.StartNanoseconds;
+        foreach (var m in sa.Messages)
+        {
+            bool i2r = m.Sender == Role.Initiator;
+            rows.Add(
+            [
+                "+" + SaReportText.Seconds(m.TimestampNanoseconds - start),
+                m.Frame.ToString(CultureInfo.InvariantCulture),
+                left.PadLeft(leftWidth),
+                i2r ? "────▶" : "◀────",
+                right.PadRight(rightWidth),
+                Ports(m, i2r),
+                m.Size.ToString(CultureInfo.InvariantCulture),
+                SaReportText.StepWithMark(sa, m) + Fragments(m),
+            ]);
+        }
+        Line($"{Indent}Messages (time from the SA start, size = IP length)");
+        // Right-align the numbers, left-align the text; the last column is not padded.
+        bool[] right_ = [true, true, false, false, false, false, true, false];
+        int[] widths = new int[rows[0].Length];
+        foreach (var r in rows)
+            for (int c = 0; c < r.Length; c++) widths[c] = Math.Max(widths[c], r[c].Length);
+        var sb = new StringBuilder();
+        foreach (var r in rows)
+        {
+            sb.Clear().Append(Indent).Append(Indent);
+            for (int c = 0; c < r.Length; c++)
+            {
+                if (c > 0) sb.Append("  ");
+                if (c == r.Length - 1) sb.Append(r[c]);
+                else sb.Append(right_[c] ? r[c].PadLeft(widths[c]) : r[c].PadRight(widths[c]));
+            }
+            Line(sb.ToString().TrimEnd());
+        }
+    }
+
+    private static string Ports(SaMessage m, bool i2r)
+    {
+        var (i, r) = i2r ? (m.Message.Source.Port, m.Message.Destination.Port) : (m.Message.Destination.Port, m.Message.Source.Port);
+        string transport = m.Message.Transport switch
+        {
+            IkeTransport.UdpNonEspMarker => "nat-t",
+            IkeTransport.Tcp => "tcp",
+            _ => "udp",
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{transport} {i}/{r}");
+    }
+
+    private static string Fragments(SaMessage m)
+    {
+        var sb = new StringBuilder();
+        if (m.FragmentTotal > 0) sb.Append(CultureInfo.InvariantCulture, $"  [fragment {m.FragmentNumber}/{m.FragmentTotal}]");
+        if (m.Message.IpFragmentCount > 1)
+            sb.Append(CultureInfo.InvariantCulture, $"  [{m.Message.IpFragmentCount} IP fragments from frame {m.Message.FirstFragmentFrame}]");
+        return sb.ToString();
+    }
+
+    private void WriteCertRequests(IkeSa sa)
+    {
+        Line("");
+        var ini = sa.InitiatorCertRequests;
+        var res = sa.ResponderCertRequests;
+        if (ini.Count == 0 && res.Count == 0)
+        {
+            Line($"{Indent}CERT_REQ: none");
+            return;
+        }
+        Line($"{Indent}CERT_REQ (payload order)");
+        string leftTitle = ini.Count == 0 ? "initiator: none" : $"initiator ({string.Join(", ", ini.Select(e => e.Step).Distinct())})";
+        string rightTitle = res.Count == 0 ? "responder: none" : $"responder ({string.Join(", ", res.Select(e => e.Step).Distinct())})";
+        var leftCells = ini.Select(Entry).ToList();
+        var rightCells = res.Select(Entry).ToList();
+        int width = Math.Max(leftTitle.Length, leftCells.Count == 0 ? 0 : leftCells.Max(s => s.Length));
+        Line($"{Indent}{Indent}{leftTitle.PadRight(width)} | {rightTitle}");
+        for (int i = 0; i < Math.Max(leftCells.Count, rightCells.Count); i++)
+        {
+            string l = i < leftCells.Count ? leftCells[i] : "";
+            string r = i < rightCells.Count ? rightCells[i] : "";
+            Line($"{Indent}{Indent}{l.PadRight(width)} | {r}".TrimEnd());
+        }
+    }
+
+    private static string Entry(CertRequestEntry e)
+    {
+        string what = e.Dn ?? (e.CaName, e.CaHash) switch
+        {
+            ({ } name, { } hash) => $"{name} (sha1 {hash})",
+            (null, { } hash) => $"sha1 {hash}",
+            ({ } name, null) => name,
+            _ => "(any CA)",
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{e.Position,2}. {what}");
+    }
+
+    private void WriteNotifies(IkeSa sa)
+    {
+        if (sa.Notifies.Count == 0) return;
+        Line("");
+        Line($"{Indent}Notifies");
+        int stepWidth = sa.Notifies.Max(n => n.Step.Length);
+        int frameWidth = sa.Notifies.Max(n => n.Frame.ToString(CultureInfo.InvariantCulture).Length);
+        foreach (var n in sa.Notifies)
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"{Indent}{Indent}frame {n.Frame.ToString(CultureInfo.InvariantCulture).PadLeft(frameWidth)}  {SaReportText.Role(n.Sender),-9}  {n.Step.PadRight(stepWidth)}  {n.TypeName ?? "unknown"} ({n.TypeRaw}){(n.IsError ? "  error" : "")}"));
+    }
+
+    private void WriteFindings(IkeSa sa)
+    {
+        Line("");
+        if (sa.Findings.Count == 0)
+        {
+            Line($"{Indent}Findings: none");
+            return;
+        }
+        Line($"{Indent}Findings");
+        string pad = new(' ', 2 * Indent.Length + 5 + 2 + 7 + 2);
+        foreach (var f in sa.Findings)
+        {
+            string frames = f.Frames.Count == 0 ? "" : (f.Frames.Count == 1 ? "frame " : "frames ") +
+                string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+            Line($"{Indent}{Indent}{f.Id,-5}  {SaReportText.Severity(f.Severity),-7}  {frames}".TrimEnd());
+            foreach (string line in f.Message.Split('\n')) Line(pad + line.TrimEnd('\r'));
+            if (!string.IsNullOrEmpty(f.Fix))
+            {
+                string[] fix = f.Fix.Split('\n');
+                for (int i = 0; i < fix.Length; i++) Line(pad + (i == 0 ? "fix: " : "     ") + fix[i].TrimEnd('\r'));
+            }
+        }
+    }
+
+    private static string Proposal(ProposalView p)
+    {
+        string s = p.ToString();
+        return s.Length == 0 ? "(no attributes)" : s;
+    }
+
+    private void Field(string label, string value) =>
+        Line($"{Indent}{label.PadRight(LabelWidth)}{value}".TrimEnd());
+
+    private void Line(string line)
+    {
+        output.Write(line);
+        output.Write('\n');
+    }
+
+    private static string Count(long n, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using CsvHelper;
+using PcapIke.Exchanges;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// One row of <c>pcapike batch --csv</c> (and <c>pcapike analyze --format csv</c>): one IKE SA, or one capture that
+/// could not be read (<see cref="Error"/> set, the other columns empty). The columns, in this order, are the
+/// contract of docs/batch-csv.md: never rename or reorder one; add new ones at the end.
+/// </summary>
+[CsvRecord]
+public sealed partial class BatchCsvRow
+{
+    [CsvColumn("file")] public string File { get; set; } = "";
+    [CsvColumn("sa_id")] public int? SaId { get; set; }
+    [CsvColumn("version")] public int? Version { get; set; }
+    [CsvColumn("initiator")] public string? Initiator { get; set; }
+    [CsvColumn("responder")] public string? Responder { get; set; }
+    [CsvColumn("spi_i")] public string? SpiI { get; set; }
+    [CsvColumn("spi_r")] public string? SpiR { get; set; }
+    /// <summary>UTC, ISO 8601 with microseconds.</summary>
+    [CsvColumn("start")] public string? Start { get; set; }
+    /// <summary>Seconds from the first to the last message, six decimals.</summary>
+    [CsvColumn("duration_s")] public string? DurationSeconds { get; set; }
+    [CsvColumn("last_step")] public string? LastStep { get; set; }
+    [CsvColumn("outcome")] public string? Outcome { get; set; }
+    [CsvColumn("outcome_detail")] public string? OutcomeDetail { get; set; }
+    [CsvColumn("retransmissions")] public int? Retransmissions { get; set; }
+    /// <summary><c>true</c>/<c>false</c>: NAT detected (see <see cref="IkeSa.NatDetected"/>).</summary>
+    [CsvColumn("nat")] public string? Nat { get; set; }
+    [CsvColumn("initiator_cert_req")] public string? InitiatorCertReq { get; set; }
+    [CsvColumn("responder_cert_req")] public string? ResponderCertReq { get; set; }
+    /// <summary>Finding ids, space-separated, in the SA's order: <c>PI101 PI204</c>.</summary>
+    [CsvColumn("finding_codes")] public string? FindingCodes { get; set; }
+    [CsvColumn("error")] public string? Error { get; set; }
+
+    public static BatchCsvRow FromSa(string file, IkeSa sa) => new()
+    {
+        File = file,
+        SaId = sa.Id,
+        Version = sa.Version,
+        Initiator = sa.Initiator.ToString(),
+        Responder = sa.Responder.ToString(),
+        SpiI = SaReportText.Spi(sa.SpiI),
+        SpiR = SaReportText.Spi(sa.SpiR),
+        Start = sa.Messages.Count > 0 ? SaReportText.UtcTime(sa.StartNanoseconds) : null,
+        DurationSeconds = SaReportText.Seconds(sa.DurationNanoseconds),
+        LastStep = sa.LastStep,
+        Outcome = SaReportText.Outcome(sa.Outcome),
+        OutcomeDetail = sa.OutcomeDetail,
+        Retransmissions = sa.Retransmissions,
+        Nat = sa.NatDetected ? "true" : "false",
+        InitiatorCertReq = SaReportText.CertRequestList(sa.InitiatorCertRequests),
+        ResponderCertReq = SaReportText.CertRequestList(sa.ResponderCertRequests),
+        FindingCodes = string.Join(" ", sa.Findings.Select(f => f.Id)),
+    };
+
+    public static BatchCsvRow FromError(string file, string error) => new() { File = file, Error = error };
+}
+
+/// <summary>
+/// Writes <see cref="BatchCsvRow"/>s with CsvHelper: RFC 4180 quoting, '\n' line ends, and text cells that begin
+/// with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR neutralised with a leading <c>'</c> (reports are opened in
+/// spreadsheets and DNs come from the wire). The header is written first, even when there are no rows.
+/// </summary>
+public sealed class BatchCsvWriter : IDisposable
+{
+    public static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        NewLine = "\n",
+        Injection = CsvInjection.Escape,
+        FormatProvider = CultureInfo.InvariantCulture,
+    };
+
+    private readonly CsvWriter _csv;
+
+    public BatchCsvWriter(Stream output, bool leaveOpen = false)
+    {
+        _csv = CsvWriter.Create(output, Options, leaveOpen);
+        _csv.WriteHeader<BatchCsvRow>();
+    }
+
+    public BatchCsvWriter(TextWriter output, bool leaveOpen = false)
+    {
+        _csv = CsvWriter.Create(output, Options, leaveOpen);
+        _csv.WriteHeader<BatchCsvRow>();
+    }
+
+    public void Write(BatchCsvRow row) => _csv.WriteRecord(row);
+
+    public void Write(IEnumerable<BatchCsvRow> rows)
+    {
+        foreach (var row in rows) _csv.WriteRecord(row);
+    }
+
+    public void Flush() => _csv.Flush();
+
+    public void Dispose() => _csv.Dispose();
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using PcapIke.Exchanges;
+using PcapIke.Findings;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// The wording the analyze/batch reports share (text, JSON, CSV), so that the same SA reads the same everywhere:
+/// SPIs, times, outcome and severity names, retransmission marks.
+/// </summary>
+public static class SaReportText
+{
+    /// <summary>An 8-byte SPI as 16 lower-case hex digits, as tshark and IOS print it.</summary>
+    public static string Spi(ulong spi) => spi.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Absolute UTC time, ISO 8601 with microseconds (the resolution of a classic pcap).</summary>
+    public static string UtcTime(long nanoseconds) =>
+        DateTime.UnixEpoch.AddTicks(nanoseconds / 100).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds with microseconds, invariant culture: <c>30.100250</c>.</summary>
+    public static string Seconds(long nanoseconds) =>
+        (nanoseconds / 1e9).ToString("0.000000", CultureInfo.InvariantCulture);
+
+    public static string Version(IkeSa sa) => sa.Version == 2 ? "IKEv2" : sa.Version == 1 ? "IKEv1" : $"v{sa.Version}";
+
+    /// <summary>The outcome as reports and the CSV write it: <c>established</c>, <c>failed</c>, <c>stalled</c>,
+    /// <c>incomplete</c>.</summary>
+    public static string Outcome(SaOutcome outcome) => outcome switch
+    {
+        SaOutcome.Established => "established",
+        SaOutcome.Failed => "failed",
+        SaOutcome.Stalled => "stalled",
+        SaOutcome.Incomplete => "incomplete",
+        _ => ((int)outcome).ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static string Severity(Severity severity) => severity switch
+    {
+        Findings.Severity.Info => "info",
+        Findings.Severity.Warning => "warning",
+        Findings.Severity.Error => "error",
+        _ => ((int)severity).ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static string Role(Role role) => role == Exchanges.Role.Initiator ? "initiator" : "responder";
+
+    /// <summary>JSON/CSV name of a retransmission kind: <c>sameContent</c>, <c>sameMessageId</c>,
+    /// <c>resentAfterRejectingNext</c>; null when the message is not one.</summary>
+    public static string? RetransmissionKind(RetransmissionKind kind) => kind switch
+    {
+        Exchanges.RetransmissionKind.None => null,
+        Exchanges.RetransmissionKind.SameContent => "sameContent",
+        Exchanges.RetransmissionKind.SameMessageId => "sameMessageId",
+        Exchanges.RetransmissionKind.ResentAfterRejectingNext => "resentAfterRejectingNext",
+        _ => ((int)kind).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// The step as the ladder shows it: <c>MM3</c>, or for a retransmission <c>↻ MM4 (re-sent, responder rejected
+    /// MM5)</c>, <c>↻ MM5 (re-sent, same as frame 7)</c>, <c>↻ IKE_AUTH request (re-sent, same message ID as frame 3)</c>.
+    /// </summary>
+    public static string StepWithMark(IkeSa sa, SaMessage m)
+    {
+        if (!m.IsRetransmission) return m.Step;
+        string? of = m.RetransmissionOf is { } o ? o.Frame.ToString(CultureInfo.InvariantCulture) : null;
+        string why = m.Retransmission switch
+        {
+            Exchanges.RetransmissionKind.ResentAfterRejectingNext => RejectedStep(sa, m) is { } rejected
+                ? $"re-sent, {Role(m.Sender)} rejected {rejected}"
+                : $"re-sent, {Role(m.Sender)} rejected the peer's next message",
+            Exchanges.RetransmissionKind.SameMessageId => of is null ? "re-sent, same message ID" : $"re-sent, same message ID as frame {of}",
+            _ => of is null ? "re-sent" : $"re-sent, same as frame {of}",
+        };
+        return $"↻ {m.Step} ({why})";
+    }
+
+    /// <summary>For a message re-sent because its sender rejected the peer's next one: the step of the latest earlier
+    /// message from the peer (the technote's MM5 behind a re-sent MM4).</summary>
+    public static string? RejectedStep(IkeSa sa, SaMessage m)
+    {
+        int i = sa.Messages.IndexOf(m);
+        for (int j = (i < 0 ? sa.Messages.Count : i) - 1; j >= 0; j--)
+            if (sa.Messages[j].Sender != m.Sender) return sa.Messages[j].Step;
+        return null;
+    }
+
+    /// <summary>A CERT_REQ list as one cell: each entry's <see cref="CertRequestEntry.Display"/> joined with " | ".</summary>
+    public static string CertRequestList(IReadOnlyList<CertRequestEntry> entries) =>
+        string.Join(" | ", entries.Select(e => e.Display));
+}
