@@ -11,9 +11,12 @@ internal static class SaFacts
 
     public static IEnumerable<SaMessage> Step(IkeSa sa, Role sender, string step) => Step(sa, step).Where(m => m.Sender == sender);
 
-    /// <summary>The copies of each message: same sender, step and message ID (originals and retransmissions).</summary>
+    /// <summary>The copies of each message: same sender, step and message ID (originals and retransmissions). A
+    /// message sent as SKF (RFC 7383) or Cisco fragments is represented by its first fragment, so its other fragments
+    /// are not mistaken for copies.</summary>
     public static IEnumerable<List<SaMessage>> CopiesByMessage(IkeSa sa) =>
-        sa.Messages.GroupBy(m => (m.Sender, m.Step, m.Message.Ike.MessageId)).Select(g => g.ToList());
+        sa.Messages.Where(m => m.FragmentNumber <= 1)
+            .GroupBy(m => (m.Sender, m.Step, m.Message.Ike.MessageId)).Select(g => g.ToList());
 
     /// <summary>True when the other side sent something new (not a retransmission) after <paramref name="after"/>.</summary>
     public static bool AnsweredAfter(IkeSa sa, SaMessage after) =>

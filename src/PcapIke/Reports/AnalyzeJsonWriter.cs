@@ -91,6 +91,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteString("outcomeDetail", sa.OutcomeDetail);
         w.WriteNumber("retransmissions", sa.Retransmissions);
         w.WriteBoolean("natDetected", sa.NatDetected);
+        w.WriteBoolean("natHashMismatch", sa.NatHashMismatch);
         w.WriteBoolean("floatedTo4500", sa.FloatedTo4500);
         w.WriteBoolean("startsMidNegotiation", sa.StartsMidNegotiation);
         w.WriteBoolean("endsMidNegotiation", sa.EndsMidNegotiation);

@@ -380,3 +380,16 @@ public class FindingRulesTests
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }
 }
+
+public class FindingRulesOnRealCapturesTests
+{
+    [Fact]
+    public void SkfFragments_AreNotReportedAsRetransmissions()
+    {
+        string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-skf", "capture.pcap");
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+
+        Assert.Equal(0, sa.Retransmissions);
+        Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.Retransmissions);
+    }
+}
