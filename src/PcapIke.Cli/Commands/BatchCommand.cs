@@ -144,7 +144,13 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
             }
         }
 
-        using (var timer = new Timer(_ => Progress(final: false), null, ProgressInterval, ProgressInterval))
+        // Progress runs on its own thread, not a thread-pool timer: while every pool thread is busy analysing,
+        // a timer callback could wait until the end and the progress would never show.
+        using var stop = new ManualResetEventSlim();
+        var progress = new Thread(() => { while (!stop.Wait(ProgressInterval)) Progress(final: false); })
+            { IsBackground = true, Name = "pcapike batch progress" };
+        progress.Start();
+        try
         {
             var source = Partitioner.Create(Enumerable.Range(0, files.Count), EnumerablePartitionerOptions.NoBuffering);
             Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism) }, i =>
@@ -169,6 +175,11 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
                     }
                 }
             });
+        }
+        finally
+        {
+            stop.Set();
+            progress.Join();
         }
         csv.Flush();
         jsonlOutput?.Flush();

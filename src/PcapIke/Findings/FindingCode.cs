@@ -26,6 +26,9 @@ public enum FindingCode : ushort
     Retransmissions = 108,
     /// <summary>IKEv2 IKE_SA_INIT was restarted after COOKIE or INVALID_KE_PAYLOAD (linked attempts).</summary>
     IkeSaInitRetried = 109,
+    /// <summary>The negotiation failed but no error notify is visible: the reason is inside an encrypted message
+    /// (e.g. an IKE_AUTH response too small to carry IDr/AUTH, which then carries only an error notify).</summary>
+    FailedInsideEncryptedMessage = 110,
 
     // ---- certificate requests (2xx) ----
     /// <summary>The two sides' CERT_REQ lists name the same CAs in a different order (first-match picks differ).</summary>

@@ -25,6 +25,7 @@ public static class FindingRules
         new IkeSaInitNoResponseRule(),
         new FragmentedMessageUnansweredRule(),
         new ErrorNotifyRule(),
+        new FailedInsideEncryptedMessageRule(),
         new ExchangeIncompleteRule(),
         new CaptureTruncatesNegotiationRule(),
         new CertRequestOrderDiffersRule(),

@@ -375,7 +375,7 @@ public class FindingRulesTests
     [Fact]
     public void EveryFindingCode_HasARuleThatCanEmitIt_AndAnId()
     {
-        Assert.Equal(17, FindingRules.All.Count);
+        Assert.Equal(Enum.GetValues<FindingCode>().Length, FindingRules.All.Count); // one rule per code
         foreach (FindingCode code in Enum.GetValues<FindingCode>())
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }
@@ -391,5 +391,31 @@ public class FindingRulesOnRealCapturesTests
 
         Assert.Equal(0, sa.Retransmissions);
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.Retransmissions);
+    }
+}
+
+public class FailedInsideEncryptedMessageTests
+{
+    [Fact]
+    public void UntrustedCa_SmallEncryptedIkeAuthResponse_IsAnErrorFindingOnItsFrame()
+    {
+        string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca", "capture.pcap");
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+
+        var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
+        Assert.Equal(PcapIke.Findings.Severity.Error, f.Severity);
+        Assert.Equal(new long[] { 4 }, f.Frames);
+        Assert.Contains("IKE_AUTH response", f.Message);
+        Assert.Equal("PI110", f.Id);
+        Assert.Same(f, sa.Findings[0]); // the most important finding comes first
+    }
+
+    [Fact]
+    public void EstablishedIkev2_HasNoSuchFinding()
+    {
+        string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc", "capture.pcap");
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+
+        Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
     }
 }

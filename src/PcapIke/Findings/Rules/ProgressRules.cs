@@ -128,6 +128,30 @@ public sealed class IkeAuthNoResponseRule() : Ikev2NoResponseRule(ExchangeKind.I
         "Enable IKEv2 fragmentation (RFC 7383; IOS `crypto ikev2 fragmentation`) or lower the path MTU; check the responder's `debug crypto ikev2`.";
 }
 
+/// <summary>
+/// PI110. The correlator judged the SA failed (see <see cref="IkeSa.OutcomeDetail"/>) but no error notify is visible in
+/// clear: the reason is inside the last encrypted message. Typical: an IKEv2 IKE_AUTH response too small to hold IDr
+/// and AUTH (RFC 7296 §1.2), which carries only an error notify such as AUTHENTICATION_FAILED or TS_UNACCEPTABLE.
+/// </summary>
+public sealed class FailedInsideEncryptedMessageRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        if (sa.Outcome != SaOutcome.Failed || sa.Notifies.Any(n => n.IsError))
+            return;
+        var last = sa.Messages.LastOrDefault(m => m.Message.Ike.IsEncrypted && !m.IsRetransmission);
+        if (last is null)
+            return;
+        findings.Add(new Finding(FindingCode.FailedInsideEncryptedMessage, Severity.Error, [last.Frame],
+            $"The negotiation failed at {last.Step} (frame {last.Frame}, from the {Side(last.Sender)}), but the reason is " +
+            $"encrypted: {sa.OutcomeDetail}. The {Side(last.Sender)} most likely answered with an error notify " +
+            "(AUTHENTICATION_FAILED when it could not validate the peer's certificate or AUTH, TS_UNACCEPTABLE, " +
+            "NO_PROPOSAL_CHOSEN for the child SA ...).",
+            "Decrypt the capture with the peers' keys to name the notify, or read the " + Side(last.Sender) +
+            "'s `debug crypto ikev2` / charon log for the same time."));
+    }
+}
+
 /// <summary>PI104. IKEv2: an IKE_SA_INIT request got no response.</summary>
 public sealed class IkeSaInitNoResponseRule() : Ikev2NoResponseRule(ExchangeKind.IkeSaInit, "IKE_SA_INIT", FindingCode.IkeSaInitNoResponse)
 {
