@@ -49,7 +49,8 @@ public sealed partial class ExchangeCorrelator
     /// An SA with no message for this long in capture time (measured against the latest timestamp seen) is finished
     /// exactly as <see cref="Complete"/> would finish it and dropped from the correlator, which keeps memory bounded on
     /// long captures. A message of it that arrives later (a very late re-send, DPD on an idle IKE SA) starts a new SA
-    /// with <see cref="IkeSa.StartsMidNegotiation"/> set. Checked on each <see cref="Add"/>, before the message is
+    /// (a new id, the same SPIs) with <see cref="IkeSa.StartsMidNegotiation"/> set, unless it is a first message (MM1,
+    /// AM1, IKE_SA_INIT request), which starts a fresh negotiation as usual. Checked on each <see cref="Add"/>, before the message is
     /// placed. Must be at least <see cref="RetryWindowNanoseconds"/>; null: never (every SA lives until
     /// <see cref="Complete"/>). Default <see cref="DefaultIdleTimeout"/>.
     /// </summary>
