@@ -167,7 +167,7 @@ public sealed partial class ExchangeCorrelator
 
         var sm = new SaMessage
         {
-            Message = m, Sender = sender, Exchange = kind, Step = step,
+            Message = SharingDissection(m, original), Sender = sender, Exchange = kind, Step = step,
             FragmentNumber = fragNumber, FragmentTotal = fragTotal,
         };
         if (original is not null)
@@ -238,12 +238,12 @@ public sealed partial class ExchangeCorrelator
         string step = $"{name} {direction}";
 
         var skf = FirstDetails<EncryptedFragmentDetails>(ike);
+        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
         var sm = new SaMessage
         {
-            Message = m, Sender = sender, Exchange = kind, Step = step,
+            Message = SharingDissection(m, original), Sender = sender, Exchange = kind, Step = step,
             FragmentNumber = skf?.FragmentNumber ?? 0, FragmentTotal = skf?.TotalFragments ?? 0,
         };
-        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
         if (original is not null)
         {
             sm.Retransmission = RetransmissionKind.SameContent;
@@ -264,6 +264,13 @@ public sealed partial class ExchangeCorrelator
         s.Append(sm);
         Summarize(s, sm);
     }
+
+    /// <summary>A byte-identical re-send (same content hash, same sender) keeps its own frame, time, addresses and
+    /// sizes but shares the original's dissection (a pure function of the bytes), so its own can be collected: a
+    /// stalled SA's many copies cost little memory.</summary>
+    private static DissectedMessage SharingDissection(DissectedMessage m, SaMessage? original) =>
+        original is null || ReferenceEquals(original.Message.Ike, m.Ike) ? m
+            : m with { Ike = original.Message.Ike, Certificates = original.Message.Certificates };
 
     // ---- lookup ------------------------------------------------------------------------------------------------
 
