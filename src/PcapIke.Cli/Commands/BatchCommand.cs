@@ -16,7 +16,9 @@ public static class BatchCommand
 {
     public static Command Create() => Create(null);
 
-    /// <summary><paramref name="analyze"/> replaces <see cref="CaptureAnalyzer.Analyze(string, AnalysisOptions)"/> (tests).</summary>
+    /// <summary><paramref name="analyze"/> (tests) replaces the streaming
+    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>: each file's SAs are then
+    /// written in order of id.</summary>
     public static Command Create(Func<string, AnalysisOptions, CaptureAnalysis>? analyze)
     {
         var inputs = new Argument<string[]>("inputs")
