@@ -1,10 +1,15 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace PcapIke.Bench;
 
 /// <summary>
 /// Writes a large classic pcap (Ethernet) of mixed traffic in which about 1% of the frames are IKE on UDP 500:
 /// the workload of a multi-GB rolling capture where IKE is a tiny fraction. Deterministic for a given seed.
+/// The IKE traffic is a mix of distinct negotiations (<see cref="Negotiation"/>), each with its own SPIs/cookies and
+/// peers, a few of them interleaved at any time and spread over the whole timeline: IKEv1 Main Mode MM1-MM4 in clear,
+/// MM5/MM6 and Quick Mode encrypted (E flag, random ciphertext); IKEv2 IKE_SA_INIT and IKE_AUTH (SK of random
+/// bytes). Replies go the other way; some messages are re-sent and some negotiations stop early.
 /// </summary>
 public static class CaptureGenerator
 {
@@ -22,7 +27,7 @@ public static class CaptureGenerator
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1); // LINKTYPE_ETHERNET
         fs.Write(header);
 
-        byte[][] ike = SampleIkeMessages();
+        var active = new List<Negotiation>();
         var frame = new byte[1600];
         Span<byte> rec = stackalloc byte[16];
         long frames = 0, ikeFrames = 0, bytes = 24;
@@ -32,8 +37,15 @@ public static class CaptureGenerator
             int len;
             if (rng.NextDouble() < ikeFraction)
             {
-                byte[] msg = ike[rng.Next(ike.Length)];
-                len = BuildUdp(frame, rng, 500, 500, msg.Length);
+                // a few negotiations in flight at a time: one of them sends its next message
+                while (active.Count < ConcurrentNegotiations) active.Add(Negotiation.Start(rng));
+                int k = rng.Next(active.Count);
+                Negotiation n = active[k];
+                var (msg, fromInitiator) = n.Messages[n.Next];
+                // about 3% of the messages are re-sent (the same bytes again) before the negotiation goes on
+                if (rng.Next(100) >= 3 && ++n.Next == n.Messages.Count) active.RemoveAt(k);
+                (uint src, uint dst) = fromInitiator ? (n.InitiatorIp, n.ResponderIp) : (n.ResponderIp, n.InitiatorIp);
+                len = BuildUdp(frame, rng, 500, 500, msg.Length, src, dst);
                 msg.CopyTo(frame, 42);
                 ikeFrames++;
             }
@@ -63,7 +75,9 @@ public static class CaptureGenerator
         return new Result(frames, ikeFrames, bytes);
     }
 
-    private static int WriteEthIpv4(byte[] f, Random rng, byte protocol, int l4Length)
+    private const int ConcurrentNegotiations = 8;
+
+    private static int WriteEthIpv4(byte[] f, Random rng, byte protocol, int l4Length, uint src = 0, uint dst = 0)
     {
         // Ethernet II
         f[0] = 0x02; f[1] = 0; f[2] = 0; f[3] = 0; f[4] = 0; f[5] = 1;
@@ -80,6 +94,8 @@ public static class CaptureGenerator
         ip[9] = protocol;
         ip[12] = 192; ip[13] = 0; ip[14] = 2; ip[15] = (byte)rng.Next(1, 255);
         ip[16] = 198; ip[17] = 51; ip[18] = 100; ip[19] = (byte)rng.Next(1, 255);
+        if (src != 0) BinaryPrimitives.WriteUInt32BigEndian(ip[12..], src);
+        if (dst != 0) BinaryPrimitives.WriteUInt32BigEndian(ip[16..], dst);
         uint sum = 0;
         for (int i = 0; i < 20; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
         while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
@@ -87,9 +103,9 @@ public static class CaptureGenerator
         return 34;
     }
 
-    private static int BuildUdp(byte[] f, Random rng, ushort sport, ushort dport, int payload)
+    private static int BuildUdp(byte[] f, Random rng, ushort sport, ushort dport, int payload, uint src = 0, uint dst = 0)
     {
-        int o = WriteEthIpv4(f, rng, 17, 8 + payload);
+        int o = WriteEthIpv4(f, rng, 17, 8 + payload, src, dst);
         BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(o), sport);
         BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(o + 2), dport);
         BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(o + 4), (ushort)(8 + payload));
@@ -161,5 +177,164 @@ public static class CaptureGenerator
         byte[] m = w.ToArray();
         BinaryPrimitives.WriteUInt32BigEndian(m.AsSpan(24), (uint)m.Length);
         return m;
+    }
+
+    /// <summary>One IKE negotiation: its messages in order (bytes, sent by the initiator?) between two peers.</summary>
+    private sealed class Negotiation
+    {
+        public required uint InitiatorIp { get; init; }
+        public required uint ResponderIp { get; init; }
+        public required List<(byte[] Bytes, bool FromInitiator)> Messages { get; init; }
+        public int Next;
+
+        public static Negotiation Start(Random rng)
+        {
+            // initiators in 10.0.0.0/8, responders in 198.51.100.0/24 (RFC 5737), on UDP 500
+            uint initiator = 0x0a000000u | (uint)rng.Next(1, 0xfffffe);
+            uint responder = 0xc6336400u | (uint)rng.Next(1, 255);
+            ulong spiI = NonZero(rng), spiR = NonZero(rng);
+            var messages = rng.Next(2) == 0
+                ? Ikev1MainMode(rng, spiI, spiR, initiator, responder)
+                : Ikev2(rng, spiI, spiR, initiator, responder);
+            // about 10% stop early: no answer, or the capture of that pair ends there
+            if (rng.Next(10) == 0)
+            {
+                int cut = 1 + rng.Next(messages.Count - 1);
+                messages.RemoveRange(cut, messages.Count - cut);
+            }
+            return new Negotiation { InitiatorIp = initiator, ResponderIp = responder, Messages = messages };
+        }
+
+        private static ulong NonZero(Random rng)
+        {
+            ulong v;
+            do v = (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 33); while (v == 0);
+            return v;
+        }
+    }
+
+    private static readonly string Ikev1Transform = "00" + "00" + "0024" + "01" + "01" + "0000"
+        + "80010005" + "80020001" + "80030001" + "80040002" + "800b0001" + "000c0004" + "00007080";
+
+    /// <summary>RFC 2409 Main Mode with pre-shared keys (3DES/MD5/group 2), then Quick Mode most of the time.</summary>
+    private static List<(byte[], bool)> Ikev1MainMode(Random rng, ulong spiI, ulong spiR, uint ipI, uint ipR)
+    {
+        string proposal = "00" + "00" + "002c" + "01" + "01" + "00" + "01" + Ikev1Transform;
+        byte[] sa = Convert.FromHexString("00000001" + "00000001" + proposal);
+        byte[] vidNatT = Convert.FromHexString("4a131c81070358455c5728f20e95452f");   // RFC 3947
+        byte[] vidDpd = Convert.FromHexString("afcad71368a1f1c96b8696fc77570100");    // RFC 3706
+        var list = new List<(byte[], bool)>
+        {
+            (Isakmp(1, spiI, 0, 2, 0, 0, [(1, sa), (13, vidNatT), (13, vidDpd)]), true),
+            (Isakmp(1, spiI, spiR, 2, 0, 0, [(1, sa), (13, vidNatT), (13, vidDpd)]), false),
+        };
+        // MM3/MM4: KE (group 2: 128 bytes), Nonce, NAT-D of the receiver then of the sender (RFC 3947 §3.2, MD5)
+        foreach (bool fromI in new[] { true, false })
+        {
+            (uint me, uint peer) = fromI ? (ipI, ipR) : (ipR, ipI);
+            list.Add((Isakmp(1, spiI, spiR, 2, 0, 0,
+            [
+                (4, Random(rng, 128)), (10, Random(rng, rng.Next(16, 33))),
+                (20, MD5.HashData(NatInput(spiI, spiR, peer))), (20, MD5.HashData(NatInput(spiI, spiR, me))),
+            ]), fromI));
+        }
+        // MM5/MM6 (IDii/IDir, HASH): 3DES ciphertext, a multiple of 8 bytes
+        list.Add((Encrypted(rng, spiI, spiR, 2, 0, 5, 8 * rng.Next(7, 12)), true));
+        list.Add((Encrypted(rng, spiI, spiR, 2, 0, 5, 8 * rng.Next(7, 12)), false));
+        if (rng.Next(10) < 7)
+        {
+            uint mid = (uint)rng.Next(1, int.MaxValue);
+            list.Add((Encrypted(rng, spiI, spiR, 32, mid, 8, 8 * rng.Next(20, 40)), true));
+            list.Add((Encrypted(rng, spiI, spiR, 32, mid, 8, 8 * rng.Next(20, 40)), false));
+            list.Add((Encrypted(rng, spiI, spiR, 32, mid, 8, 8 * rng.Next(6, 8)), true));
+        }
+        return list;
+    }
+
+    /// <summary>RFC 7296 IKE_SA_INIT (AES-CBC-256/SHA2-256/group 14) and one IKE_AUTH round (SK: IV, ciphertext, ICV).</summary>
+    private static List<(byte[], bool)> Ikev2(Random rng, ulong spiI, ulong spiR, uint ipI, uint ipR)
+    {
+        string t1 = "03" + "00" + "000c" + "01" + "00" + "000c" + "800e0100";
+        string t2 = "03" + "00" + "0008" + "02" + "00" + "0005";
+        string t3 = "03" + "00" + "0008" + "03" + "00" + "000c";
+        string t4 = "00" + "00" + "0008" + "04" + "00" + "000e";
+        byte[] sa = Convert.FromHexString("00" + "00" + "002c" + "01" + "01" + "00" + "04" + t1 + t2 + t3 + t4);
+        byte[] Ke() => [0, 14, 0, 0, .. Random(rng, 256)];
+        // N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP): SHA-1(SPIi | SPIr | IP | Port) of the header's SPIs
+        byte[] Nat(ushort type, ulong r, uint ip) => [0, 0, (byte)(type >> 8), (byte)type, .. SHA1.HashData(NatInput(spiI, r, ip))];
+        var list = new List<(byte[], bool)>
+        {
+            (Isakmp(2, spiI, 0, 34, 0x08, 0, [(33, sa), (34, Ke()), (40, Random(rng, 32)),
+                (41, Nat(16388, 0, ipI)), (41, Nat(16389, 0, ipR))]), true),
+            (Isakmp(2, spiI, spiR, 34, 0x20, 0, [(33, sa), (34, Ke()), (40, Random(rng, 32)),
+                (41, Nat(16388, spiR, ipR)), (41, Nat(16389, spiR, ipI))]), false),
+        };
+        // IKE_AUTH: SK with IV 16 + ciphertext (AES blocks) + ICV 16; PSK or certificates
+        bool certs = rng.Next(2) == 0;
+        int Body() => 16 + 16 * (certs ? rng.Next(40, 75) : rng.Next(10, 20)) + 16;
+        list.Add((Isakmp(2, spiI, spiR, 35, 0x08, 1, [(46, Random(rng, Body()))], innerFirst: 35), true));
+        list.Add((Isakmp(2, spiI, spiR, 35, 0x20, 1, [(46, Random(rng, Body()))], innerFirst: 36), false));
+        return list;
+    }
+
+    /// <summary>Header (RFC 2408 §3.1, RFC 7296 §3.1) and a chain of generic payloads (type, body).
+    /// <paramref name="innerFirst"/>: the Next Payload of a last SK payload (the first inner payload).</summary>
+    private static byte[] Isakmp(int version, ulong spiI, ulong spiR, byte exchange, byte flags, uint messageId,
+        (byte Type, byte[] Body)[] payloads, byte innerFirst = 0)
+    {
+        int length = 28 + payloads.Sum(p => 4 + p.Body.Length);
+        var m = new byte[length];
+        BinaryPrimitives.WriteUInt64BigEndian(m, spiI);
+        BinaryPrimitives.WriteUInt64BigEndian(m.AsSpan(8), spiR);
+        m[16] = payloads[0].Type;
+        m[17] = (byte)(version << 4);
+        m[18] = exchange;
+        m[19] = flags;
+        BinaryPrimitives.WriteUInt32BigEndian(m.AsSpan(20), messageId);
+        BinaryPrimitives.WriteUInt32BigEndian(m.AsSpan(24), (uint)length);
+        int o = 28;
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            var (type, body) = payloads[i];
+            m[o] = i + 1 < payloads.Length ? payloads[i + 1].Type : type == 46 ? innerFirst : (byte)0;
+            BinaryPrimitives.WriteUInt16BigEndian(m.AsSpan(o + 2), (ushort)(4 + body.Length));
+            body.CopyTo(m, o + 4);
+            o += 4 + body.Length;
+        }
+        return m;
+    }
+
+    /// <summary>An IKEv1 message with the E flag: header (Next Payload names the first encrypted payload) + ciphertext.</summary>
+    private static byte[] Encrypted(Random rng, ulong spiI, ulong spiR, byte exchange, uint messageId, byte firstPayload, int length)
+    {
+        var m = new byte[28 + length];
+        BinaryPrimitives.WriteUInt64BigEndian(m, spiI);
+        BinaryPrimitives.WriteUInt64BigEndian(m.AsSpan(8), spiR);
+        m[16] = firstPayload;
+        m[17] = 0x10;
+        m[18] = exchange;
+        m[19] = 0x01;
+        BinaryPrimitives.WriteUInt32BigEndian(m.AsSpan(20), messageId);
+        BinaryPrimitives.WriteUInt32BigEndian(m.AsSpan(24), (uint)m.Length);
+        rng.NextBytes(m.AsSpan(28));
+        return m;
+    }
+
+    private static byte[] Random(Random rng, int n)
+    {
+        var b = new byte[n];
+        rng.NextBytes(b);
+        return b;
+    }
+
+    /// <summary>SPIi | SPIr | IPv4 | port 500: the NAT-D input (RFC 3947 §3.2, RFC 7296 §2.23).</summary>
+    private static byte[] NatInput(ulong spiI, ulong spiR, uint ip)
+    {
+        var b = new byte[22];
+        BinaryPrimitives.WriteUInt64BigEndian(b, spiI);
+        BinaryPrimitives.WriteUInt64BigEndian(b.AsSpan(8), spiR);
+        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(16), ip);
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(20), 500);
+        return b;
     }
 }

@@ -59,10 +59,19 @@ internal static class AnalysisInputs
     /// </summary>
     public static CaptureAnalysis? TryAnalyze(string file, Func<string, CaptureAnalysis> analyze, out string? error)
     {
+        CaptureAnalysis? result = null;
+        return TryRun(file, () => result = analyze(file), out error) ? result : null;
+    }
+
+    /// <summary>Runs the analysis of one capture; false and the reason (without the file name) when the capture cannot
+    /// be read or the analysis fails, as <see cref="TryAnalyze"/>.</summary>
+    public static bool TryRun(string file, Action analyze, out string? error)
+    {
         try
         {
             error = null;
-            return analyze(file);
+            analyze();
+            return true;
         }
         catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -73,7 +82,7 @@ internal static class AnalysisInputs
             error = $"analysis failed: {ex.GetType().Name}: {ex.Message}";
         }
         error = CommandLine.OneLine(error);
-        return null;
+        return false;
     }
 
     private static string WithoutFile(string file, string message) =>

@@ -16,7 +16,9 @@ public static class BatchCommand
 {
     public static Command Create() => Create(null);
 
-    /// <summary><paramref name="analyze"/> replaces <see cref="CaptureAnalyzer.Analyze(string, AnalysisOptions)"/> (tests).</summary>
+    /// <summary><paramref name="analyze"/> (tests) replaces the streaming
+    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>: each file's SAs are then
+    /// written in order of id.</summary>
     public static Command Create(Func<string, AnalysisOptions, CaptureAnalysis>? analyze)
     {
         var inputs = new Argument<string[]>("inputs")
@@ -37,9 +39,9 @@ public static class BatchCommand
         command.SetAction(pr =>
         {
             var options = AnalysisInputs.Options(pr, ca, ports);
-            Func<string, CaptureAnalysis> run = analyze is null
-                ? f => CaptureAnalyzer.Analyze(f, options)
-                : f => analyze(f, options);
+            BatchRunner runner = analyze is null
+                ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
+                : new BatchRunner(f => analyze(f, options));
             var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
@@ -48,7 +50,7 @@ public static class BatchCommand
             BatchResult result;
             try
             {
-                result = new BatchRunner(run).Run(files, csvStream, jsonlStream, error);
+                result = runner.Run(files, csvStream, jsonlStream, error);
             }
             catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is IOException or UnauthorizedAccessException))
             {
@@ -81,14 +83,31 @@ public static class BatchCommand
 public sealed record BatchResult(int Files, int Errors, long Sas);
 
 /// <summary>
-/// Runs the analysis of many captures on all cores and writes their rows in a deterministic order (by file, in
-/// ordinal path order, then by SA id) although the files finish in any order: each finished file waits in a slot
-/// until every file before it is written, so only the rows of files that finished early are held, never the
-/// analyses (which are reduced to rows and JSON lines as soon as they finish).
+/// Runs the analysis of many captures on all cores and writes their rows in a deterministic order although the
+/// files finish in any order: by file (ordinal path order), then within a file in the order its SAs finish (see
+/// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>: SAs idle for the idle
+/// window in order of eviction, then the rest by SA id at the end of the capture; a deterministic function of the
+/// capture). Each SA is reduced to its row and JSON line as soon as it finishes. The rows of the earliest unfinished
+/// file are written at once; those of later files wait in their slot until every file before them is written, so
+/// only rows are ever held, never analyses, and a single huge capture streams its rows with bounded memory.
 /// </summary>
-public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
+public sealed class BatchRunner
 {
     private static readonly string[] s_extensions = [".pcap", ".pcapng", ".cap", ".gz"];
+
+    /// <summary>Analyses one file, handing each SA to the callback as it finishes; throws when the file cannot be read.</summary>
+    private readonly Action<string, Action<IkeSa>> _analyze;
+
+    /// <summary>Streams each file's SAs (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>).</summary>
+    public BatchRunner(Action<string, Action<IkeSa>> analyzeStreaming) => _analyze = analyzeStreaming;
+
+    /// <summary>Whole analyses (tests): each file's SAs are written in order of id.</summary>
+    public BatchRunner(Func<string, CaptureAnalysis> analyze) : this((file, onSa) =>
+    {
+        foreach (var sa in analyze(file).Sas.OrderBy(s => s.Id)) onSa(sa);
+    })
+    {
+    }
 
     /// <summary>How often progress is written to standard error while a batch runs.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
@@ -119,12 +138,19 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
         return files.ToList();
     }
 
-    private sealed record FileResult(List<BatchCsvRow> Rows, byte[]? JsonLines, string? Error);
+    /// <summary>One file's rows and JSON lines not written yet (they wait for the files before it).</summary>
+    private sealed class Slot
+    {
+        public readonly List<BatchCsvRow> Rows = new();
+        public MemoryStream? JsonLines;
+        public bool Done;
+    }
 
     public BatchResult Run(IReadOnlyList<string> files, Stream csvOutput, Stream? jsonlOutput, TextWriter error)
     {
         using var csv = new BatchCsvWriter(csvOutput, leaveOpen: true);
-        var slots = new FileResult?[files.Count];
+        var slots = new Slot?[files.Count];
+        for (int i = 0; i < slots.Length; i++) slots[i] = new Slot();
         int next = 0, done = 0, errors = 0;
         long sas = 0;
         var gate = new object();
@@ -144,6 +170,31 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
             }
         }
 
+        // Under the gate: writes the rows held for file i (when it has become the earliest unfinished file).
+        void Drain(Slot slot)
+        {
+            csv.Write(slot.Rows);
+            slot.Rows.Clear();
+            if (slot.JsonLines is { Length: > 0 } lines) lines.WriteTo(jsonlOutput!);
+            slot.JsonLines = null;
+        }
+
+        // Under the gate: a row (and JSON line) of file i, written now if no unfinished file comes before it.
+        void Emit(int i, BatchCsvRow row, byte[]? jsonLine)
+        {
+            Slot slot = slots[i]!;
+            if (next == i)
+            {
+                csv.Write(row);
+                if (jsonLine is not null) jsonlOutput!.Write(jsonLine);
+            }
+            else
+            {
+                slot.Rows.Add(row);
+                if (jsonLine is not null) (slot.JsonLines ??= new MemoryStream()).Write(jsonLine);
+            }
+        }
+
         // Progress runs on its own thread, not a thread-pool timer: while every pool thread is busy analysing,
         // a timer callback could wait until the end and the progress would never show.
         using var stop = new ManualResetEventSlim();
@@ -155,24 +206,34 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
             var source = Partitioner.Create(Enumerable.Range(0, files.Count), EnumerablePartitionerOptions.NoBuffering);
             Parallel.ForEach(source, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxDegreeOfParallelism) }, i =>
             {
-                var result = Analyze(files[i], jsonlOutput != null);
+                string file = files[i];
+                bool ok = AnalysisInputs.TryRun(file, () => _analyze(file, sa =>
+                {
+                    var row = BatchCsvRow.FromSa(file, sa);
+                    byte[]? line = jsonlOutput is null ? null : JsonLine(file, sa);
+                    lock (gate)
+                    {
+                        sas++;
+                        Emit(i, row, line);
+                    }
+                }), out string? failure);
                 lock (gate)
                 {
-                    slots[i] = result;
                     done++;
-                    sas += result.Rows.Count(r => r.Error is null);
-                    if (result.Error != null)
+                    if (!ok)
                     {
                         errors++;
-                        error.WriteLine($"pcapike: {files[i]}: {result.Error}");
+                        error.WriteLine($"pcapike: {file}: {failure}");
+                        Emit(i, BatchCsvRow.FromError(file, failure!), null);
                     }
-                    // Write every finished file that has no unfinished file before it.
-                    while (next < slots.Length && slots[next] is { } ready)
+                    slots[i]!.Done = true;
+                    // Write every finished file that has no unfinished file before it, then what the next one holds.
+                    while (next < slots.Length && slots[next]!.Done)
                     {
-                        csv.Write(ready.Rows);
-                        if (ready.JsonLines is { Length: > 0 } lines) jsonlOutput!.Write(lines);
+                        Drain(slots[next]!);
                         slots[next++] = null;
                     }
+                    if (next < slots.Length) Drain(slots[next]!);
                 }
             });
         }
@@ -188,28 +249,12 @@ public sealed class BatchRunner(Func<string, CaptureAnalysis> analyze)
         return new BatchResult(files.Count, errors, sas);
     }
 
-    private FileResult Analyze(string file, bool jsonl)
+    private static byte[] JsonLine(string file, IkeSa sa)
     {
-        var analysis = AnalysisInputs.TryAnalyze(file, analyze, out string? failure);
-        if (analysis is null) return new FileResult([BatchCsvRow.FromError(file, failure!)], null, failure);
-        var rows = new List<BatchCsvRow>(analysis.Sas.Count);
-        foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) rows.Add(BatchCsvRow.FromSa(file, sa));
-        byte[]? lines = null;
-        if (jsonl && analysis.Sas.Count > 0)
-        {
-            var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-            {
-                foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
-                {
-                    AnalyzeJsonWriter.WriteSa(w, file, sa);
-                    w.Flush();
-                    buffer.WriteByte((byte)'\n');
-                    w.Reset(buffer);
-                }
-            }
-            lines = buffer.ToArray();
-        }
-        return new FileResult(rows, lines, null);
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+            AnalyzeJsonWriter.WriteSa(w, file, sa);
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
     }
 }

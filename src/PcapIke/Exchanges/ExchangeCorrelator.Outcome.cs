@@ -28,17 +28,37 @@ public sealed partial class ExchangeCorrelator
     /// </summary>
     public const int MinimumAuthPlaintext = 34;
 
-    /// <summary>At the end of the capture: the SAs in order of their first message, with steps, retransmissions,
-    /// last step and outcome set.</summary>
+    /// <summary>
+    /// At the end of the capture: finishes the SAs still open, in order of their first message (id), with steps,
+    /// retransmissions, last step and outcome set. With an <c>onFinished</c> callback each of them is handed to it, in
+    /// that order, and returned; the SAs evicted earlier (<see cref="IdleTimeout"/>) went to the callback already.
+    /// Without a callback: every SA of the capture, evicted or not, in order of id.
+    /// </summary>
     public IReadOnlyList<IkeSa> Complete()
     {
-        foreach (SaState s in _sas)
+        var open = _live.OrderBy(s => s.Sa.Id).ToList();
+        foreach (SaState s in open)
         {
-            ResolveCaNames(s.Sa);
-            MarkIosUnnamedVendorIds(s.Sa);
-            Decide(s);
+            Forget(s);
+            Finish(s);
         }
-        return _sas.Select(s => s.Sa).ToList();
+        if (_onFinished is not null)
+        {
+            foreach (SaState s in open) _onFinished(s.Sa);
+            return open.Select(s => s.Sa).ToList();
+        }
+        var all = _evicted.Concat(open.Select(s => s.Sa)).OrderBy(sa => sa.Id).ToList();
+        _evicted.Clear();
+        return all;
+    }
+
+    /// <summary>What finishing an SA does, on eviction or at the end: CA names, IOS vendor IDs, last step and outcome.
+    /// (CA certificates seen in the capture after an SA was evicted do not name its CERTREQ hashes.)</summary>
+    private void Finish(SaState s)
+    {
+        ResolveCaNames(s.Sa);
+        MarkIosUnnamedVendorIds(s.Sa);
+        Decide(s);
     }
 
     private void ResolveCaNames(IkeSa sa)

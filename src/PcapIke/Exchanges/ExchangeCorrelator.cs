@@ -16,24 +16,68 @@ public sealed partial class ExchangeCorrelator
     /// as the restart of the first (RFC 7296 §2.6, §1.2: strongSwan and IOS may pick a new SPIi).</summary>
     public static readonly long RetryWindowNanoseconds = 5_000_000_000;
 
+    /// <summary>The default <see cref="IdleTimeout"/>: 180 s of capture time. IKE retransmission schedules end well
+    /// within it (strongSwan's default 5 re-sends end after 165 s; IOS re-sends 5 times over about 40 s).</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(180);
+
     private readonly CaCatalog _cas;
     private readonly CaCatalog _seenCas = new();
-    private readonly List<SaState> _sas = new();
+    private readonly Action<IkeSa>? _onFinished;
+    /// <summary>The SAs still open, least recently active first (an SA moves to the end on each of its messages).</summary>
+    private readonly LinkedList<SaState> _live = new();
+    /// <summary>Without a callback: the SAs evicted so far, for <see cref="Complete"/>.</summary>
+    private readonly List<IkeSa> _evicted = new();
+    private int _lastId;
+    private long _clock = long.MinValue;
+    private long _idleNanoseconds = DefaultIdleTimeout.Ticks * 100;
     private readonly Dictionary<(int Version, ulong SpiI, ulong SpiR), SaState> _byPair = new();
     /// <summary>The latest SA per initiator SPI/cookie: finds MM1's reply, IKE_SA_INIT's response, and messages that
     /// still carry a zero responder cookie (an Informational right after MM2, as in ipsec.cap).</summary>
     private readonly Dictionary<(int Version, ulong SpiI), SaState> _byInitiatorSpi = new();
 
-    public ExchangeCorrelator(CaCatalog? cas = null) => _cas = cas ?? new CaCatalog();
+    /// <param name="cas">Known CA certificates, to name IKEv2 CERTREQ hashes.</param>
+    /// <param name="onFinished">Receives each SA once it is finished (<see cref="IdleTimeout"/>, then
+    /// <see cref="Complete"/>): its steps, last step and outcome set, and no longer referenced by the correlator. Without
+    /// it, <see cref="Complete"/> returns every SA.</param>
+    public ExchangeCorrelator(CaCatalog? cas = null, Action<IkeSa>? onFinished = null)
+    {
+        _cas = cas ?? new CaCatalog();
+        _onFinished = onFinished;
+    }
+
+    /// <summary>
+    /// An SA with no message for this long in capture time (measured against the latest timestamp seen) is finished
+    /// exactly as <see cref="Complete"/> would finish it and dropped from the correlator, which keeps memory bounded on
+    /// long captures. A message of it that arrives later (a very late re-send, DPD on an idle IKE SA) starts a new SA
+    /// (a new id, the same SPIs) with <see cref="IkeSa.StartsMidNegotiation"/> set, unless it is a first message (MM1,
+    /// AM1, IKE_SA_INIT request), which starts a fresh negotiation as usual. Checked on each <see cref="Add"/>, before the message is
+    /// placed. Must be at least <see cref="RetryWindowNanoseconds"/>; null: never (every SA lives until
+    /// <see cref="Complete"/>). Default <see cref="DefaultIdleTimeout"/>.
+    /// </summary>
+    public TimeSpan? IdleTimeout
+    {
+        get => _idleNanoseconds == long.MaxValue ? null : TimeSpan.FromTicks(_idleNanoseconds / 100);
+        init
+        {
+            if (value is { } v && v.Ticks * 100 < RetryWindowNanoseconds)
+                throw new ArgumentOutOfRangeException(nameof(value), v, "at least the retry window (5 s)");
+            _idleNanoseconds = value is { } t ? t.Ticks * 100 : long.MaxValue;
+        }
+    }
 
     /// <summary>CA certificates seen in clear CERT payloads of the capture.</summary>
     public CaCatalog SeenCas => _seenCas;
+
+    /// <summary>The number of SAs not finished yet.</summary>
+    public int OpenSas => _live.Count;
 
     /// <summary>Adds the next message, in capture order.</summary>
     public void Add(DissectedMessage message)
     {
         IkeMessageDissection ike = message.Ike;
         if (!ike.HasHeader || ike.MajorVersion is not (1 or 2)) return;
+        if (message.TimestampNanoseconds > _clock) _clock = message.TimestampNanoseconds;
+        EvictIdle();
         foreach (byte[] cert in message.Certificates)
             _seenCas.TryAddCa(cert);
         if (ike.MajorVersion == 1) AddIkev1(message);
@@ -123,7 +167,7 @@ public sealed partial class ExchangeCorrelator
 
         var sm = new SaMessage
         {
-            Message = m, Sender = sender, Exchange = kind, Step = step,
+            Message = SharingDissection(m, original), Sender = sender, Exchange = kind, Step = step,
             FragmentNumber = fragNumber, FragmentTotal = fragTotal,
         };
         if (original is not null)
@@ -157,9 +201,12 @@ public sealed partial class ExchangeCorrelator
         if (s is null)
         {
             if (retryOf is null && isInitRequest)
-                retryOf = _sas.LastOrDefault(o => o.Sa.Version == 2 && o.RestartNotify is not null && o.RetriedBy is null
-                    && m.TimestampNanoseconds - o.LastTimestamp <= RetryWindowNanoseconds
-                    && SamePeers(o.Sa, m.Source, m.Destination));
+                // the latest such SA (highest id); evicted ones are idle far longer than the retry window
+                foreach (SaState o in _live)
+                    if (o.Sa.Version == 2 && o.RestartNotify is not null && o.RetriedBy is null
+                        && m.TimestampNanoseconds - o.LastTimestamp <= RetryWindowNanoseconds
+                        && SamePeers(o.Sa, m.Source, m.Destination) && (retryOf is null || o.Sa.Id > retryOf.Sa.Id))
+                        retryOf = o;
             s = NewSa(2, m, senderIsResponder: !ike.IsInitiator, startsMid: !isInitRequest);
             if (retryOf is not null)
             {
@@ -191,12 +238,12 @@ public sealed partial class ExchangeCorrelator
         string step = $"{name} {direction}";
 
         var skf = FirstDetails<EncryptedFragmentDetails>(ike);
+        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
         var sm = new SaMessage
         {
-            Message = m, Sender = sender, Exchange = kind, Step = step,
+            Message = SharingDissection(m, original), Sender = sender, Exchange = kind, Step = step,
             FragmentNumber = skf?.FragmentNumber ?? 0, FragmentTotal = skf?.TotalFragments ?? 0,
         };
-        SaMessage? original = s.FindSameContent(m.ContentHash, sender);
         if (original is not null)
         {
             sm.Retransmission = RetransmissionKind.SameContent;
@@ -217,6 +264,13 @@ public sealed partial class ExchangeCorrelator
         s.Append(sm);
         Summarize(s, sm);
     }
+
+    /// <summary>A byte-identical re-send (same content hash, same sender) keeps its own frame, time, addresses and
+    /// sizes but shares the original's dissection (a pure function of the bytes), so its own can be collected: a
+    /// stalled SA's many copies cost little memory.</summary>
+    private static DissectedMessage SharingDissection(DissectedMessage m, SaMessage? original) =>
+        original is null || ReferenceEquals(original.Message.Ike, m.Ike) ? m
+            : m with { Ike = original.Message.Ike, Certificates = original.Message.Certificates };
 
     // ---- lookup ------------------------------------------------------------------------------------------------
 
@@ -241,7 +295,7 @@ public sealed partial class ExchangeCorrelator
     {
         var sa = new IkeSa
         {
-            Id = _sas.Count + 1,
+            Id = ++_lastId,
             Version = version,
             Initiator = senderIsResponder ? m.Destination : m.Source,
             Responder = senderIsResponder ? m.Source : m.Destination,
@@ -249,7 +303,7 @@ public sealed partial class ExchangeCorrelator
             StartsMidNegotiation = startsMid,
         };
         var s = new SaState(sa, m.Source.Port == 4500 || m.Destination.Port == 4500);
-        _sas.Add(s);
+        s.Node = _live.AddLast(s);
         _byInitiatorSpi[(version, sa.SpiI)] = s;
         if (m.Ike.ResponderSpi != 0)
         {
@@ -257,6 +311,35 @@ public sealed partial class ExchangeCorrelator
             _byPair[(version, sa.SpiI, sa.SpiR)] = s;
         }
         return s;
+    }
+
+    // ---- eviction ----------------------------------------------------------------------------------------------
+
+    /// <summary>Finishes the SAs idle for longer than <see cref="IdleTimeout"/>, least recently active first. O(1) when
+    /// there are none: the list is in order of last activity.</summary>
+    private void EvictIdle()
+    {
+        if (_idleNanoseconds == long.MaxValue) return;
+        while (_live.First is { } head && _clock - head.Value.LastTimestamp > _idleNanoseconds)
+        {
+            SaState s = head.Value;
+            Forget(s);
+            Finish(s);
+            if (_onFinished is null) _evicted.Add(s.Sa);
+            else _onFinished(s.Sa);
+        }
+    }
+
+    /// <summary>Removes an SA from the live list and from every index that still points at it.</summary>
+    private void Forget(SaState s)
+    {
+        _live.Remove(s.Node!);
+        s.Node = null;
+        int v = s.Sa.Version;
+        if (_byInitiatorSpi.TryGetValue((v, s.Sa.SpiI), out SaState? byI) && byI == s)
+            _byInitiatorSpi.Remove((v, s.Sa.SpiI));
+        if (s.Sa.SpiR != 0 && _byPair.TryGetValue((v, s.Sa.SpiI, s.Sa.SpiR), out SaState? byPair) && byPair == s)
+            _byPair.Remove((v, s.Sa.SpiI, s.Sa.SpiR));
     }
 
     private static Role SenderOf(IkeSa sa, DissectedMessage m)
@@ -298,6 +381,8 @@ public sealed partial class ExchangeCorrelator
         public string? RestartNotify;
         public SaState? RetriedBy;
         public long LastTimestamp;
+        /// <summary>Its node in the live list (null once finished).</summary>
+        public LinkedListNode<SaState>? Node;
         /// <summary>IKEv1: Hash Algorithm of the chosen SA (RFC 2409 Appendix A), for NAT-D.</summary>
         public ulong? ChosenHash;
         /// <summary>IKEv2: the chosen ENCR id and key length and INTEG id, for the IKE_AUTH size rule.</summary>
@@ -310,6 +395,11 @@ public sealed partial class ExchangeCorrelator
         {
             Sa.Messages.Add(m);
             LastTimestamp = m.TimestampNanoseconds;
+            if (Node is { List: { } live } node && node != live.Last)
+            {
+                live.Remove(node);
+                live.AddLast(node);
+            }
             if (m.Message.ContentHash != 0)
                 _byContent.TryAdd((m.Message.ContentHash, m.Sender), m);
         }

@@ -123,6 +123,29 @@ internal static class IkeForge
 
     public static CaptureAnalysis Analyze(IEnumerable<Sent> datagrams, AnalysisOptions? options = null)
     {
+        var malformations = new MalformationList();
+        using var reader = CaptureReader.Open(new MemoryStream(Pcap(datagrams)), "forged", malformations);
+        var analysis = CaptureAnalyzer.Analyze(reader, malformations, options);
+        Assert.Empty(analysis.Malformations);
+        return analysis;
+    }
+
+    /// <summary>The SAs of <see cref="CaptureAnalyzer.AnalyzeStreaming(CaptureReader, MalformationList, AnalysisOptions?, Action{IkeSa})"/>,
+    /// in the order they were handed over.</summary>
+    public static List<IkeSa> AnalyzeStreaming(IEnumerable<Sent> datagrams, AnalysisOptions? options = null)
+    {
+        var malformations = new MalformationList();
+        using var reader = CaptureReader.Open(new MemoryStream(Pcap(datagrams)), "forged", malformations);
+        var sas = new List<IkeSa>();
+        var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, options, sas.Add);
+        Assert.Empty(result.Malformations);
+        Assert.Equal(sas.Count, result.SaCount);
+        return sas;
+    }
+
+    /// <summary>A classic pcap (Ethernet) of the datagrams, timestamps from 1,700,000,000 s.</summary>
+    public static byte[] Pcap(IEnumerable<Sent> datagrams)
+    {
         var pcap = new PcapBuilder(linkType: 1);
         const long start = 1_700_000_000;
         foreach (Sent d in datagrams)
@@ -133,10 +156,6 @@ internal static class IkeForge
             pcap.Record(start + micros / 1_000_000, micros % 1_000_000,
                 Packets.Ethernet(Packets.IPv4Udp(d.Src, d.Dst, d.SrcPort, d.DstPort, payload)));
         }
-        var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(new MemoryStream(pcap.ToArray()), "forged", malformations);
-        var analysis = CaptureAnalyzer.Analyze(reader, malformations, options);
-        Assert.Empty(analysis.Malformations);
-        return analysis;
+        return pcap.ToArray();
     }
 }
