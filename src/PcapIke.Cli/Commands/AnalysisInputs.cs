@@ -47,12 +47,10 @@ internal static class AnalysisInputs
         }
     }
 
-    /// <param name="offload">Dissect on a second core (one capture at a time: analyze); batch already runs files in parallel.</param>
-    public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports, bool offload) => new()
+    public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports) => new()
     {
         Cas = LoadCas(pr.GetValue(ca) ?? []),
         Decoder = ports.ToDecoderOptions(pr),
-        Offload = offload,
     };
 
     /// <summary>

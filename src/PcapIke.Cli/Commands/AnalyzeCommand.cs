@@ -33,7 +33,7 @@ public static class AnalyzeCommand
         };
         command.SetAction(pr =>
         {
-            var options = AnalysisInputs.Options(pr, ca, ports, offload: true);
+            var options = AnalysisInputs.Options(pr, ca, ports);
             Func<string, CaptureAnalysis> run = analyze is null
                 ? f => CaptureAnalyzer.Analyze(f, options)
                 : f => analyze(f, options);

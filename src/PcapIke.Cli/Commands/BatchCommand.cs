@@ -38,7 +38,7 @@ public static class BatchCommand
         };
         command.SetAction(pr =>
         {
-            var options = AnalysisInputs.Options(pr, ca, ports, offload: false);
+            var options = AnalysisInputs.Options(pr, ca, ports);
             BatchRunner runner = analyze is null
                 ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
                 : new BatchRunner(f => analyze(f, options));

@@ -62,7 +62,7 @@ public static class DissectCommand
                     if (!filter.Matches(m)) return;
                     shown++;
                     writer.WriteMessage(m);
-                }, options, offload: true);
+                }, options);
                 writer.WriteMalformations(malformations.Items, malformations.Dropped);
                 writer.WriteSummary(file, stats, shown, malformations.Items.Count + (int)malformations.Dropped);
             }
@@ -93,7 +93,7 @@ public static class DissectCommand
                     stats = CaptureDissector.Dissect(reader, malformations, m =>
                     {
                         if (filter.Matches(m)) writer.WriteMessage(m);
-                    }, options, offload: true);
+                    }, options);
                 }
                 catch (CliInputException ex)
                 {

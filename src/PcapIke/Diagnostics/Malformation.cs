@@ -36,46 +36,18 @@ public interface IMalformationSink
     void Report(Malformation malformation);
 }
 
-/// <summary>
-/// A sink that keeps what it is given, up to a bound (so a hostile file cannot grow memory without end). Safe to
-/// report to from the frame loop and a dissecting thread at once; <see cref="Items"/> lists them by frame number
-/// (report order within a frame), whatever thread reported them first.
-/// </summary>
+/// <summary>A sink that keeps what it is given, up to a bound (so a hostile file cannot grow memory without end).</summary>
 public sealed class MalformationList : IMalformationSink
 {
     private readonly List<Malformation> _items = new();
-    private readonly object _gate = new();
-    private bool _ordered = true;
     public MalformationList(int limit = 10_000) => Limit = limit;
     public int Limit { get; }
     /// <summary>How many were reported beyond <see cref="Limit"/> and dropped.</summary>
     public long Dropped { get; private set; }
-
-    public IReadOnlyList<Malformation> Items
-    {
-        get
-        {
-            lock (_gate)
-            {
-                if (!_ordered)
-                {
-                    var sorted = _items.OrderBy(m => m.Frame).ToList(); // stable: report order within a frame
-                    _items.Clear();
-                    _items.AddRange(sorted);
-                    _ordered = true;
-                }
-                return _items;
-            }
-        }
-    }
-
+    public IReadOnlyList<Malformation> Items => _items;
     public void Report(Malformation malformation)
     {
-        lock (_gate)
-        {
-            if (_items.Count >= Limit) { Dropped++; return; }
-            if (_items.Count > 0 && _items[^1].Frame > malformation.Frame) _ordered = false;
-            _items.Add(malformation);
-        }
+        if (_items.Count < Limit) _items.Add(malformation);
+        else Dropped++;
     }
 }

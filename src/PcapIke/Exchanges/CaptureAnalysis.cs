@@ -14,9 +14,6 @@ public sealed class AnalysisOptions
     /// <summary>An SA idle this long in capture time is finished early (<see cref="ExchangeCorrelator.IdleTimeout"/>);
     /// null: never.</summary>
     public TimeSpan? SaIdleTimeout { get; init; } = ExchangeCorrelator.DefaultIdleTimeout;
-    /// <summary>Dissect and correlate on a second thread while the frame loop reads on (one large capture on two
-    /// cores). Leave off when many captures are analysed in parallel anyway (batch).</summary>
-    public bool Offload { get; init; }
 }
 
 /// <summary>The IKE SAs of one capture, with the scan statistics and malformations.</summary>
@@ -56,7 +53,7 @@ public static class CaptureAnalyzer
         options ??= new AnalysisOptions();
         var sas = new List<IkeSa>();
         var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Offload);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
@@ -89,7 +86,7 @@ public static class CaptureAnalyzer
             count++;
             onSa(sa);
         }) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Offload);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped);
     }

@@ -12,113 +12,33 @@ namespace PcapIke.Pipeline;
 /// </summary>
 public static class CaptureDissector
 {
-    /// <summary>
-    /// Dissects every IKE message of the capture, calling <paramref name="onMessage"/> in capture order. With
-    /// <paramref name="offload"/>, dissection and <paramref name="onMessage"/> run on a second thread fed by the frame
-    /// loop (a bounded queue; order kept), so a large capture uses both cores; exceptions from
-    /// <paramref name="onMessage"/> are re-thrown here. <paramref name="malformations"/> must then accept reports from
-    /// both threads (<see cref="MalformationList"/> does).
-    /// </summary>
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, bool offload = false)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null)
     {
-        if (!offload)
-            return CaptureScanner.Scan(reader, new DissectingSink(reader.Name, malformations, onMessage), malformations, options);
-        using var sink = new OffloadingSink(reader.Name, malformations, onMessage);
-        ScanStatistics stats;
-        try
-        {
-            stats = CaptureScanner.Scan(reader, sink, malformations, options);
-        }
-        finally
-        {
-            sink.Complete();
-        }
-        sink.ThrowIfFailed();
-        return stats;
+        var sink = new DissectingSink(reader.Name, malformations, onMessage);
+        return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
     public static ScanStatistics Dissect(string path, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, bool offload = false)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null)
     {
         using var reader = CaptureReader.Open(path, malformations);
-        return Dissect(reader, malformations, onMessage, options, offload);
-    }
-
-    private static DissectedMessage DissectOne(string file, IMalformationSink malformations, long frame,
-        long timestamp, NetEndpoint source, NetEndpoint destination, IkeTransport transport, int ipLength,
-        int ipFragments, long firstFragmentFrame, ReadOnlySpan<byte> message)
-    {
-        var ike = IkeMessageDissection.Dissect(message);
-        foreach (var m in ike.ToMalformations(file, frame)) malformations.Report(m);
-        return new DissectedMessage(frame, timestamp, source, destination, transport, ipLength, ipFragments,
-            firstFragmentFrame, ike)
-        {
-            ContentHash = HashOf(message),
-            Certificates = CertificatesOf(ike, message),
-        };
+        return Dissect(reader, malformations, onMessage, options);
     }
 
     private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage)
         : IIkeDatagramSink
     {
-        public void OnIkeDatagram(in IkeDatagram d) =>
-            onMessage(DissectOne(file, malformations, d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination,
-                d.Transport, d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, d.Message));
-    }
-
-    /// <summary>The frame loop copies each IKE message (allocation only for IKE) into a bounded queue; one worker
-    /// dissects them in order and calls the callback. A failing callback stops the work, never blocks the loop.</summary>
-    private sealed class OffloadingSink : IIkeDatagramSink, IDisposable
-    {
-        private readonly record struct Pending(long Frame, long Timestamp, NetEndpoint Source, NetEndpoint Destination,
-            IkeTransport Transport, int IpLength, int IpFragments, long FirstFragmentFrame, byte[] Message);
-
-        private readonly System.Collections.Concurrent.BlockingCollection<Pending> _queue = new(boundedCapacity: 4096);
-        private readonly Thread _worker;
-        private Exception? _failure;
-
-        public OffloadingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage)
+        public void OnIkeDatagram(in IkeDatagram d)
         {
-            _worker = new Thread(() =>
+            var ike = IkeMessageDissection.Dissect(d.Message);
+            foreach (var m in ike.ToMalformations(file, d.FrameNumber)) malformations.Report(m);
+            onMessage(new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
+                d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
             {
-                foreach (Pending p in _queue.GetConsumingEnumerable())
-                {
-                    if (_failure != null) continue; // keep draining so the frame loop never blocks on a full queue
-                    try
-                    {
-                        onMessage(DissectOne(file, malformations, p.Frame, p.Timestamp, p.Source, p.Destination,
-                            p.Transport, p.IpLength, p.IpFragments, p.FirstFragmentFrame, p.Message));
-                    }
-                    catch (Exception e)
-                    {
-                        _failure = e;
-                    }
-                }
-            }) { IsBackground = true, Name = "pcapike dissect" };
-            _worker.Start();
-        }
-
-        public void OnIkeDatagram(in IkeDatagram d) =>
-            _queue.Add(new Pending(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
-                d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, d.Message.ToArray()));
-
-        /// <summary>No more messages: waits until every queued one was handled.</summary>
-        public void Complete()
-        {
-            if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
-            _worker.Join();
-        }
-
-        public void ThrowIfFailed()
-        {
-            if (_failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
-        }
-
-        public void Dispose()
-        {
-            Complete();
-            _queue.Dispose();
+                ContentHash = HashOf(d.Message),
+                Certificates = CertificatesOf(ike, d.Message),
+            });
         }
     }
 
