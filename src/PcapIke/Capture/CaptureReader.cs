@@ -259,17 +259,10 @@ public sealed partial class CaptureReader : IDisposable
 
     /// <summary>Gives the bytes read ahead back to the decompressor's caller: a stream that first returns a prefix
     /// and then continues with another stream.</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream inner, bool leaveInnerOpen) : Stream
+    private sealed class PrefixedStream(byte[] prefix, Stream inner, bool leaveInnerOpen) : ForwardReadStream
     {
         private int _offset;
         public Stream Inner => inner;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
             if (_offset < prefix.Length)
@@ -281,9 +274,6 @@ public sealed partial class CaptureReader : IDisposable
             }
             return inner.Read(buffer);
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         protected override void Dispose(bool disposing)
         {
             if (disposing && !leaveInnerOpen) inner.Dispose();

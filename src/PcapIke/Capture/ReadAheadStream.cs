@@ -8,7 +8,7 @@ namespace PcapIke.Capture;
 /// <c>chunks × chunkSize</c>; a read error of the inner stream is re-thrown, in order, by <see cref="Read(Span{byte})"/>.
 /// Allocation is per chunk (1 MiB), never per frame.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -99,8 +99,6 @@ internal sealed class ReadAheadStream : Stream
         return 0;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -113,14 +111,4 @@ internal sealed class ReadAheadStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
