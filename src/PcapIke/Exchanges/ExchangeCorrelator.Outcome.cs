@@ -74,6 +74,15 @@ public sealed partial class ExchangeCorrelator
     /// unnamed 16-byte VID from a sender that also sent a Cisco IOS VID is fingerprinted as Cisco IOS.</summary>
     private static void MarkIosUnnamedVendorIds(IkeSa sa)
     {
+        // strongSwan, libreswan and others send the Cisco Unity VID too (to talk to Cisco concentrators): from a
+        // sender that also identified itself otherwise, Unity says nothing about being Cisco.
+        for (int i = 0; i < sa.VendorIds.Count; i++)
+        {
+            VendorIdEntry v = sa.VendorIds[i];
+            if (v.Fingerprint == "Cisco IOS" && v.Name is { } n && n.StartsWith("CISCO-UNITY", StringComparison.OrdinalIgnoreCase)
+                && sa.VendorIds.Any(o => o.Sender == v.Sender && o.Fingerprint is { } f && !f.StartsWith("Cisco", StringComparison.Ordinal)))
+                sa.VendorIds[i] = v with { Fingerprint = null };
+        }
         for (int i = 0; i < sa.VendorIds.Count; i++)
         {
             VendorIdEntry v = sa.VendorIds[i];

@@ -216,3 +216,17 @@ public class CaptureAnalyzerAcceptanceTests
         Assert.Equal("CN=Lab CA1,O=PcapIke Lab,C=CH", Assert.Single(untrusted.ResponderCertRequests).CaName);
     }
 }
+
+public class VendorIdFingerprintTests
+{
+    [Fact]
+    public void IpsecCap_StrongSwanPeersSendingCiscoUnity_AreNotFingerprintedAsCiscoIos()
+    {
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(
+            Path.Combine(PcapIke.Tests.TestSupport.TestPaths.SharedCaptures, "ipsec.cap")).Sas);
+
+        Assert.Contains(sa.VendorIds, v => v.Fingerprint == "strongSwan");
+        Assert.DoesNotContain(sa.VendorIds, v => v.Fingerprint == "Cisco IOS");
+        Assert.Contains(sa.VendorIds, v => v.Name == "CISCO-UNITY 1.0" && v.Fingerprint is null);
+    }
+}
