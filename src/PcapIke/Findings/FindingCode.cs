@@ -55,6 +55,8 @@ public enum FindingCode : ushort
     // ---- environment (4xx) ----
     /// <summary>NAT detected by NAT-D / NAT_DETECTION_*: the negotiation floated to UDP 4500.</summary>
     NatDetected = 401,
+    /// <summary>Weak or legacy algorithms offered or chosen (RFC 8247: MODP 768/1024/1536, DES, MD5; 3DES, SHA-1).</summary>
+    WeakAlgorithms = 402,
 }
 
 public static class FindingCodes

@@ -37,6 +37,7 @@ public static class FindingRules
         new InformationalWithZeroResponderCookieRule(),
         new DeleteRule(),
         new NatDetectedRule(),
+        new WeakAlgorithmsRule(),
     ];
 
     public static void Apply(IkeSa sa)

@@ -419,3 +419,39 @@ public class FailedInsideEncryptedMessageTests
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
     }
 }
+
+public class WeakAlgorithmsRuleTests
+{
+    private static PcapIke.Exchanges.IkeSa Analyze(string path) =>
+        Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+
+    [Fact]
+    public void WeakDhCapture_OfferingModp1024_IsAWarningOnTheSaInitRequest()
+    {
+        var sa = Analyze(Path.Combine(PcapIke.Tests.TestSupport.TestPaths.SharedCaptures, "ikev2-sa-init-weak-dh.pcap"));
+        var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.WeakAlgorithms);
+        Assert.Equal(PcapIke.Findings.Severity.Warning, f.Severity);
+        Assert.Contains("MODP_1024", f.Message);
+        Assert.Contains("offered", f.Message);
+        Assert.Equal(new long[] { 1 }, f.Frames);
+    }
+
+    [Fact]
+    public void Ikev1Certs_Chosen3DesMd5Group2_IsAWarningNamingEachAndIkev1Deprecation()
+    {
+        var sa = Analyze(Path.Combine(PcapIke.Tests.TestSupport.TestPaths.SharedCaptures, "ikev1-certs.pcap"));
+        var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.WeakAlgorithms);
+        Assert.Contains("chosen", f.Message);
+        Assert.Contains("MD5", f.Message);
+        Assert.Contains("MODP_1024", f.Message);
+        Assert.Contains("TripleDES_CBC", f.Message);
+        Assert.Contains("RFC 9395", f.Message);
+    }
+
+    [Fact]
+    public void StrongSwanAesGcmEcp256_HasNoWeakAlgorithmFinding()
+    {
+        var sa = Analyze(Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-gcm", "capture.pcap"));
+        Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.WeakAlgorithms);
+    }
+}

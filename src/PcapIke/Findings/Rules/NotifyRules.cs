@@ -75,8 +75,48 @@ public sealed class NatDetectedRule : IFindingRule
         var floated = sa.Messages.Where(m => m.Message.Destination.Port == 4500 || m.Message.Source.Port == 4500).Take(1);
         var frames = FramesOf(natd.Concat(floated));
         findings.Add(new Finding(FindingCode.NatDetected, Severity.Info, frames,
-            (sa.NatDetected ? "NAT detected between the peers (the NAT-D hashes do not match their addresses and ports)" : "No NAT mismatch recorded")
+            (sa.NatHashMismatch ? "NAT detected between the peers (the NAT-D hashes do not match their addresses and ports)" : "The NAT-D hashes match the addresses seen (the capture point may be on the inside of the NAT)")
             + (sa.FloatedTo4500 ? "; the negotiation floated to UDP 4500 and ESP is UDP-encapsulated (RFC 3947 §4, RFC 7296 §2.23)." : ".")
             + " UDP 4500 and the NAT keepalives must pass the NAT and firewalls."));
+    }
+}
+
+/// <summary>
+/// PI402. Weak algorithms offered or chosen: DH groups, ciphers and hashes that RFC 8247 §2.4/§3.2 (IKEv2) and
+/// RFC 9395 (IKEv1 deprecation) say MUST NOT or SHOULD NOT be used any more.
+/// </summary>
+public sealed class WeakAlgorithmsRule : IFindingRule
+{
+    // RFC 8247: MODP 768 (1) MUST NOT, MODP 1024 (2) and MODP 1536 (5) SHOULD NOT, groups 22-24 SHOULD NOT;
+    // DES MUST NOT; MD5 (PRF and integrity) MUST NOT. 3DES and SHA-1 are "MAY"/"MUST-" (legacy, phasing out).
+    private static readonly HashSet<string> s_weak = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "MODP_768", "MODP_1024", "MODP_1536", "MODP_1024_S160", "MODP_2048_S224", "MODP_2048_S256",
+        "DES_CBC", "ENCR_DES", "MD5", "PRF_HMAC_MD5", "AUTH_HMAC_MD5_96", "AUTH_HMAC_MD5_128",
+    };
+    private static readonly HashSet<string> s_legacy = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "TripleDES_CBC", "ENCR_3DES", "SHA", "PRF_HMAC_SHA1", "AUTH_HMAC_SHA1_96",
+    };
+
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        var proposals = sa.Chosen is { } c ? new[] { c } : sa.Offered.ToArray();
+        if (proposals.Length == 0)
+            return;
+        var names = proposals.SelectMany(p => new[] { p.Encryption, p.Integrity, p.Prf, p.DhGroup }).OfType<string>().Distinct().ToList();
+        var weak = names.Where(s_weak.Contains).ToList();
+        var legacy = names.Where(s_legacy.Contains).ToList();
+        if (weak.Count == 0 && legacy.Count == 0)
+            return;
+        var evidence = sa.Messages.Where(m => m.Message.Ike.Payloads.Any(p => p.Details is SaDetails)).Take(2).Select(m => m.Frame).ToList();
+        string which = sa.Chosen is null ? "offered" : "chosen";
+        string text = weak.Count > 0
+            ? $"Weak algorithms {which}: {string.Join(", ", weak)} (RFC 8247: MODP 768/1024/1536 and groups 22–24, DES and MD5 must not or should not be used)"
+            : $"Legacy algorithms {which}: {string.Join(", ", legacy)} (RFC 8247: 3DES and SHA-1 are being phased out)";
+        if (weak.Count > 0 && legacy.Count > 0) text += $"; legacy: {string.Join(", ", legacy)}";
+        findings.Add(new Finding(FindingCode.WeakAlgorithms, weak.Count > 0 ? Severity.Warning : Severity.Info, evidence,
+            text + (sa.Version == 1 ? ". IKEv1 itself is deprecated (RFC 9395)." : "."),
+            "Offer AES-GCM or AES-CBC with SHA-256 or better and DH group 14, 19, 20 or 31 on both peers (IOS: `crypto ikev2 proposal` / `crypto isakmp policy`)."));
     }
 }
