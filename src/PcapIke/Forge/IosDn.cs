@@ -7,8 +7,9 @@ namespace PcapIke.Forge;
 /// <summary>
 /// Distinguished names as IOS writes them: <c>cn=CA1,o=cisco,o=com</c> in <c>show</c> and debug output,
 /// <c>subject-name CN=R1,OU=IT,O=cisco,O=com</c> in configuration. Most specific RDN first (RFC 4514 order), keys
-/// case-insensitive, <c>\,</c> escapes a comma. Encoded to DER with PrintableString values (UTF8String when a value is
-/// not printable), except PKCS#9 unstructuredName (hostname), which is an IA5String (PKCS#9, RFC 2985 §5.4.3).
+/// case-insensitive, <c>\,</c> escapes a comma (a comma no <c>key=</c> follows needs no escape). Encoded to DER with
+/// PrintableString values (UTF8String when a value is not printable), except PKCS#9 unstructuredName (hostname),
+/// an IA5String (RFC 2985 §5.4.3).
 /// </summary>
 public static class IosDn
 {
@@ -99,6 +100,16 @@ public static class IosDn
         _ => null,
     };
 
+    // A ',' inside a value ("o=VeriSign, Inc.", as IOS prints it unescaped) is one that no "key=" follows.
+    private static bool StartsAttribute(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        int n = 0;
+        while (n < rest.Length && char.IsAsciiLetter(rest[n]))
+            n++;
+        return n > 0 && n < rest.Length && rest[n] == '=';
+    }
+
     private static IEnumerable<string> Split(string s, char sep)
     {
         var b = new System.Text.StringBuilder();
@@ -106,7 +117,7 @@ public static class IosDn
         {
             if (s[i] == '\\' && i + 1 < s.Length)
                 b.Append(s[++i]);
-            else if (s[i] == sep)
+            else if (s[i] == sep && (sep == '+' || StartsAttribute(s.AsSpan(i + 1))))
             {
                 yield return b.ToString();
                 b.Clear();
