@@ -122,7 +122,7 @@ public sealed class ForgedPki
             g.SetPublicKey(keys.Public);
             g.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(true));
             g.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyCertSign | KeyUsage.CrlSign));
-            g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifierStructure(keys.Public));
+            g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdOnly(keys.Public));
             g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(keys.Public));
             X509Certificate cert = g.Generate(new Asn1SignatureFactory(scenario.Keys.SignatureAlgorithm, keys.Private, rng));
             cas.Add(spec.Name, new ForgedCa(spec, keys, cert));
@@ -147,7 +147,7 @@ public sealed class ForgedPki
             g.SetNotAfter(start.AddDays(ca.Spec.IssuedValidityDays));
             g.SetPublicKey(keys.Public);
             g.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment));
-            g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifierStructure(ca.Certificate));
+            g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdOnly(ca.Keys.Public));
             g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(keys.Public));
             SecureRandom rng = Random(scenario.Seed, $"sign/{tp.Ca}/{router.Name}/{tp.Name}");
             X509Certificate cert = g.Generate(new Asn1SignatureFactory(scenario.Keys.SignatureAlgorithm, ca.Keys.Private, rng));
@@ -211,6 +211,11 @@ public sealed class ForgedPki
         generator.AddSeedMaterial(material);
         return new SecureRandom(generator);
     }
+
+    /// <summary>RFC 5280 §4.2.1.1 with the key identifier only (no issuer name and serial), as an IOS CA issues: it keeps a
+    /// 512-bit router certificate at 559 bytes, the size the technote's MM5 736 / MM6 712 leave room for.</summary>
+    private static AuthorityKeyIdentifier KeyIdOnly(AsymmetricKeyParameter issuerPublic) =>
+        new(new SubjectKeyIdentifierStructure(issuerPublic).GetKeyIdentifier());
 
     private static AsymmetricCipherKeyPair Rsa(SecureRandom rng, int bits)
     {

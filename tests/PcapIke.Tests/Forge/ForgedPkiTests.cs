@@ -67,6 +67,14 @@ public class ForgedPkiTests
     }
 
     [Fact]
+    public void RouterCertificatesFitTheTechnotesMm5AndMm6()
+    {
+        // MM5 736 IP bytes = 20 + 8 + 28 + 680 encrypted: ID_FQDN 20, CERT 5 + c, SIG 4 + 64 (512-bit key),
+        // INITIAL-CONTACT 28, padding; MM6 712 = 656 encrypted without the notify. Both hold c = 552..559.
+        Assert.All(S1.Identities, i => Assert.Equal(559, i.Der.Length));
+    }
+
+    [Fact]
     public void Sha1WithRsaIsAllowed()
     {
         Scenario s = ScenarioParserTests.S1() with { Keys = new KeySettings(1024, 512, KeySettings.Sha1WithRsa) };
