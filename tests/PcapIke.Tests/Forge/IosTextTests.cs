@@ -205,3 +205,28 @@ public class IosTextTests
         Assert.Equal(IosShowCertificates.Write(S1, "R2"), IosShowCertificates.Write(again, "R2"));
     }
 }
+
+public class ForgeArtifactsTests
+{
+    [Fact]
+    public void WritesPemsConfigsAndListingsByteIdenticallyTwice()
+    {
+        string a = TestSupport.TestPaths.NewTempDir(), b = TestSupport.TestPaths.NewTempDir();
+        try
+        {
+            IReadOnlyList<string> first = ForgeArtifacts.Write(ForgedPki.Create(ScenarioParserTests.S1()), a);
+            IReadOnlyList<string> second = ForgeArtifacts.Write(ForgedPki.Create(ScenarioParserTests.S1()), b);
+            Assert.Equal(
+                ["CA1.pem", "CA2.pem", "R1-IOSCA1.pem", "R1-IOSCA2.pem", "R1-running-config.txt", "R1-show-crypto-pki-certificates.txt",
+                 "R2-IOSCA1.pem", "R2-IOSCA2.pem", "R2-running-config.txt", "R2-show-crypto-pki-certificates.txt"],
+                first.Select(Path.GetFileName));
+            for (int i = 0; i < first.Count; i++)
+                Assert.Equal(File.ReadAllBytes(first[i]), File.ReadAllBytes(second[i]));
+        }
+        finally
+        {
+            Directory.Delete(a, true);
+            Directory.Delete(b, true);
+        }
+    }
+}

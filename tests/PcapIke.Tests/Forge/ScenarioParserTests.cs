@@ -44,6 +44,16 @@ public class ScenarioParserTests
     }
 
     [Fact]
+    public void DocsExampleIsTheS1File()
+    {
+        string doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "scenario-format.md"));
+        int start = doc.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        string json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Equal(File.ReadAllText(ScenarioPath("S1-ikev1-r1-initiates.json")), json);
+        Assert.Equal("S1-ikev1-r1-initiates", ScenarioParser.Parse(json).Name);
+    }
+
+    [Fact]
     public void DefaultsApplyWhenOptionalMembersAreAbsent()
     {
         JsonObject doc = S1Json();
