@@ -7,14 +7,14 @@ namespace PcapIke.Forge;
 public sealed class ScenarioException : Exception
 {
     public ScenarioException(string path, string reason)
-        : base($"{path}: {reason}")
+        : base(OneLine($"{path}: {reason}"))
     {
         Path = path;
         Reason = reason;
     }
 
     public ScenarioException(string path, string reason, Exception inner)
-        : base($"{path}: {reason}", inner)
+        : base(OneLine($"{path}: {reason}"), inner)
     {
         Path = path;
         Reason = reason;
@@ -24,4 +24,8 @@ public sealed class ScenarioException : Exception
     public string Path { get; }
 
     public string Reason { get; }
+
+    // Values quoted from the file may hold control characters; the message stays one printable line.
+    private static string OneLine(string s) =>
+        s.Any(char.IsControl) ? string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : s;
 }

@@ -31,6 +31,14 @@ public class ForgedPkiTests
     }
 
     [Fact]
+    public void OutputIsStableAcrossProcessesAndVersions()
+    {
+        // Golden digests: a change here changes every forged capture; update deliberately.
+        Assert.Equal("60D89F4A923DA6B6EC00F55B2A289959303AEB64F42A6373B0A4F817026FDF77", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(S1.Ca("CA1").Der)));
+        Assert.Equal("D5F3D4DA6856516E9566DA3BE4C1463127C300D3EF76C985C3CE6FB09AF87197", Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(S1.Identity("R1", "IOSCA2").Der)));
+    }
+
+    [Fact]
     public void DifferentSeedGivesDifferentKeysAndCertificates()
     {
         Scenario other = ScenarioParserTests.S1() with { Seed = "another seed" };

@@ -114,6 +114,82 @@ public class ScenarioParserTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    /// <summary>S6 (seed-scenarios.md): R2 initiates over IKEv2; R2's profile trusts TP1 and TP2, R1's TP1 only.</summary>
+    internal static JsonObject S6Json()
+    {
+        JsonObject d = S1Json();
+        d["name"] = "S6-ikev2-r2-initiates-asymmetric";
+        d["initiator"] = "R2";
+        d["link"]!["mtu"] = 1400;
+        for (int i = 0; i < 2; i++)
+        {
+            JsonObject r = Router(d, i);
+            string self = i == 0 ? "192.168.0.1" : "192.168.0.2", peer = i == 0 ? "192.168.0.2" : "192.168.0.1";
+            foreach (JsonNode? tp in r["trustpoints"]!.AsArray())
+                tp!["name"] = tp["name"]!.GetValue<string>().Replace("IOSCA", "TP");
+            r.Remove("ikev1");
+            r["ikev2"] = JsonNode.Parse($$"""
+                {
+                  "proposal": { "name": "prop-1", "encryption": ["3des"], "integrity": ["md5"], "group": [2] },
+                  "profiles": [ {
+                    "name": "profile1",
+                    "matchIdentityRemote": "address {{peer}} 255.255.255.255",
+                    "identityLocal": "address {{self}}",
+                    "pkiTrustpoints": {{(i == 0 ? "[\"TP1\"]" : "[\"TP1\", \"TP2\"]")}}
+                  } ],
+                  "fragmentation": true
+                }
+                """);
+            r["ipsec"] = JsonNode.Parse("""
+                { "transformSet": { "name": "trans", "transforms": ["esp-3des", "esp-sha-hmac"] },
+                  "profile": { "name": "profile1", "ikev2Profile": "profile1" } }
+                """);
+        }
+        return d;
+    }
+
+    [Fact]
+    public void Ikev2ScenarioParses()
+    {
+        Scenario s = ScenarioParser.Parse(S6Json().ToJsonString());
+        Ikev2Spec r1 = s.Router("R1").Ikev2!, r2 = s.Router("R2").Ikev2!;
+        Assert.Null(s.Router("R1").Ikev1);
+        Assert.Equal(new[] { "TP1" }, r1.Profiles[0].PkiTrustpoints);
+        Assert.Equal(new[] { "TP1", "TP2" }, r2.Profiles[0].PkiTrustpoints);
+        Assert.Equal("address 192.168.0.2 255.255.255.255", r1.Profiles[0].MatchIdentityRemote);
+        Assert.Equal(("rsa-sig", "rsa-sig"), (r2.Profiles[0].AuthenticationLocal, r2.Profiles[0].AuthenticationRemote));
+        Assert.Equal("pol-1", r2.PolicyName);
+        Assert.Equal([2], r2.Proposal.Group);
+        Assert.True(r2.Fragmentation);
+        Assert.Equal("profile1", s.Router("R2").Ipsec.Ikev2Profile);
+        Assert.Equal(1400, s.Link.Mtu);
+    }
+
+    [Fact]
+    public void Ikev2UnknownPkiTrustpointNamesItsPath()
+    {
+        JsonObject d = S6Json();
+        Router(d, 0)["ikev2"]!["profiles"]![0]!["pkiTrustpoints"]![0] = "IOSCA1";
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(d.ToJsonString()));
+        Assert.Equal("$.routers[0].ikev2.profiles[0].pkiTrustpoints[0]: unknown trustpoint \"IOSCA1\"", e.Message);
+    }
+
+    [Fact]
+    public void ControlCharactersInQuotedValuesStayOnOneLine()
+    {
+        JsonObject d = S1Json();
+        d["initiator"] = "R1\nR2";
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.Parse(d.ToJsonString()));
+        Assert.Equal("$.initiator: unknown router \"R1\\u000aR2\"", e.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsAScenarioException()
+    {
+        var e = Assert.Throws<ScenarioException>(() => ScenarioParser.ParseFile("/nonexistent/scenario.json"));
+        Assert.StartsWith("$: cannot read /nonexistent/scenario.json", e.Message);
+    }
+
     [Fact]
     public void NotJsonReportsLineAndByte()
     {
