@@ -1,0 +1,130 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace PcapIke.Forge;
+
+/// <summary>
+/// Distinguished names as IOS writes them: <c>cn=CA1,o=cisco,o=com</c> in <c>show</c> and debug output,
+/// <c>subject-name CN=R1,OU=IT,O=cisco,O=com</c> in configuration. Most specific RDN first (RFC 4514 order), keys
+/// case-insensitive, <c>\,</c> escapes a comma (a comma no <c>key=</c> follows needs no escape). Encoded to DER with
+/// PrintableString values (UTF8String when a value is not printable), except PKCS#9 unstructuredName (hostname),
+/// an IA5String (RFC 2985 §5.4.3).
+/// </summary>
+public static class IosDn
+{
+    /// <summary>One attribute: its OID, the IOS key, the value.</summary>
+    public readonly record struct Attribute(DerObjectIdentifier Oid, string Key, string Value);
+
+    /// <summary>The RDNs most specific first, as written; throws <see cref="FormatException"/> naming the bad part.</summary>
+    public static IReadOnlyList<IReadOnlyList<Attribute>> Parse(string dn)
+    {
+        var rdns = new List<IReadOnlyList<Attribute>>();
+        foreach (string rdn in Split(dn, ','))
+        {
+            var atvs = new List<Attribute>();
+            foreach (string atv in Split(rdn, '+'))
+            {
+                int eq = atv.IndexOf('=');
+                if (eq <= 0)
+                    throw new FormatException($"\"{atv}\" is not key=value");
+                string key = atv[..eq].Trim();
+                string value = atv[(eq + 1)..].Trim();
+                if (value.Length == 0)
+                    throw new FormatException($"\"{key}\" has an empty value");
+                (DerObjectIdentifier oid, string iosKey) = Key(key) ?? throw new FormatException($"unknown attribute \"{key}\"");
+                atvs.Add(new Attribute(oid, iosKey, value));
+            }
+            rdns.Add(atvs);
+        }
+        return rdns;
+    }
+
+    /// <summary>True when <paramref name="dn"/> parses.</summary>
+    public static bool IsValid(string dn)
+    {
+        try
+        {
+            Parse(dn);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The X.501 Name: RDNs reversed into encoding order (least specific first), each RDN a DER SET
+    /// (attributes sorted by their encoding, X.690 §11.6).</summary>
+    public static X509Name ToX509Name(IReadOnlyList<IReadOnlyList<Attribute>> rdns)
+    {
+        var seq = new Asn1EncodableVector();
+        for (int i = rdns.Count - 1; i >= 0; i--)
+        {
+            var set = new Asn1EncodableVector();
+            foreach (Attribute a in rdns[i])
+                set.Add(new DerSequence(a.Oid, Value(a)));
+            seq.Add(new DerSet(set));
+        }
+        return X509Name.GetInstance(new DerSequence(seq));
+    }
+
+    public static X509Name ToX509Name(string dn) => ToX509Name(Parse(dn));
+
+    /// <summary>DER of the Name: the body of an IKEv1 CERT_REQ after its 1-byte encoding (RFC 4945 §3.2.4).</summary>
+    public static byte[] ToDer(string dn) => ToX509Name(dn).GetEncoded(Asn1Encodable.Der);
+
+    /// <summary>The IOS lower-case rendering of a name written in any case: <c>CN=R1,OU=IT</c> → <c>cn=R1,ou=IT</c>.</summary>
+    public static string Normalize(string dn) =>
+        string.Join(',', Parse(dn).Select(r => string.Join('+', r.Select(a => $"{a.Key}={a.Value}"))));
+
+    private static Asn1Encodable Value(Attribute a)
+    {
+        if (a.Oid.Equals(PkcsObjectIdentifiers.Pkcs9AtUnstructuredName))
+            return new DerIA5String(a.Value);
+        return DerPrintableString.IsPrintableString(a.Value) ? new DerPrintableString(a.Value) : new DerUtf8String(a.Value);
+    }
+
+    private static (DerObjectIdentifier, string)? Key(string key) => key.ToLowerInvariant() switch
+    {
+        "cn" => (X509Name.CN, "cn"),
+        "o" => (X509Name.O, "o"),
+        "ou" => (X509Name.OU, "ou"),
+        "c" => (X509Name.C, "c"),
+        "l" => (X509Name.L, "l"),
+        "st" => (X509Name.ST, "st"),
+        "e" or "ea" => (X509Name.EmailAddress, "ea"),
+        "serialnumber" => (X509Name.SerialNumber, "serialNumber"),
+        "hostname" or "unstructuredname" => (PkcsObjectIdentifiers.Pkcs9AtUnstructuredName, "hostname"),
+        "ipaddress" or "unstructuredaddress" => (PkcsObjectIdentifiers.Pkcs9AtUnstructuredAddress, "ipaddress"),
+        _ => null,
+    };
+
+    // A ',' inside a value ("o=VeriSign, Inc.", as IOS prints it unescaped) is one that no "key=" follows.
+    private static bool StartsAttribute(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        int n = 0;
+        while (n < rest.Length && char.IsAsciiLetter(rest[n]))
+            n++;
+        return n > 0 && n < rest.Length && rest[n] == '=';
+    }
+
+    private static IEnumerable<string> Split(string s, char sep)
+    {
+        var b = new System.Text.StringBuilder();
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length)
+                b.Append(s[++i]);
+            else if (s[i] == sep && (sep == '+' || StartsAttribute(s.AsSpan(i + 1))))
+            {
+                yield return b.ToString();
+                b.Clear();
+            }
+            else
+                b.Append(s[i]);
+        }
+        yield return b.ToString();
+    }
+}
