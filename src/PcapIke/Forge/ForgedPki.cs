@@ -123,7 +123,7 @@ public sealed class ForgedPki
             g.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(true));
             g.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyCertSign | KeyUsage.CrlSign));
             g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdOnly(keys.Public));
-            g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(keys.Public));
+            g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(keys.Public));
             X509Certificate cert = g.Generate(new Asn1SignatureFactory(scenario.Keys.SignatureAlgorithm, keys.Private, rng));
             cas.Add(spec.Name, new ForgedCa(spec, keys, cert));
         }
@@ -148,7 +148,7 @@ public sealed class ForgedPki
             g.SetPublicKey(keys.Public);
             g.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment));
             g.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, KeyIdOnly(ca.Keys.Public));
-            g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(keys.Public));
+            g.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(keys.Public));
             SecureRandom rng = Random(scenario.Seed, $"sign/{tp.Ca}/{router.Name}/{tp.Name}");
             X509Certificate cert = g.Generate(new Asn1SignatureFactory(scenario.Keys.SignatureAlgorithm, ca.Keys.Private, rng));
             identities.Add(new ForgedIdentity(router, tp, ca, keys, cert));
@@ -215,7 +215,7 @@ public sealed class ForgedPki
     /// <summary>RFC 5280 §4.2.1.1 with the key identifier only (no issuer name and serial), as an IOS CA issues: it keeps a
     /// 512-bit router certificate at 559 bytes, the size the technote's MM5 736 / MM6 712 leave room for.</summary>
     private static AuthorityKeyIdentifier KeyIdOnly(AsymmetricKeyParameter issuerPublic) =>
-        new(new SubjectKeyIdentifierStructure(issuerPublic).GetKeyIdentifier());
+        new(X509ExtensionUtilities.CreateSubjectKeyIdentifier(issuerPublic).GetKeyIdentifier());
 
     private static AsymmetricCipherKeyPair Rsa(SecureRandom rng, int bits)
     {
