@@ -51,7 +51,7 @@ public sealed class Ikev1IvTracker
     /// <summary>
     /// The IV for an encrypted message (header included): that of its first copy when it was seen before; otherwise
     /// the chain's current IV, and the chain advances to the message's last ciphertext block. Null when the message
-    /// is shorter than its header or than one block.
+    /// is not encrypted or is shorter than its header plus one block.
     /// </summary>
     public byte[]? IvFor(ReadOnlySpan<byte> encryptedMessage)
     {
@@ -71,7 +71,8 @@ public sealed class Ikev1IvTracker
     {
         key = default;
         lastBlock = [];
-        if (message.Length < HeaderLength) return false;
+        // Only encrypted messages (E flag, RFC 2408 §3.1) take part in the chain.
+        if (message.Length < HeaderLength || (message[19] & 0x01) == 0) return false;
         int length = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(message[24..]), (uint)message.Length);
         if (length < HeaderLength + _blockSize) return false;
         var body = message[HeaderLength..length];

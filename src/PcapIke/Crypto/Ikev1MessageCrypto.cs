@@ -36,27 +36,39 @@ public static class Ikev1MessageCrypto
     public static Ikev1DecryptResult Decrypt(ReadOnlySpan<byte> message, Ikev1CipherSuite suite,
         ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
     {
-        if (suite.Cbc is not { } cbc) return Fail(DecryptStatus.UnsupportedAlgorithm);
-        if (!IkeBlockCipher.IsValidKeyLength(cbc, key.Length) || iv.Length != suite.BlockSize)
-            return Fail(DecryptStatus.BadKey);
-        if (message.Length < HeaderLength) return Fail(DecryptStatus.Truncated);
-        if ((message[19] & (byte)Ikev1Flags.Encryption) == 0) return Fail(DecryptStatus.NotEncrypted);
-        uint length = BinaryPrimitives.ReadUInt32BigEndian(message[24..]);
-        if (length < HeaderLength || length > message.Length) return Fail(DecryptStatus.Truncated);
-        var body = message[HeaderLength..(int)length];
-        int bs = suite.BlockSize;
-        if (body.Length == 0 || body.Length % bs != 0) return Fail(DecryptStatus.BadLength);
-        byte[] plain = IkeBlockCipher.Cbc(cbc, false, key, iv, body);
-        return new Ikev1DecryptResult(DecryptStatus.Ok, plain, body[^bs..].ToArray());
+        var status = Check(message, suite, key, out int length);
+        if (status != DecryptStatus.Ok) return Fail(status);
+        if (iv.Length != suite.BlockSize) return Fail(DecryptStatus.BadKey);
+        var body = message[HeaderLength..length];
+        byte[] plain = IkeBlockCipher.Cbc(suite.Cbc!.Value, false, key, iv, body);
+        return new Ikev1DecryptResult(DecryptStatus.Ok, plain, body[^suite.BlockSize..].ToArray());
     }
 
-    /// <summary>Decrypts taking the IV from the SA's chain (which advances if the message is new).</summary>
+    /// <summary>Decrypts taking the IV from the SA's chain, which advances if the message is new and decryptable.</summary>
     public static Ikev1DecryptResult Decrypt(ReadOnlySpan<byte> message, Ikev1CipherSuite suite,
         ReadOnlySpan<byte> key, Ikev1IvTracker ivs)
     {
+        var status = Check(message, suite, key, out _);
+        if (status != DecryptStatus.Ok) return Fail(status);
         if (ivs.BlockSize != suite.BlockSize) return Fail(DecryptStatus.BadKey);
-        var iv = ivs.IvFor(message);
-        return iv is null ? Fail(DecryptStatus.Truncated) : Decrypt(message, suite, key, iv);
+        return Decrypt(message, suite, key, ivs.IvFor(message)!);
+    }
+
+    /// <summary>Everything that does not depend on the IV; <paramref name="length"/> is the header's Length.</summary>
+    private static DecryptStatus Check(ReadOnlySpan<byte> message, Ikev1CipherSuite suite, ReadOnlySpan<byte> key,
+        out int length)
+    {
+        length = 0;
+        if (suite.Cbc is not { } cbc || IkePrf.ForIkev1Hash(suite.Hash) is null) return DecryptStatus.UnsupportedAlgorithm;
+        if (!IkeBlockCipher.IsValidKeyLength(cbc, key.Length)) return DecryptStatus.BadKey;
+        if (message.Length < HeaderLength) return DecryptStatus.Truncated;
+        if ((message[19] & (byte)Ikev1Flags.Encryption) == 0) return DecryptStatus.NotEncrypted;
+        // RFC 2408 §3.1: Length covers header, payloads and padding.
+        uint total = BinaryPrimitives.ReadUInt32BigEndian(message[24..]);
+        if (total < HeaderLength || total > message.Length) return DecryptStatus.Truncated;
+        length = (int)total;
+        int bodyLength = length - HeaderLength;
+        return bodyLength == 0 || bodyLength % suite.BlockSize != 0 ? DecryptStatus.BadLength : DecryptStatus.Ok;
     }
 
     /// <summary>

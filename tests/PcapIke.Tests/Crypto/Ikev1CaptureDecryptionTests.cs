@@ -82,7 +82,14 @@ public class Ikev1CaptureDecryptionTests
         var sa = Load();
         var ivs = Ikev1IvTracker.FromKeyExchange(Suite, sa.Gxi, sa.Gxr);
         var mm5 = sa.Encrypted[0];
+        // Messages that cannot be decrypted leave the chain alone.
+        var before = ivs.CurrentIv(0);
+        Assert.Equal(DecryptStatus.Truncated, Ikev1MessageCrypto.Decrypt(mm5[..^16], Suite, sa.Ka, ivs).Status);
+        Assert.Equal(DecryptStatus.BadKey, Ikev1MessageCrypto.Decrypt(mm5, Suite, sa.Ka[..8], ivs).Status);
+        Assert.Null(ivs.IvFor(mm5[..28]));
+        Assert.Equal(before, ivs.CurrentIv(0));
         byte[] first = Ikev1MessageCrypto.Decrypt(mm5, Suite, sa.Ka, ivs).Plaintext;
+        AssertStartsWithId(first, mm5[16], "moon.lab.example");
         // A re-sent MM5 after MM5 (Wireshark would chain it from MM5's last block and fail).
         var again = Ikev1MessageCrypto.Decrypt(mm5, Suite, sa.Ka, ivs);
         Assert.Equal(first, again.Plaintext);
