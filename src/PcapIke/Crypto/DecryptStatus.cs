@@ -1,0 +1,22 @@
+namespace PcapIke.Crypto;
+
+/// <summary>Outcome of decrypting an IKE message. Decryption never throws on bad input; it returns one of these.</summary>
+public enum DecryptStatus : byte
+{
+    Ok,
+    /// <summary>The message or the Encrypted payload ends before its length fields say, or is too short for the
+    /// IV, one block and the ICV.</summary>
+    Truncated,
+    /// <summary>The ciphertext is not a whole number of cipher blocks (CBC).</summary>
+    BadLength,
+    /// <summary>The ICV (HMAC or AEAD tag) does not match: wrong keys, wrong direction, or altered bytes.</summary>
+    IntegrityFailed,
+    /// <summary>The Pad Length octet points before the start of the plaintext (RFC 7296 §3.14).</summary>
+    BadPadding,
+    /// <summary>No Encrypted (SK) or Encrypted Fragment (SKF) payload in the message, or the IKEv1 E flag is clear.</summary>
+    NotEncrypted,
+    /// <summary>A key or IV of the wrong length for the algorithm.</summary>
+    BadKey,
+    /// <summary>The algorithm is not implemented here.</summary>
+    UnsupportedAlgorithm,
+}
