@@ -1,3 +1,4 @@
+using PcapIke.Tests.TestSupport;
 using System.Text.Json;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;

@@ -1,3 +1,4 @@
+using PcapIke.Tests.TestSupport;
 using System.Text.Json;
 using PcapIke.Ike;
 using static PcapIke.Tests.Ike.IkeTestData;

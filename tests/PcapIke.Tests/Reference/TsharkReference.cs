@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PcapIke.Tests.TestSupport;
 
 namespace PcapIke.Tests.Reference;
 
@@ -31,9 +32,8 @@ public sealed record ReferenceMessage(
     IReadOnlyList<ReferencePayload> Payloads);
 
 /// <summary>
-/// Reads Wireshark's JSON dissection. The JSON repeats keys (one <c>isakmp.typepayload_tree</c> per payload,
-/// one <c>isakmp.ike.attr</c> per attribute), so it is walked with <see cref="JsonElement.EnumerateObject"/>,
-/// which keeps duplicates, never through a dictionary.
+/// Wireshark's JSON dissection as <see cref="ReferenceMessage"/>s, walked with <see cref="TsharkJson"/> (the JSON
+/// repeats keys, one <c>isakmp.typepayload_tree</c> per payload, so never through a dictionary).
 /// </summary>
 public static class TsharkReference
 {
@@ -43,15 +43,10 @@ public static class TsharkReference
     {
         using var doc = JsonDocument.Parse(json);
         var result = new List<ReferenceMessage>();
-        int frame = 0;
-        foreach (var packet in doc.RootElement.EnumerateArray())
-        {
-            frame++;
-            var layers = packet.GetProperty("_source").GetProperty("layers");
-            foreach (var layer in layers.EnumerateObject())
-                if (layer.Name == "isakmp" && layer.Value.ValueKind == JsonValueKind.Object)
-                    result.Add(ReadMessage(frame, layer.Value));
-        }
+        var layers = TsharkJson.IsakmpLayers(doc);
+        for (int i = 0; i < layers.Count; i++)
+            if (layers[i] is { ValueKind: JsonValueKind.Object } isakmp)
+                result.Add(ReadMessage(frame: i + 1, isakmp));
         return result;
     }
 
@@ -61,7 +56,6 @@ public static class TsharkReference
         int next = 0, major = 0, minor = 0, exchange = 0, flags = 0, length = 0;
         uint messageId = 0;
         bool encrypted = false;
-        var payloads = new List<ReferencePayload>();
         foreach (var p in isakmp.EnumerateObject())
         {
             switch (p.Name)
@@ -78,38 +72,23 @@ public static class TsharkReference
                 case "isakmp.messageid": messageId = (uint)Long(p.Value); break;
                 case "isakmp.length": length = Int(p.Value); break;
                 case "isakmp.enc.data": encrypted = true; break;
-                case "isakmp.typepayload_tree": payloads.Add(ReadPayload(p.Value, pendingType: null)); break;
             }
         }
-        // The type of each payload is the sibling "isakmp.typepayload" that precedes its tree.
-        AssignTypes(isakmp, payloads);
         return new ReferenceMessage(frame, ispi, rspi, next, major, minor, exchange, flags, messageId, length,
-            encrypted, payloads);
+            encrypted, Payloads(isakmp));
     }
 
-    private static void AssignTypes(JsonElement container, List<ReferencePayload> payloads)
-    {
-        int i = 0;
-        int? type = null;
-        foreach (var p in container.EnumerateObject())
-        {
-            if (p.Name == "isakmp.typepayload") type = Int(p.Value);
-            else if (p.Name == "isakmp.typepayload_tree" && i < payloads.Count)
-            {
-                payloads[i] = payloads[i] with { Type = type ?? -1 };
-                i++;
-            }
-        }
-    }
+    /// <summary>The payload trees below <paramref name="container"/>, each typed by the "isakmp.typepayload" before it.</summary>
+    private static List<ReferencePayload> Payloads(JsonElement container) =>
+        TsharkJson.TopLevelPayloads(container).Select(t => ReadPayload(int.Parse(t.Type, CultureInfo.InvariantCulture), t.Tree)).ToList();
 
-    private static ReferencePayload ReadPayload(JsonElement tree, int? pendingType)
+    private static ReferencePayload ReadPayload(int type, JsonElement tree)
     {
         int length = 0;
         int? notify = null, certType = null;
         string? vid = null, vidName = null;
         bool encrypted = false;
         List<KeyValuePair<string, string>>? dn = null;
-        var children = new List<ReferencePayload>();
         foreach (var p in tree.EnumerateObject())
         {
             switch (p.Name)
@@ -121,50 +100,29 @@ public static class TsharkReference
                 case "isakmp.certreq.type": certType = Int(p.Value); break;
                 case "isakmp.ike.certreq.authority.sig_tree": dn = ReadDn(p.Value); break;
                 case "isakmp.enc.data": encrypted = true; break;
-                case "isakmp.typepayload_tree": children.Add(ReadPayload(p.Value, null)); break;
             }
         }
-        AssignTypes(tree, children);
-        return new ReferencePayload(pendingType ?? -1, length, notify, vid, vidName, certType, dn, encrypted, children);
+        return new ReferencePayload(type, length, notify, vid, vidName, certType, dn, encrypted, Payloads(tree));
     }
 
     /// <summary>The DN's attributes in encoding order, each as (OID, value).</summary>
     private static List<KeyValuePair<string, string>> ReadDn(JsonElement sigTree)
     {
         var list = new List<KeyValuePair<string, string>>();
-        Walk(sigTree);
-        return list;
-
-        void Walk(JsonElement e)
+        foreach (var (name, value) in TsharkJson.Flatten(sigTree))
         {
-            if (e.ValueKind != JsonValueKind.Object) return;
-            string? oid = null;
-            foreach (var p in e.EnumerateObject())
+            if (name != "x509if.RelativeDistinguishedName_item_element") continue;
+            string? oid = null, text = null;
+            foreach (var (n, v) in TsharkJson.Flatten(value))
             {
-                if (p.Name == "x509if.RelativeDistinguishedName_item_element")
-                {
-                    string? o = null, v = null;
-                    foreach (var q in p.Value.EnumerateObject())
-                    {
-                        if (q.Name == "x509if.oid") o = q.Value.GetString();
-                        else if (q.Name.EndsWith("_tree", StringComparison.Ordinal))
-                            v ??= FirstString(q.Value);
-                        else if (q.Name.StartsWith("x509sat.", StringComparison.Ordinal) && q.Name != "x509sat.DirectoryString")
-                            v ??= q.Value.GetString();
-                    }
-                    if (o != null && v != null) list.Add(new(o, v));
-                }
-                else Walk(p.Value);
-                _ = oid;
+                if (n == "x509if.oid") oid = v.GetString();
+                else if (text is null && v.ValueKind == JsonValueKind.String && n.StartsWith("x509sat.", StringComparison.Ordinal)
+                         && n != "x509sat.DirectoryString")
+                    text = v.GetString();
             }
+            if (oid != null && text != null) list.Add(new(oid, text));
         }
-
-        static string? FirstString(JsonElement e)
-        {
-            foreach (var p in e.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.String) return p.Value.GetString();
-            return null;
-        }
+        return list;
     }
 
     private static string Hex(string? colonHex) => (colonHex ?? "").Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();

@@ -26,3 +26,22 @@ public class TsharkReferenceTests
         Assert.Equal("2.5.4.3", cr.CertRequestDn![2].Key);
     }
 }
+
+public class DissectionComparerTests
+{
+    [Fact]
+    public void Compare_ReportsEachChangedFieldWithItsFrame()
+    {
+        var reference = TsharkReference.Load(Path.Combine(TestPaths.SharedCaptures, "ikev1-certs.pcap.tshark.json"));
+        var changed = reference.Select(m => m.Frame == 4
+            ? m with { MessageId = 7, Payloads = m.Payloads.Select((p, i) => i == 0 ? p with { Length = p.Length + 1 } : p).ToList() }
+            : m).ToList();
+
+        var diffs = DissectionComparer.Compare(reference, changed);
+
+        Assert.Equal(2, diffs.Count);
+        Assert.Contains(diffs, d => d.StartsWith("frame 4: message id:", StringComparison.Ordinal));
+        Assert.Contains(diffs, d => d.StartsWith("frame 4: payloads[0]", StringComparison.Ordinal) && d.Contains("length"));
+        Assert.Empty(DissectionComparer.Compare(reference, reference));
+    }
+}

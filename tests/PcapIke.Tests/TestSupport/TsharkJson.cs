@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PcapIke.Tests.Ike;
+namespace PcapIke.Tests.TestSupport;
 
 /// <summary>
 /// Reads the tshark -T json -J isakmp reference files. Their objects repeat keys (one per payload/attribute), so
@@ -11,6 +11,12 @@ internal static class TsharkJson
     public static List<JsonElement?> LoadIsakmpLayers(string path, out JsonDocument document)
     {
         document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return IsakmpLayers(document);
+    }
+
+    /// <summary>One entry per frame, in frame order: its ISAKMP layer, or null when the frame has none.</summary>
+    public static List<JsonElement?> IsakmpLayers(JsonDocument document)
+    {
         var list = new List<JsonElement?>();
         foreach (JsonElement packet in document.RootElement.EnumerateArray())
         {
