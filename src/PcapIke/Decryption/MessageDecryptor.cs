@@ -15,6 +15,9 @@ namespace PcapIke.Decryption;
 /// <param name="Fragment">The SKF Fragment Number and Total Fragments, null for SK and IKEv1.</param>
 public sealed record MessageDecryption(DecryptStatus Status, IkeMessageDissection? Inner, Ikev2FragmentInfo? Fragment = null)
 {
+    /// <summary>The bytes <see cref="Inner"/> was dissected from (<see cref="IkeMessageDissection.InnerMessage"/>).</summary>
+    public byte[]? InnerMessage { get; init; }
+
     public bool IsOk => Status is DecryptStatus.Ok;
 
     /// <summary>Short text of the status: "ok", "no key", "integrity failed" ...</summary>
@@ -82,21 +85,22 @@ public sealed class MessageDecryptor(KeyRing keys)
         var r = Ikev2EncryptedPayload.Decrypt(message, entry.Suite, entry.Keys);
         if (!r.IsOk) return new MessageDecryption(r.Status, null);
         if (!IsFragment(message, r.PayloadOffset, out var info))
-            return new MessageDecryption(DecryptStatus.Ok,
-                IkeMessageDissection.DissectInner(message, (byte)r.FirstPayload, r.Plaintext));
+            return Decrypted(DecryptStatus.Ok, IkeMessageDissection.InnerMessage(message, (byte)r.FirstPayload, r.Plaintext));
 
         // RFC 7383 §2.6: reassemble when every fragment 1..Total has arrived; a re-sent fragment replaces its copy.
         var key = (clear.InitiatorSpi, clear.ResponderSpi, clear.MessageId, clear.IsResponse);
         if (!_fragments.TryGetValue(key, out var parts)) _fragments[key] = parts = new();
         bool wasComplete = parts.Count == info.Total;
         parts[info.Number] = r;
-        IkeMessageDissection? inner = null;
         if (!wasComplete && info.Total > 0 && parts.Count == info.Total && parts.Keys.Last() == info.Total)
         {
             var plain = parts.Values.SelectMany(p => p.Plaintext).ToArray();
-            inner = IkeMessageDissection.DissectInner(message, (byte)parts[1].FirstPayload, plain);
+            return Decrypted(DecryptStatus.Ok, IkeMessageDissection.InnerMessage(message, (byte)parts[1].FirstPayload, plain)) with
+            {
+                Fragment = info,
+            };
         }
-        return new MessageDecryption(DecryptStatus.Ok, inner, info);
+        return new MessageDecryption(DecryptStatus.Ok, null, info);
     }
 
     private static bool IsFragment(ReadOnlySpan<byte> message, int offset, out Ikev2FragmentInfo info)
@@ -123,12 +127,16 @@ public sealed class MessageDecryptor(KeyRing keys)
         if (entry.EncryptionKey.Length != state.Suite.KeyLength) return new MessageDecryption(DecryptStatus.BadKey, null);
         var r = Ikev1MessageCrypto.Decrypt(message, state.Suite, entry.EncryptionKey, state.Ivs);
         if (!r.IsOk) return new MessageDecryption(r.Status, null);
-        var inner = IkeMessageDissection.DissectInner(message, clear.FirstPayloadRaw, r.Plaintext);
+        var result = Decrypted(DecryptStatus.Ok, IkeMessageDissection.InnerMessage(message, clear.FirstPayloadRaw, r.Plaintext));
+        var inner = result.Inner!;
         // No ICV in IKEv1: a wrong key or IV shows as a chain that does not parse, or no payload at all.
         if (inner.IsMalformed || inner.Payloads.Count == 0 || inner.Payloads.Any(p => p.TypeName is null))
-            return new MessageDecryption(DecryptStatus.PlaintextMalformed, inner);
-        return new MessageDecryption(DecryptStatus.Ok, inner);
+            return result with { Status = DecryptStatus.PlaintextMalformed };
+        return result;
     }
+
+    private static MessageDecryption Decrypted(DecryptStatus status, byte[] innerMessage) =>
+        new(status, IkeMessageDissection.Dissect(innerMessage)) { InnerMessage = innerMessage };
 
     /// <summary>From clear Main Mode messages: the responder's chosen transform (an SA once the responder cookie is
     /// set, i.e. MM2) and the KE data, g^xi first then g^xr (RFC 2409 §5).</summary>

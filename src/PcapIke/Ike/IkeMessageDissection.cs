@@ -110,7 +110,11 @@ public sealed class IkeMessageDissection
     /// plaintext. Offsets in the result are thus those of the plaintext plus 28 (the header size), not offsets in the
     /// captured message.
     /// </summary>
-    public static IkeMessageDissection DissectInner(ReadOnlySpan<byte> header, byte firstPayload, ReadOnlySpan<byte> plaintext)
+    public static IkeMessageDissection DissectInner(ReadOnlySpan<byte> header, byte firstPayload, ReadOnlySpan<byte> plaintext) =>
+        Dissect(InnerMessage(header, firstPayload, plaintext));
+
+    /// <summary>The synthetic clear message <see cref="DissectInner"/> dissects.</summary>
+    public static byte[] InnerMessage(ReadOnlySpan<byte> header, byte firstPayload, ReadOnlySpan<byte> plaintext)
     {
         var message = new byte[IsakmpHeader.Size + plaintext.Length];
         header[..IsakmpHeader.Size].CopyTo(message);
@@ -118,7 +122,7 @@ public sealed class IkeMessageDissection
         if (message[17] >> 4 == 1) message[19] &= 0xFE;   // RFC 2408 §3.1 E flag
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(24), (uint)message.Length);
         plaintext.CopyTo(message.AsSpan(IsakmpHeader.Size));
-        return Dissect(message);
+        return message;
     }
 
     /// <summary>

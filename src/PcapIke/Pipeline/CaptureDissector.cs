@@ -40,7 +40,9 @@ public static class CaptureDissector
                 d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
             {
                 ContentHash = HashOf(d.Message),
-                Certificates = CertificatesOf(ike, d.Message),
+                Certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
+                    ? [.. CertificatesOf(ike, d.Message), .. CertificatesOf(inner, bytes)]
+                    : CertificatesOf(ike, d.Message),
                 Decryption = decryption,
             });
         }
@@ -54,7 +56,8 @@ public static class CaptureDissector
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(h);
     }
 
-    /// <summary>The X.509 certificates (encoding 4) of clear CERT payloads, copied out of the message.</summary>
+    /// <summary>The X.509 certificates (encoding 4) of CERT payloads, copied out of the message (clear, or the inner
+    /// message of a decryption).</summary>
     internal static IReadOnlyList<byte[]> CertificatesOf(IkeMessageDissection ike, ReadOnlySpan<byte> message)
     {
         List<byte[]>? list = null;

@@ -29,4 +29,9 @@ public sealed record DissectedMessage(
     /// <summary>The decryption of an encrypted message when keys were given (<see cref="CaptureDissector"/> with a
     /// <see cref="KeyRing"/>); null otherwise.</summary>
     public MessageDecryption? Decryption { get; init; }
+
+    /// <summary>The clear payloads, then the decrypted inner payloads when decryption succeeded (SK/SKF contents,
+    /// IKEv1 encrypted body). Inner offsets are plaintext offsets plus 28 (<see cref="IkeMessageDissection.DissectInner"/>).</summary>
+    public IEnumerable<IkePayloadSummary> VisiblePayloads =>
+        Decryption is { IsOk: true, Inner: { } inner } ? Ike.Payloads.Concat(inner.Payloads) : Ike.Payloads;
 }

@@ -82,3 +82,74 @@ public class DecryptCliTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class DecryptAnalysisTests
+{
+    private static PcapIke.Exchanges.IkeSa Analyze(string scenario) =>
+        Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(RepoCapture(scenario),
+            new PcapIke.Exchanges.AnalysisOptions { Keys = CaptureDecryptionTests.Ring(scenario) }).Sas);
+
+    [Fact]
+    public void UntrustedCa_WithKeys_FailedByDecryptedAuthenticationFailed()
+    {
+        var sa = Analyze("strongswan-ikev2-untrusted-ca");
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Outcome);
+        Assert.Equal("notify AUTHENTICATION_FAILED at IKE_AUTH response", sa.OutcomeDetail);
+        Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.ErrorNotify);
+        Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
+        Assert.Equal("moon.lab.example", sa.InitiatorId);
+        Assert.Equal("sun.lab.example", sa.ResponderId);
+        Assert.True(sa.ResponderIdFromRequest);
+        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.InitiatorCertificate);
+    }
+
+    [Fact]
+    public void UntrustedCa_WithoutKeys_StillThe_TooSmall_Inference()
+    {
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(RepoCapture("strongswan-ikev2-untrusted-ca")).Sas);
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Outcome);
+        Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
+        Assert.Null(sa.ResponderId);
+    }
+
+    [Theory]
+    [InlineData("strongswan-ikev1-main-mode")]
+    [InlineData("strongswan-ikev2-aes-cbc")]
+    [InlineData("strongswan-ikev2-aes-gcm")]
+    [InlineData("strongswan-ikev2-skf")]
+    public void EstablishedLabCaptures_WithKeys_IdsAndCertificatesOfBothSides(string scenario)
+    {
+        var sa = Analyze(scenario);
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Established, sa.Outcome);
+        Assert.DoesNotContain("not verified", sa.OutcomeDetail);
+        Assert.Equal("moon.lab.example", sa.InitiatorId);
+        Assert.Equal("sun.lab.example", sa.ResponderId);
+        Assert.False(sa.ResponderIdFromRequest);
+        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.InitiatorCertificate);
+        Assert.Equal("CN=sun.lab.example,O=PcapIke Lab,C=CH", sa.ResponderCertificate);
+    }
+
+    [Fact]
+    public void AnalyzeCli_WithKeys_PrintsIdsAndCertificates()
+    {
+        const string s = "strongswan-ikev2-untrusted-ca";
+        var (exit, output, error) = Run("analyze", RepoCapture(s), "--keys",
+            Path.Combine(Path.GetDirectoryName(RepoCapture(s))!, "ikev2_decryption_table"));
+        Assert.Equal("", error);
+        Assert.Contains("IDs              i moon.lab.example  r sun.lab.example (IDr requested by the initiator)", output);
+        Assert.Contains("Cert (i)         CN=moon.lab.example,O=PcapIke Lab,C=CH", output);
+        Assert.Contains("failed: notify AUTHENTICATION_FAILED at IKE_AUTH response", output);
+        Assert.Contains("PI301", output);
+        Assert.DoesNotContain("PI110", output);
+        Assert.NotEqual(ExitCodes.Usage, exit);
+    }
+
+    [Fact]
+    public void AnalyzeCli_KeysMissing_OneErrorLineExit3()
+    {
+        var (exit, output, error) = Run("analyze", RepoCapture("strongswan-ikev2-aes-cbc"), "--keys", "/nonexistent");
+        Assert.Equal(ExitCodes.UnreadableInput, exit);
+        Assert.Equal("", output);
+        Assert.Equal("pcapike: --keys: /nonexistent: no such file", error.TrimEnd('\n'));
+    }
+}
