@@ -113,3 +113,33 @@ public class CaptureDecryptionTests
         Assert.Equal((ushort)Ikev2NotifyType.AUTHENTICATION_FAILED, n.TypeRaw);
     }
 }
+
+public class MessageDecryptorRobustnessTests
+{
+    [Theory]
+    [MemberData(nameof(CaptureDecryptionTests.Scenarios), MemberType = typeof(CaptureDecryptionTests))]
+    public void TruncatedOrAlteredEncryptedMessages_GiveStatusNeverException(string scenario)
+    {
+        var ring = CaptureDecryptionTests.Ring(scenario);
+        var messages = LabCaptures.Messages(scenario).Select(x => x.Message).ToList();
+        foreach (var m in messages.Where(m => (m[19] & 0x01) != 0 || m[16] is 46 or 53).Take(3))
+        {
+            for (int n = 0; n <= m.Length; n += 7)
+            {
+                var d = new MessageDecryptor(ring);
+                foreach (var clear in messages.TakeWhile(x => x != m)) d.Process(clear, IkeMessageDissection.Dissect(clear));
+                var cut = m[..n];
+                // Keep the header's Length consistent with the cut so the body itself is short.
+                if (n >= 28) System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(cut.AsSpan(24), (uint)n);
+                var r = d.Process(cut, IkeMessageDissection.Dissect(cut));
+                if (n < m.Length && r is not null && m[17] >> 4 == 2) Assert.NotEqual(DecryptStatus.Ok, r.Status);
+            }
+            var flipped = (byte[])m.Clone();
+            flipped[^1] ^= 0x80;
+            var d2 = new MessageDecryptor(ring);
+            var r2 = d2.Process(flipped, IkeMessageDissection.Dissect(flipped));
+            Assert.NotNull(r2);
+            Assert.NotEqual(DecryptStatus.Ok, r2!.Status);   // IKEv2: ICV; IKEv1: no IV without MM2..MM4
+        }
+    }
+}
