@@ -47,10 +47,12 @@ internal static class AnalysisInputs
         }
     }
 
-    public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports) => new()
+    public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports,
+        Option<string[]>? keys = null) => new()
     {
         Cas = LoadCas(pr.GetValue(ca) ?? []),
         Decoder = ports.ToDecoderOptions(pr),
+        Keys = keys is null ? null : KeyOptions.Load(pr.GetValue(keys) ?? []),
     };
 
     /// <summary>

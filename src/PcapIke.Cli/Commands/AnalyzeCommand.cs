@@ -23,17 +23,18 @@ public static class AnalyzeCommand
         };
         AnalysisInputs.RejectOptionLikeFiles(files);
         var ca = AnalysisInputs.CaOption();
+        var keys = KeyOptions.Create();
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "csv");
         var ports = PortOptions.Create();
 
         var command = new Command("analyze", "Per IKE SA: summary, message ladder, CERT_REQ lists and findings")
         {
-            files, ca, format, ports.Udp, ports.NatT, ports.Tcp,
+            files, ca, format, ports.Udp, ports.NatT, ports.Tcp, keys,
         };
         command.SetAction(pr =>
         {
-            var options = AnalysisInputs.Options(pr, ca, ports);
+            var options = AnalysisInputs.Options(pr, ca, ports, keys);
             Func<string, CaptureAnalysis> run = analyze is null
                 ? f => CaptureAnalyzer.Analyze(f, options)
                 : f => analyze(f, options);

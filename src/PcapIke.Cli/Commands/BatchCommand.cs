@@ -30,15 +30,16 @@ public static class BatchCommand
         var csv = new Option<string>("--csv") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
         var jsonl = new Option<string>("--jsonl") { HelpName = "OUT", Description = "Also write one JSON object per IKE SA per line to this file" };
         var ca = AnalysisInputs.CaOption();
+        var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, ca, ports.Udp, ports.NatT, ports.Tcp,
+            inputs, csv, jsonl, ca, ports.Udp, ports.NatT, ports.Tcp, keys,
         };
         command.SetAction(pr =>
         {
-            var options = AnalysisInputs.Options(pr, ca, ports);
+            var options = AnalysisInputs.Options(pr, ca, ports, keys);
             BatchRunner runner = analyze is null
                 ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
                 : new BatchRunner(f => analyze(f, options));

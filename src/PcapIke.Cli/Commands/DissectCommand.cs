@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using PcapIke.Capture;
+using PcapIke.Decryption;
 using PcapIke.Diagnostics;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
@@ -25,26 +26,37 @@ public static class DissectCommand
         var address = new Option<string[]>("--address", "-a") { Description = "Only messages to or from this IP address (repeatable)", AllowMultipleArgumentsPerToken = false };
         var spi = new Option<string[]>("--spi") { Description = "Only messages whose initiator or responder SPI is this (hex, repeatable)" };
         var ports = PortOptions.Create();
+        var keys = KeyOptions.Create();
 
         var command = new Command("dissect", "One line per IKE message (or the whole tree with --verbose)")
         {
-            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp,
+            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp, keys,
         };
         command.SetAction(pr =>
         {
             var filter = MessageFilter.Create(pr.GetValue(address) ?? [], pr.GetValue(spi) ?? []);
             var options = ports.ToDecoderOptions(pr);
+            KeyRing? ring;
+            try
+            {
+                ring = KeyOptions.Load(pr.GetValue(keys) ?? []);
+            }
+            catch (CliInputException ex)
+            {
+                pr.InvocationConfiguration.Error.WriteLine($"pcapike: {CommandLine.OneLine(ex.Message)}");
+                return ex.ExitCode;
+            }
             bool json = string.Equals(pr.GetValue(format), "json", StringComparison.OrdinalIgnoreCase);
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
             return json
-                ? RunJson(pr.GetValue(files)!, filter, options, output, error)
-                : RunText(pr.GetValue(files)!, filter, options, pr.GetValue(verbose), output, error);
+                ? RunJson(pr.GetValue(files)!, filter, options, ring, output, error)
+                : RunText(pr.GetValue(files)!, filter, options, ring, pr.GetValue(verbose), output, error);
         });
         return command;
     }
 
-    private static int RunText(string[] files, MessageFilter filter, FrameDecoderOptions options, bool verbose,
+    private static int RunText(string[] files, MessageFilter filter, FrameDecoderOptions options, KeyRing? keys, bool verbose,
         TextWriter output, TextWriter error)
     {
         var writer = new DissectTextWriter(output, verbose);
@@ -62,7 +74,7 @@ public static class DissectCommand
                     if (!filter.Matches(m)) return;
                     shown++;
                     writer.WriteMessage(m);
-                }, options);
+                }, options, keys);
                 writer.WriteMalformations(malformations.Items, malformations.Dropped);
                 writer.WriteSummary(file, stats, shown, malformations.Items.Count + (int)malformations.Dropped);
             }
@@ -75,7 +87,8 @@ public static class DissectCommand
         return exit;
     }
 
-    private static int RunJson(string[] files, MessageFilter filter, FrameDecoderOptions options, TextWriter output, TextWriter error)
+    private static int RunJson(string[] files, MessageFilter filter, FrameDecoderOptions options, KeyRing? keys,
+        TextWriter output, TextWriter error)
     {
         int exit = ExitCodes.Ok;
         var buffer = new MemoryStream();
@@ -93,7 +106,7 @@ public static class DissectCommand
                     stats = CaptureDissector.Dissect(reader, malformations, m =>
                     {
                         if (filter.Matches(m)) writer.WriteMessage(m);
-                    }, options);
+                    }, options, keys);
                 }
                 catch (CliInputException ex)
                 {
@@ -181,4 +194,34 @@ internal sealed class PortOptions
         NatTraversalPorts = [4500, .. pr.GetValue(NatT) ?? []],
         TcpPorts = [4500, .. pr.GetValue(Tcp) ?? []],
     };
+}
+
+/// <summary><c>--keys FILE</c>: Wireshark ikev1_decryption_table / ikev2_decryption_table files (repeatable).</summary>
+internal static class KeyOptions
+{
+    public static Option<string[]> Create() => new("--keys")
+    {
+        HelpName = "FILE",
+        Description = "A Wireshark ikev1_decryption_table or ikev2_decryption_table file, to decrypt IKE messages (repeatable)",
+    };
+
+    /// <summary>Null when no file is given; a missing file or a bad line is one error line and exit code 3.</summary>
+    public static KeyRing? Load(string[] paths)
+    {
+        if (paths.Length == 0) return null;
+        foreach (string p in paths)
+            if (!File.Exists(p)) throw new CliInputException($"--keys: {p}: no such file");
+        try
+        {
+            return KeyRing.Load(paths);
+        }
+        catch (KeyTableException ex)
+        {
+            throw new CliInputException($"--keys: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--keys: cannot read: {ex.Message}");
+        }
+    }
 }

@@ -19,4 +19,12 @@ public enum DecryptStatus : byte
     BadKey,
     /// <summary>The algorithm is not implemented here.</summary>
     UnsupportedAlgorithm,
+    /// <summary>No key for this SA was given (the SPIs or initiator cookie are not in the key ring).</summary>
+    NoKey,
+    /// <summary>IKEv1: the phase-1 IV or cipher is unknown (the SA of MM2 or the KE payloads of MM3/MM4 were not
+    /// seen).</summary>
+    NoIv,
+    /// <summary>Decrypted, but the plaintext is not a valid payload chain (IKEv1 has no ICV: a wrong key or IV shows
+    /// up here).</summary>
+    PlaintextMalformed,
 }

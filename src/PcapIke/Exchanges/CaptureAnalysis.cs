@@ -11,6 +11,8 @@ public sealed class AnalysisOptions
     /// <summary>Known CA certificates (from <c>--ca FILE|DIR</c>, PEM or DER) to name IKEv2 CERTREQ hashes.</summary>
     public CaCatalog Cas { get; init; } = new();
     public FrameDecoderOptions? Decoder { get; init; }
+    /// <summary>Keys to decrypt encrypted messages with (<c>--keys</c>); null: no decryption.</summary>
+    public Decryption.KeyRing? Keys { get; init; }
     /// <summary>An SA idle this long in capture time is finished early (<see cref="ExchangeCorrelator.IdleTimeout"/>);
     /// null: never.</summary>
     public TimeSpan? SaIdleTimeout { get; init; } = ExchangeCorrelator.DefaultIdleTimeout;
@@ -53,7 +55,7 @@ public static class CaptureAnalyzer
         options ??= new AnalysisOptions();
         var sas = new List<IkeSa>();
         var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
@@ -86,7 +88,7 @@ public static class CaptureAnalyzer
             count++;
             onSa(sa);
         }) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped);
     }

@@ -174,7 +174,10 @@ public sealed partial class ExchangeCorrelator
                 if (responses.Count > 0)
                 {
                     string step = responses[0].Step;
-                    int capacity = AuthResponseCapacity(s, responses.Where(m => !m.IsRetransmission).ToList(), out int body);
+                    bool decrypted = responses.Any(m => m.Message.Decryption?.Inner is not null);
+                    int body = 0;
+                    int capacity = decrypted ? int.MaxValue
+                        : AuthResponseCapacity(s, responses.Where(m => !m.IsRetransmission).ToList(), out body);
                     if (capacity < MinimumAuthPlaintext)
                     {
                         Set(sa, SaOutcome.Failed,
@@ -182,7 +185,7 @@ public sealed partial class ExchangeCorrelator
                             + "likely an error notify (decrypt to confirm)", endsMid: false);
                         return;
                     }
-                    Set(sa, SaOutcome.Established, responses.Any(m => m.Message.Ike.IsEncrypted)
+                    Set(sa, SaOutcome.Established, !decrypted && responses.Any(m => m.Message.Ike.IsEncrypted)
                         ? $"{step} received, encrypted: contents not verified (decrypt to confirm)" : "", endsMid: false);
                     return;
                 }
@@ -226,7 +229,7 @@ public sealed partial class ExchangeCorrelator
             if (m.IsRetransmission) continue;
             int rank = RankOf(m);
             if (rank >= reached && rank > 0) { reached = rank; reachedStep = m.Step; }
-            var error = m.Message.Ike.Payloads.Select(p => p.Details).OfType<NotifyDetails>()
+            var error = m.Message.VisiblePayloads.Select(p => p.Details).OfType<NotifyDetails>()
                 .FirstOrDefault(n => n.TypeRaw is >= 1 and <= 16383);
             if (error is null) continue;
             bool progress = false;

@@ -28,10 +28,33 @@ public sealed partial class ExchangeCorrelator
         int crPosition = 0;
         bool takeCr = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests.Count == 0 : sa.ResponderCertRequests.Count == 0;
         var crList = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests;
-        foreach (IkePayloadSummary p in ike.Payloads)
+        bool authExchange = sm.Exchange is ExchangeKind.MainMode or ExchangeKind.AggressiveMode or ExchangeKind.IkeAuth;
+        if (authExchange && m.Certificates.Count > 0 && CertificateSubject(m.Certificates[0]) is { } subject)
+        {
+            if (sm.Sender == Role.Initiator) sa.InitiatorCertificate ??= subject;
+            else sa.ResponderCertificate ??= subject;
+        }
+        foreach (IkePayloadSummary p in m.VisiblePayloads)
         {
             switch (p.Details)
             {
+                // IKEv1 phase 1 ID (RFC 2409 §5); IKEv2 IDi from the initiator, IDr from the responder (RFC 7296
+                // §3.5: an IDr in the request only names the responder the initiator wants)
+                case IdentificationDetails id when authExchange:
+                    if (sm.Sender == Role.Initiator && p.TypeRaw is (byte)PayloadType.ID or (byte)PayloadType.IDi)
+                        sa.InitiatorId ??= id.Value;
+                    else if (sm.Sender == Role.Responder && p.TypeRaw is (byte)PayloadType.ID or (byte)PayloadType.IDr
+                             && (sa.ResponderId is null || sa.ResponderIdFromRequest))
+                    {
+                        sa.ResponderId = id.Value;
+                        sa.ResponderIdFromRequest = false;
+                    }
+                    else if (sm.Sender == Role.Initiator && p.TypeRaw == (byte)PayloadType.IDr && sa.ResponderId is null)
+                    {
+                        sa.ResponderId = id.Value;
+                        sa.ResponderIdFromRequest = true;
+                    }
+                    break;
                 case SaDetails saDetails when phase1:
                     if (sm.Sender == Role.Initiator && sa.Offered.Count == 0)
                         foreach (ProposalSummary proposal in saDetails.Proposals)
@@ -86,6 +109,22 @@ public sealed partial class ExchangeCorrelator
         if (sa.Version == 1 && s.ChosenHash is ulong hashAlg)
             CheckIkev1NatD(sa, ike, m, hashAlg);
         sa.NatDetected = sa.NatHashMismatch || sa.FloatedTo4500;
+    }
+
+    /// <summary>The subject of a DER X.509 certificate as RFC 4514 text; null when it does not parse.</summary>
+    internal static string? CertificateSubject(byte[] der)
+    {
+        try
+        {
+            var cert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der);
+            if (cert is null) return null;
+            byte[] subject = cert.SubjectDN.GetEncoded();
+            return DistinguishedName.TryDecode(subject, out DistinguishedName? dn) ? dn!.ToRfc4514String() : cert.SubjectDN.ToString();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -148,6 +148,18 @@ public sealed class IkeSa
     /// <summary>The responder's CERT_REQ list in payload order (IKEv1 MM4/AM2; IKEv2 IKE_SA_INIT response).</summary>
     public List<CertRequestEntry> ResponderCertRequests { get; } = new();
     public List<NotifyEntry> Notifies { get; } = new();
+    /// <summary>The initiator's identity (IKEv1 MM5/AM1 ID, IKEv2 IDi), from clear or decrypted payloads; null when
+    /// not seen.</summary>
+    public string? InitiatorId { get; set; }
+    /// <summary>The responder's identity (IKEv1 MM6/AM2 ID, IKEv2 IDr of a response).</summary>
+    public string? ResponderId { get; set; }
+    /// <summary>IKEv2: <see cref="ResponderId"/> is the IDr the initiator asked for in its IKE_AUTH request (RFC 7296
+    /// §3.5), the responder having sent none (e.g. an error-only IKE_AUTH response).</summary>
+    public bool ResponderIdFromRequest { get; set; }
+    /// <summary>Subject (RFC 4514) of the first X.509 certificate the initiator sent.</summary>
+    public string? InitiatorCertificate { get; set; }
+    /// <summary>Subject (RFC 4514) of the first X.509 certificate the responder sent.</summary>
+    public string? ResponderCertificate { get; set; }
 
     public string? LastStep { get; set; }
     public SaOutcome Outcome { get; set; }

@@ -104,6 +104,28 @@ public sealed class IkeMessageDissection
     }
 
     /// <summary>
+    /// Dissects a decrypted inner payload chain (the plaintext of an SK payload, reassembled SKF fragments, or an
+    /// IKEv1 message body) as if it were a clear message: <paramref name="header"/>'s 28-octet header with its Next
+    /// Payload set to <paramref name="firstPayload"/>, the IKEv1 E flag cleared and its Length set to 28 plus the
+    /// plaintext. Offsets in the result are thus those of the plaintext plus 28 (the header size), not offsets in the
+    /// captured message.
+    /// </summary>
+    public static IkeMessageDissection DissectInner(ReadOnlySpan<byte> header, byte firstPayload, ReadOnlySpan<byte> plaintext) =>
+        Dissect(InnerMessage(header, firstPayload, plaintext));
+
+    /// <summary>The synthetic clear message <see cref="DissectInner"/> dissects.</summary>
+    public static byte[] InnerMessage(ReadOnlySpan<byte> header, byte firstPayload, ReadOnlySpan<byte> plaintext)
+    {
+        var message = new byte[IsakmpHeader.Size + plaintext.Length];
+        header[..IsakmpHeader.Size].CopyTo(message);
+        message[16] = firstPayload;
+        if (message[17] >> 4 == 1) message[19] &= 0xFE;   // RFC 2408 §3.1 E flag
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(24), (uint)message.Length);
+        plaintext.CopyTo(message.AsSpan(IsakmpHeader.Size));
+        return message;
+    }
+
+    /// <summary>
     /// The findings as <see cref="Diagnostics.Malformation"/>s of the IKE layer for a given file and frame (the offset
     /// stays relative to the ISAKMP header). Conditions (odd but readable input) are left out unless asked for.
     /// </summary>

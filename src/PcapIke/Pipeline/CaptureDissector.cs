@@ -1,4 +1,5 @@
 using PcapIke.Capture;
+using PcapIke.Decryption;
 using PcapIke.Diagnostics;
 using PcapIke.Frames;
 using PcapIke.Ike;
@@ -13,31 +14,36 @@ namespace PcapIke.Pipeline;
 public static class CaptureDissector
 {
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null)
     {
-        var sink = new DissectingSink(reader.Name, malformations, onMessage);
+        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys));
         return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
     public static ScanStatistics Dissect(string path, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null)
     {
         using var reader = CaptureReader.Open(path, malformations);
-        return Dissect(reader, malformations, onMessage, options);
+        return Dissect(reader, malformations, onMessage, options, keys);
     }
 
-    private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage)
+    private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage,
+        MessageDecryptor? decryptor)
         : IIkeDatagramSink
     {
         public void OnIkeDatagram(in IkeDatagram d)
         {
             var ike = IkeMessageDissection.Dissect(d.Message);
+            var decryption = decryptor?.Process(d.Message, ike);
             foreach (var m in ike.ToMalformations(file, d.FrameNumber)) malformations.Report(m);
             onMessage(new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
                 d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
             {
                 ContentHash = HashOf(d.Message),
-                Certificates = CertificatesOf(ike, d.Message),
+                Certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
+                    ? [.. CertificatesOf(ike, d.Message), .. CertificatesOf(inner, bytes)]
+                    : CertificatesOf(ike, d.Message),
+                Decryption = decryption,
             });
         }
     }
@@ -50,7 +56,8 @@ public static class CaptureDissector
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(h);
     }
 
-    /// <summary>The X.509 certificates (encoding 4) of clear CERT payloads, copied out of the message.</summary>
+    /// <summary>The X.509 certificates (encoding 4) of CERT payloads, copied out of the message (clear, or the inner
+    /// message of a decryption).</summary>
     internal static IReadOnlyList<byte[]> CertificatesOf(IkeMessageDissection ike, ReadOnlySpan<byte> message)
     {
         List<byte[]>? list = null;

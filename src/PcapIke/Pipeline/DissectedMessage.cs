@@ -1,3 +1,4 @@
+using PcapIke.Decryption;
 using PcapIke.Frames;
 using PcapIke.Ike;
 
@@ -24,4 +25,13 @@ public sealed record DissectedMessage(
     /// <summary>DER X.509 certificates carried in clear CERT payloads (encoding 4, RFC 2408 §3.9 / RFC 7296 §3.6), in
     /// payload order; empty for most messages (IKEv1 MM5/MM6 and IKEv2 IKE_AUTH are encrypted).</summary>
     public IReadOnlyList<byte[]> Certificates { get; init; } = Array.Empty<byte[]>();
+
+    /// <summary>The decryption of an encrypted message when keys were given (<see cref="CaptureDissector"/> with a
+    /// <see cref="KeyRing"/>); null otherwise.</summary>
+    public MessageDecryption? Decryption { get; init; }
+
+    /// <summary>The clear payloads, then the decrypted inner payloads when decryption succeeded (SK/SKF contents,
+    /// IKEv1 encrypted body). Inner offsets are plaintext offsets plus 28 (<see cref="IkeMessageDissection.DissectInner"/>).</summary>
+    public IEnumerable<IkePayloadSummary> VisiblePayloads =>
+        Decryption is { IsOk: true, Inner: { } inner } ? Ike.Payloads.Concat(inner.Payloads) : Ike.Payloads;
 }

@@ -89,6 +89,11 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteString("lastStep", sa.LastStep);
         w.WriteString("outcome", SaReportText.Outcome(sa.Outcome));
         w.WriteString("outcomeDetail", sa.OutcomeDetail);
+        if (sa.InitiatorId is not null) w.WriteString("initiatorId", sa.InitiatorId);
+        if (sa.ResponderId is not null) w.WriteString("responderId", sa.ResponderId);
+        if (sa.ResponderIdFromRequest) w.WriteBoolean("responderIdFromRequest", true);
+        if (sa.InitiatorCertificate is not null) w.WriteString("initiatorCertificate", sa.InitiatorCertificate);
+        if (sa.ResponderCertificate is not null) w.WriteString("responderCertificate", sa.ResponderCertificate);
         w.WriteNumber("retransmissions", sa.Retransmissions);
         w.WriteBoolean("natDetected", sa.NatDetected);
         w.WriteBoolean("natHashMismatch", sa.NatHashMismatch);

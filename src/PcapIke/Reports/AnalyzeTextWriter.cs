@@ -45,6 +45,11 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         for (int i = 0; i < sa.Offered.Count; i++)
             Field(i == 0 ? "Offered" : "", string.Create(CultureInfo.InvariantCulture, $"{i + 1}. {Proposal(sa.Offered[i])}"));
         Field("Chosen", sa.Chosen is { } c ? Proposal(c) : "(not seen)");
+        if (sa.InitiatorId is not null || sa.ResponderId is not null)
+            Field("IDs", $"i {sa.InitiatorId ?? "(not seen)"}  r {sa.ResponderId ?? "(not seen)"}"
+                + (sa.ResponderIdFromRequest ? " (IDr requested by the initiator)" : ""));
+        if (sa.InitiatorCertificate is { } ic) Field("Cert (i)", ic);
+        if (sa.ResponderCertificate is { } rc) Field("Cert (r)", rc);
         if (sa.VendorIds.Count == 0) Field("Vendor IDs", "none");
         for (int i = 0; i < sa.VendorIds.Count; i++)
         {

@@ -62,7 +62,34 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteStartArray("payloads");
         foreach (var p in d.Payloads) WritePayload(p);
         _w.WriteEndArray();
+        if (m.Decryption is { } dec)
+        {
+            _w.WriteStartObject("decrypted");
+            _w.WriteString("status", dec.Status.ToString());
+            _w.WriteString("statusText", dec.StatusText);
+            if (dec.Fragment is { } fr)
+            {
+                _w.WriteNumber("fragmentNumber", fr.Number);
+                _w.WriteNumber("totalFragments", fr.Total);
+            }
+            if (dec.Inner is { } inner)
+            {
+                // Offsets are plaintext offsets plus 28 (IkeMessageDissection.DissectInner).
+                _w.WriteStartArray("payloads");
+                foreach (var p in inner.Payloads) WritePayload(p);
+                _w.WriteEndArray();
+                _w.WriteBoolean("malformed", inner.IsMalformed);
+                WriteFindings(inner);
+            }
+            _w.WriteEndObject();
+        }
         _w.WriteBoolean("malformed", d.IsMalformed);
+        WriteFindings(d);
+        _w.WriteEndObject();
+    }
+
+    private void WriteFindings(IkeMessageDissection d)
+    {
         _w.WriteStartArray("findings");
         foreach (var f in d.Findings)
         {
@@ -74,7 +101,6 @@ public sealed class DissectJsonWriter : IDisposable
             _w.WriteEndObject();
         }
         _w.WriteEndArray();
-        _w.WriteEndObject();
     }
 
     private void WritePayload(IkePayloadSummary p)

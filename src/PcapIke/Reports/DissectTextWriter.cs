@@ -30,8 +30,9 @@ public sealed class DissectTextWriter(TextWriter output, bool verbose)
         line.Append(ExchangeText(d)).Append("  ");
         line.Append(RoleText(d)).Append("  ");
         line.Append(CultureInfo.InvariantCulture, $"mid={d.MessageId:x8}  spi={d.InitiatorSpiHex}/{d.ResponderSpiHex}  ");
-        line.Append('[').Append(PayloadList(d)).Append("]  ");
-        line.Append(CultureInfo.InvariantCulture, $"len={d.HeaderLength}");
+        line.Append('[').Append(PayloadList(d)).Append(']');
+        if (m.Decryption is { } dec) line.Append(DecryptionText(dec));
+        line.Append(CultureInfo.InvariantCulture, $"  len={d.HeaderLength}");
         if (m.IpFragmentCount > 1) line.Append(CultureInfo.InvariantCulture, $"  ip-frags={m.IpFragmentCount} (from frame {m.FirstFragmentFrame})");
         if (m.Transport == IkeTransport.UdpNonEspMarker) line.Append("  nat-t");
         else if (m.Transport == IkeTransport.Tcp) line.Append("  tcp");
@@ -41,6 +42,13 @@ public sealed class DissectTextWriter(TextWriter output, bool verbose)
         if (verbose)
         {
             IkeTreeWriter.Write(output, d);
+            if (m.Decryption?.Inner is { } inner)
+            {
+                output.WriteLine(m.Decryption.Fragment is null
+                    ? "Decrypted payloads (offsets: plaintext + 28):"
+                    : "Reassembled decrypted payloads, RFC 7383 §2.6 (offsets: plaintext + 28):");
+                IkeTreeWriter.Write(output, inner);
+            }
             output.WriteLine();
         }
     }
@@ -68,6 +76,17 @@ public sealed class DissectTextWriter(TextWriter output, bool verbose)
         if (d.CommitFlag) flags.Add("C");
         if (d.AuthenticationOnlyFlag) flags.Add("A");
         return flags.Count == 0 ? "flags=-" : "flags=" + string.Join("", flags);
+    }
+
+    /// <summary>" → {IDi,CERT,AUTH,...}" for a decrypted message, " decrypt: integrity failed" for a failure.</summary>
+    public static string DecryptionText(Decryption.MessageDecryption dec)
+    {
+        if (dec.Status is Crypto.DecryptStatus.Ok or Crypto.DecryptStatus.PlaintextMalformed && dec.Inner is { } inner)
+            return dec.Status == Crypto.DecryptStatus.Ok
+                ? $" → {{{PayloadList(inner)}}}" + (dec.Fragment is { } f ? $" (reassembled at {f.Number}/{f.Total})" : "")
+                : $" decrypt: {dec.StatusText}";
+        if (dec.IsOk && dec.Fragment is { } g) return $" → {{fragment {g.Number}/{g.Total}}}";
+        return $" decrypt: {dec.StatusText}";
     }
 
     public static string PayloadList(IkeMessageDissection d)
