@@ -26,7 +26,9 @@ public sealed class CaCatalog
         {
             if (Directory.Exists(path))
             {
-                foreach (string file in Directory.GetFiles(path).Order(StringComparer.Ordinal))
+                // A directory holds more than certificates (a capture folder has the pcap, README, key tables):
+                // take the files named as certificates; a file named explicitly must be one.
+                foreach (string file in Directory.GetFiles(path).Where(IsCertificateFileName).Order(StringComparer.Ordinal))
                     catalog.LoadFile(file);
             }
             else if (File.Exists(path))
@@ -36,6 +38,11 @@ public sealed class CaCatalog
         }
         return catalog;
     }
+
+    private static readonly string[] s_certificateExtensions = [".pem", ".crt", ".cer", ".der"];
+
+    private static bool IsCertificateFileName(string file) =>
+        s_certificateExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase);
 
     private void LoadFile(string file)
     {

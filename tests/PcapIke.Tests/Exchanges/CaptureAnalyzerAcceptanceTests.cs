@@ -230,3 +230,24 @@ public class VendorIdFingerprintTests
         Assert.Contains(sa.VendorIds, v => v.Name == "CISCO-UNITY 1.0" && v.Fingerprint is null);
     }
 }
+
+public class CaCatalogDirectoryTests
+{
+    [Fact]
+    public void Directory_LoadsOnlyCertificateFiles_SoACaptureFolderCanBeGiven()
+    {
+        string dir = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca");
+        var catalog = PcapIke.Exchanges.CaCatalog.Load([dir]); // also holds capture.pcap, README.md, the key table
+
+        Assert.Equal(2, catalog.Count);
+        Assert.Equal("CN=Lab CA1,O=PcapIke Lab,C=CH", catalog.NameOf("94b4bf2d5aa50c9f96b775b693a6a9b668066c78"));
+    }
+
+    [Fact]
+    public void ExplicitNonCertificateFile_IsStillAnError()
+    {
+        string readme = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca", "README.md");
+        var ex = Assert.Throws<InvalidDataException>(() => PcapIke.Exchanges.CaCatalog.Load([readme]));
+        Assert.Contains("README.md", ex.Message);
+    }
+}
