@@ -29,10 +29,12 @@ public sealed partial class ExchangeCorrelator
         bool takeCr = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests.Count == 0 : sa.ResponderCertRequests.Count == 0;
         var crList = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests;
         bool authExchange = sm.Exchange is ExchangeKind.MainMode or ExchangeKind.AggressiveMode or ExchangeKind.IkeAuth;
-        if (authExchange && m.Certificates.Count > 0 && CertificateSubject(m.Certificates[0]) is { } subject)
+        if (authExchange && m.Certificates.Count > 0 && CertificateNames(m.Certificates[0]) is var (subject, issuer))
         {
-            if (sm.Sender == Role.Initiator) sa.InitiatorCertificate ??= subject;
-            else sa.ResponderCertificate ??= subject;
+            if (sm.Sender == Role.Initiator && sa.InitiatorCertificate is null)
+                (sa.InitiatorCertificate, sa.InitiatorCertificateIssuer) = (subject, issuer);
+            else if (sm.Sender == Role.Responder && sa.ResponderCertificate is null)
+                (sa.ResponderCertificate, sa.ResponderCertificateIssuer) = (subject, issuer);
         }
         foreach (IkePayloadSummary p in m.VisiblePayloads)
         {
@@ -111,20 +113,22 @@ public sealed partial class ExchangeCorrelator
         sa.NatDetected = sa.NatHashMismatch || sa.FloatedTo4500;
     }
 
-    /// <summary>The subject of a DER X.509 certificate as RFC 4514 text; null when it does not parse.</summary>
-    internal static string? CertificateSubject(byte[] der)
+    /// <summary>The subject and issuer of a DER X.509 certificate as RFC 4514 text; null when it does not parse.</summary>
+    internal static (string Subject, string Issuer)? CertificateNames(byte[] der)
     {
         try
         {
             var cert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der);
             if (cert is null) return null;
-            byte[] subject = cert.SubjectDN.GetEncoded();
-            return DistinguishedName.TryDecode(subject, out DistinguishedName? dn) ? dn!.ToRfc4514String() : cert.SubjectDN.ToString();
+            return (Rfc4514(cert.SubjectDN), Rfc4514(cert.IssuerDN));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return null;
         }
+
+        static string Rfc4514(Org.BouncyCastle.Asn1.X509.X509Name name) =>
+            DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToRfc4514String() : name.ToString();
     }
 
     /// <summary>

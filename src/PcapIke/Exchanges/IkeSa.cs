@@ -160,6 +160,10 @@ public sealed class IkeSa
     public string? InitiatorCertificate { get; set; }
     /// <summary>Subject (RFC 4514) of the first X.509 certificate the responder sent.</summary>
     public string? ResponderCertificate { get; set; }
+    /// <summary>Issuer (RFC 4514) of the certificate the initiator sent: the CA it picked.</summary>
+    public string? InitiatorCertificateIssuer { get; set; }
+    /// <summary>Issuer (RFC 4514) of the certificate the responder sent.</summary>
+    public string? ResponderCertificateIssuer { get; set; }
 
     public string? LastStep { get; set; }
     public SaOutcome Outcome { get; set; }

@@ -94,6 +94,8 @@ public sealed class AnalyzeJsonWriter : IDisposable
         if (sa.ResponderIdFromRequest) w.WriteBoolean("responderIdFromRequest", true);
         if (sa.InitiatorCertificate is not null) w.WriteString("initiatorCertificate", sa.InitiatorCertificate);
         if (sa.ResponderCertificate is not null) w.WriteString("responderCertificate", sa.ResponderCertificate);
+        if (sa.InitiatorCertificateIssuer is not null) w.WriteString("initiatorCertificateIssuer", sa.InitiatorCertificateIssuer);
+        if (sa.ResponderCertificateIssuer is not null) w.WriteString("responderCertificateIssuer", sa.ResponderCertificateIssuer);
         w.WriteNumber("retransmissions", sa.Retransmissions);
         w.WriteBoolean("natDetected", sa.NatDetected);
         w.WriteBoolean("natHashMismatch", sa.NatHashMismatch);

@@ -48,8 +48,8 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (sa.InitiatorId is not null || sa.ResponderId is not null)
             Field("IDs", $"i {sa.InitiatorId ?? "(not seen)"}  r {sa.ResponderId ?? "(not seen)"}"
                 + (sa.ResponderIdFromRequest ? " (IDr requested by the initiator)" : ""));
-        if (sa.InitiatorCertificate is { } ic) Field("Cert (i)", ic);
-        if (sa.ResponderCertificate is { } rc) Field("Cert (r)", rc);
+        if (sa.InitiatorCertificate is { } ic) Field("Cert (i)", sa.InitiatorCertificateIssuer is { } ii ? $"{ic}, issued by {ii}" : ic);
+        if (sa.ResponderCertificate is { } rc) Field("Cert (r)", sa.ResponderCertificateIssuer is { } ri ? $"{rc}, issued by {ri}" : rc);
         if (sa.VendorIds.Count == 0) Field("Vendor IDs", "none");
         for (int i = 0; i < sa.VendorIds.Count; i++)
         {

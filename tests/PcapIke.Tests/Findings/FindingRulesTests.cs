@@ -455,3 +455,24 @@ public class WeakAlgorithmsRuleTests
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.WeakAlgorithms);
     }
 }
+
+public class CertRequestFirstEntryWithDecryptedCertificatesTests
+{
+    [Fact]
+    public void UntrustedCa_WithKeys_StatesTheCaTheInitiatorReallySignedWith()
+    {
+        string dir = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca");
+        var options = new PcapIke.Exchanges.AnalysisOptions
+        {
+            Keys = PcapIke.Decryption.KeyRing.Load([Path.Combine(dir, "ikev2_decryption_table")]),
+            Cas = PcapIke.Exchanges.CaCatalog.Load([dir]),
+        };
+        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap"), options).Sas);
+
+        Assert.Equal("CN=Lab CA2,O=PcapIke Lab,C=CH", sa.InitiatorCertificateIssuer);
+        var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.CertRequestFirstEntryDiffers);
+        Assert.Contains("The initiator signed with its certificate from CN=Lab CA2,O=PcapIke Lab,C=CH", f.Message);
+        Assert.Contains("the responder sent no certificate", f.Message);
+        Assert.DoesNotContain("most likely", f.Message);
+    }
+}

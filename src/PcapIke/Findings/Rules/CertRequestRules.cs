@@ -56,12 +56,34 @@ public sealed class CertRequestFirstEntryDiffersRule : IFindingRule
             return;
         findings.Add(new Finding(FindingCode.CertRequestFirstEntryDiffers, Severity.Warning, [i[0].Frame, r[0].Frame],
             $"The CERT_REQ lists start with different CAs: initiator {Quote(i[0])} ({CertRequests.Where(sa, Role.Initiator)}), " +
-            $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). By first-match the initiator most likely signs with its " +
-            $"certificate from {r[0].Display} and the responder with its certificate from {i[0].Display}; if either side validates against a restricted " +
-            "trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
+            $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). " + Picks(sa, i[0], r[0]) +
+            "; if either side validates against a restricted trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
             "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first."));
     }
+
+    /// <summary>What each side signed with: the issuer of the certificate it sent when that is known (a clear or
+    /// decrypted CERT), else the first-match prediction (rules I2/V2: the first CA of the peer's list it has a
+    /// trustpoint for — IOS behaviour; other implementations pick by configuration).</summary>
+    private static string Picks(IkeSa sa, CertRequestEntry initiatorFirst, CertRequestEntry responderFirst)
+    {
+        string initiator = sa.InitiatorCertificateIssuer is { } ii
+            ? $"the initiator signed with its certificate from {ii}"
+            : $"by first-match the initiator most likely signs with its certificate from {responderFirst.Display}";
+        string responder = sa.ResponderCertificateIssuer is { } ri
+            ? $"the responder signed with its certificate from {ri}"
+            // its authentication message was decrypted and carried no certificate (e.g. an error-only IKE_AUTH response)
+            : sa.Messages.Any(m => m.Sender == Role.Responder && m.Exchange is ExchangeKind.IkeAuth or ExchangeKind.MainMode
+                                   && m.Message.Decryption is { IsOk: true })
+                ? "the responder sent no certificate"
+                : $"by first-match the responder most likely signs with its certificate from {initiatorFirst.Display}";
+        return char.ToUpperInvariant(initiator[0]) + initiator[1..] + " and " + responder;
+    }
 }
+
+/// <summary>
+/// What each side signed with: the issuer of the certificate it sent when that is known (clear or decrypted CERT),
+/// else the first-match prediction (rule I2/V2: the first CERT_REQ of the peer's list it has a trustpoint for).
+/// </summary>
 
 /// <summary>PI203. An initiator sent exactly one CERT_REQ: its profile restricts it with `ca trust-point` (rule I1).</summary>
 public sealed class CertRequestRestrictedInitiatorRule : IFindingRule
