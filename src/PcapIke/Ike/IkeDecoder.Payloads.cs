@@ -226,21 +226,11 @@ public static partial class IkeDecoder
     public static DecodeResult TryReadNotify(ReadOnlySpan<byte> body, int bodyOffset, int version, out NotifyPayload value)
     {
         value = default;
-        int p = 0;
-        uint doi = 0;
-        if (version == 1)
-        {
-            // RFC 2408 §3.14: DOI (4), Protocol-ID (1), SPI Size (1), Notify Message Type (2).
-            if (body.Length < 8)
-                return Fail(DecodeStatus.TruncatedPayloadBody, bodyOffset + body.Length);
-            doi = U32(body, 0);
-            p = 4;
-        }
-        else if (body.Length < 4)
-        {
-            // RFC 7296 §3.10: Protocol ID (1), SPI Size (1), Notify Message Type (2).
-            return Fail(DecodeStatus.TruncatedPayloadBody, bodyOffset + body.Length);
-        }
+        // RFC 2408 §3.14: DOI (4), Protocol-ID (1), SPI Size (1), Notify Message Type (2).
+        // RFC 7296 §3.10: Protocol ID (1), SPI Size (1), Notify Message Type (2).
+        DecodeResult head = TryReadProtocolHeader(body, bodyOffset, version, out uint doi, out int p);
+        if (!head.IsSuccess)
+            return head;
         byte spiSize = body[p + 1];
         if (!TrySlice(body, p + 4, spiSize, out ReadOnlySpan<byte> spi))
             return Fail(DecodeStatus.SpiPastPayload, bodyOffset + p + 1);
@@ -260,21 +250,11 @@ public static partial class IkeDecoder
     public static DecodeResult TryReadDelete(ReadOnlySpan<byte> body, int bodyOffset, int version, out DeletePayload value)
     {
         value = default;
-        int p = 0;
-        uint doi = 0;
-        if (version == 1)
-        {
-            // RFC 2408 §3.15: DOI (4), Protocol-Id (1), SPI Size (1), # of SPIs (2).
-            if (body.Length < 8)
-                return Fail(DecodeStatus.TruncatedPayloadBody, bodyOffset + body.Length);
-            doi = U32(body, 0);
-            p = 4;
-        }
-        else if (body.Length < 4)
-        {
-            // RFC 7296 §3.11: Protocol ID (1), SPI Size (1), Num of SPIs (2).
-            return Fail(DecodeStatus.TruncatedPayloadBody, bodyOffset + body.Length);
-        }
+        // RFC 2408 §3.15: DOI (4), Protocol-Id (1), SPI Size (1), # of SPIs (2).
+        // RFC 7296 §3.11: Protocol ID (1), SPI Size (1), Num of SPIs (2).
+        DecodeResult head = TryReadProtocolHeader(body, bodyOffset, version, out uint doi, out int p);
+        if (!head.IsSuccess)
+            return head;
         byte spiSize = body[p + 1];
         ushort count = U16(body, p + 2);
         // The SPIs are count × size bytes; the product of a byte and a ushort cannot overflow int.
@@ -283,6 +263,22 @@ public static partial class IkeDecoder
         value = new DeletePayload { Doi = doi, ProtocolId = body[p], SpiSize = spiSize, SpiCount = count, Spis = spis };
         if (body.Length != p + 4 + spiSize * count)
             return Fail(DecodeStatus.CountMismatch, bodyOffset + p + 4 + spiSize * count);
+        return DecodeResult.Success;
+    }
+
+    /// <summary>
+    /// The fixed head that N and D share: IKEv1 a 4-byte DOI first (RFC 2408 §3.14/§3.15), then in both versions
+    /// Protocol ID (1), SPI Size (1) and a 2-byte field. <paramref name="protocolAt"/> is where Protocol ID is.
+    /// </summary>
+    private static DecodeResult TryReadProtocolHeader(ReadOnlySpan<byte> body, int bodyOffset, int version, out uint doi,
+        out int protocolAt)
+    {
+        doi = 0;
+        protocolAt = version == 1 ? 4 : 0;
+        if (body.Length < protocolAt + 4)
+            return Fail(DecodeStatus.TruncatedPayloadBody, bodyOffset + body.Length);
+        if (version == 1)
+            doi = U32(body, 0);
         return DecodeResult.Success;
     }
 

@@ -68,16 +68,10 @@ public ref struct ProposalReader
             Version = Version,
         };
         _position += length;
-        if (more == 0)
+        if (SubstructureWalker.AfterSubstructure(more, _position, _bytes.Length, _baseOffset, out DecodeResult end))
         {
             _stop = true;
-            if (_position < _bytes.Length)
-                Result = new DecodeResult(DecodeStatus.TrailingBytesAfterLastSubstructure, _baseOffset + _position);
-        }
-        else if (_position == _bytes.Length)
-        {
-            _stop = true;
-            Result = new DecodeResult(DecodeStatus.MissingSubstructure, _baseOffset + _position);
+            Result = end;
         }
         return true;
     }
@@ -168,16 +162,10 @@ public ref struct TransformReader
         };
         Count++;
         _position += length;
-        if (more == 0)
+        if (SubstructureWalker.AfterSubstructure(more, _position, _bytes.Length, _baseOffset, out DecodeResult end))
         {
             _stop = true;
-            if (_position < _bytes.Length)
-                Result = new DecodeResult(DecodeStatus.TrailingBytesAfterLastSubstructure, _baseOffset + _position);
-        }
-        else if (_position == _bytes.Length)
-        {
-            _stop = true;
-            Result = new DecodeResult(DecodeStatus.MissingSubstructure, _baseOffset + _position);
+            Result = end;
         }
         return true;
     }
@@ -224,6 +212,28 @@ internal static class SubstructureWalker
         more = h[0];
         length = len;
         return DecodeResult.Success;
+    }
+
+    /// <summary>
+    /// After a substructure that ended at <paramref name="position"/>: true when the walk must stop, with the reason
+    /// in <paramref name="result"/> (Success at a clean end). Last Substruc 0 with bytes left is a condition; "more"
+    /// with no bytes left is a missing substructure (RFC 2408 §3.5/§3.6, RFC 7296 §3.3.1/§3.3.2).
+    /// </summary>
+    public static bool AfterSubstructure(byte more, int position, int parentLength, int baseOffset, out DecodeResult result)
+    {
+        result = DecodeResult.Success;
+        if (more == 0)
+        {
+            if (position < parentLength)
+                result = new DecodeResult(DecodeStatus.TrailingBytesAfterLastSubstructure, baseOffset + position);
+            return true;
+        }
+        if (position == parentLength)
+        {
+            result = new DecodeResult(DecodeStatus.MissingSubstructure, baseOffset + position);
+            return true;
+        }
+        return false;
     }
 }
 
