@@ -111,6 +111,25 @@ public static class KeyTables
         return list;
     }
 
+    /// <summary>One <c>ikev2_decryption_table</c> line for <paramref name="entry"/>, in the form Wireshark writes
+    /// (SPIs and keys as lower-case hex, algorithm names quoted). Throws when Wireshark has no name for the suite.</summary>
+    public static string FormatIkev2(Ikev2KeyEntry entry)
+    {
+        var suite = entry.Suite;
+        int bits = suite.Encryption == EncryptionTransformId.ENCR_3DES ? 192 : suite.KeyLengthBits;
+        string enc = Encryptions.FirstOrDefault(e => e.Value.Id == suite.Encryption && e.Value.Bits == bits).Key
+            ?? throw new NotSupportedException($"Wireshark has no name for {suite.Encryption}-{bits}");
+        string integ = Integrities.FirstOrDefault(e => e.Value == suite.Integrity).Key
+            ?? throw new NotSupportedException($"Wireshark has no name for {suite.Integrity}");
+        static string H(byte[] b) => Convert.ToHexStringLower(b);
+        var k = entry.Keys;
+        return $"{entry.InitiatorSpi:x16},{entry.ResponderSpi:x16},{H(k.SkEi)},{H(k.SkEr)},\"{enc}\",{H(k.SkAi)},{H(k.SkAr)},\"{integ}\"";
+    }
+
+    /// <summary>One <c>ikev1_decryption_table</c> line: initiator cookie and Ka, lower-case hex.</summary>
+    public static string FormatIkev1(Ikev1KeyEntry entry) =>
+        $"{entry.InitiatorCookie:x16},{Convert.ToHexStringLower(entry.EncryptionKey)}";
+
     /// <summary>Numbered, comma-split lines that are neither blank nor comments.</summary>
     private static IEnumerable<(int Line, string[] Fields)> Rows(string file, IEnumerable<string> lines)
     {

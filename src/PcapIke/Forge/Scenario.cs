@@ -6,6 +6,8 @@ namespace PcapIke.Forge;
 /// One forge scenario (docs/scenario-format.md): the CAs, two routers with their trustpoints and IKE/IPsec
 /// configuration, who initiates and the link. Immutable; built by <see cref="ScenarioParser"/>, which has already
 /// checked every reference (trustpoint → CA, profile → trustpoint, ipsec profile → IKE profile).
+/// <paramref name="Negotiations"/> names the initiator of each negotiation the capture holds, in order (the first is
+/// <paramref name="Initiator"/>); <paramref name="Start"/> is when the first begins.
 /// </summary>
 public sealed record Scenario(
     string Name,
@@ -18,7 +20,9 @@ public sealed record Scenario(
     IReadOnlyList<CaSpec> Cas,
     IReadOnlyList<RouterSpec> Routers,
     string Initiator,
-    LinkSpec Link)
+    LinkSpec Link,
+    IReadOnlyList<string> Negotiations,
+    DateTimeOffset Start)
 {
     public RouterSpec Router(string name) => Routers.Single(r => r.Name == name);
     public CaSpec Ca(string name) => Cas.Single(c => c.Name == name);

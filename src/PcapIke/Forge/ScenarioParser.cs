@@ -110,6 +110,26 @@ public static partial class ScenarioParser
         if (!routers.Any(r => r.Name == initiator))
             throw new ScenarioException(root.At("initiator"), $"unknown router \"{initiator}\"");
 
+        // "negotiations": who initiates each negotiation the capture holds, in order (default: the initiator once).
+        IReadOnlyList<string> negotiations = root.Strings("negotiations", required: false);
+        for (int n = 0; n < negotiations.Count; n++)
+            if (!routers.Any(r => r.Name == negotiations[n]))
+                throw new ScenarioException($"{root.At("negotiations")}[{n}]", $"unknown router \"{negotiations[n]}\"");
+        if (negotiations.Count == 0)
+            negotiations = [initiator];
+        else if (negotiations[0] != initiator)
+            throw new ScenarioException(root.At("negotiations"), $"the first negotiation must be the initiator's ({initiator})");
+
+        DateTimeOffset start = epoch.AddDays(1);
+        if (root.OptString("start") is { } startText)
+        {
+            if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out start))
+                throw new ScenarioException(root.At("start"), $"\"{startText}\" is not an ISO 8601 date and time");
+            int last = routers.SelectMany(r => r.Trustpoints).Max(t => t.Enrolled);
+            if (start < epoch + interval * last)
+                throw new ScenarioException(root.At("start"), "the negotiation starts before the last enrollment");
+        }
+
         var link = new LinkSpec(DefaultMtu, CaptureLink.RawIp);
         if (root.OptObject("link") is { } l)
         {
@@ -124,7 +144,7 @@ public static partial class ScenarioParser
             l.End();
         }
         root.End();
-        return new Scenario(name, description, seed, epoch, interval, clock, keys, cas, routers, initiator, link);
+        return new Scenario(name, description, seed, epoch, interval, clock, keys, cas, routers, initiator, link, negotiations, start);
     }
 
     private static int Bits(Node k, string name)

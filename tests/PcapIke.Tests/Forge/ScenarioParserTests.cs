@@ -6,7 +6,9 @@ namespace PcapIke.Tests.Forge;
 
 public class ScenarioParserTests
 {
-    internal static string ScenarioPath(string file) => Path.Combine(TestPaths.RepoRoot, "docs", "scenarios", file);
+    /// <summary>The scenario file of a capture folder in captures/ (<c>S1-ikev1-r1-initiates.json</c> → captures/S1-ikev1-r1-initiates/scenario.json).</summary>
+    internal static string ScenarioPath(string file) =>
+        Path.Combine(TestPaths.RepoRoot, "captures", Path.GetFileNameWithoutExtension(file), "scenario.json");
 
     internal static Scenario S1() => ScenarioParser.ParseFile(ScenarioPath("S1-ikev1-r1-initiates.json"));
 
@@ -61,7 +63,10 @@ public class ScenarioParserTests
         doc.Remove("link");
         doc.Remove("epoch");
         doc.Remove("clock");
+        doc.Remove("start");
         Scenario s = ScenarioParser.Parse(doc.ToJsonString());
+        Assert.Equal(ScenarioParser.DefaultEpoch.AddDays(1), s.Start);
+        Assert.Equal(["R1"], s.Negotiations);
         Assert.Equal(new KeySettings(2048, 2048, KeySettings.Sha256WithRsa), s.Keys);
         Assert.Equal(new LinkSpec(1500, CaptureLink.RawIp), s.Link);
         Assert.Equal(ScenarioParser.DefaultEpoch, s.Epoch);
@@ -72,6 +77,10 @@ public class ScenarioParserTests
     public static TheoryData<string, Action<JsonObject>, string> BadScenarios => new()
     {
         { "MissingSeed", d => d.Remove("seed"), "$.seed: required member is missing" },
+        { "StartBeforeEnrollment", d => d["start"] = "2013-06-17T12:22:40Z", "$.start: the negotiation starts before the last enrollment" },
+        { "StartNotADate", d => d["start"] = "tomorrow", "$.start: \"tomorrow\" is not an ISO 8601 date and time" },
+        { "NegotiationUnknownRouter", d => d["negotiations"] = new JsonArray("R1", "R3"), "$.negotiations[1]: unknown router \"R3\"" },
+        { "NegotiationsNotStartingWithInitiator", d => d["negotiations"] = new JsonArray("R2", "R1"), "$.negotiations: the first negotiation must be the initiator's (R1)" },
         { "MissingTrustpointCa", d => Tp(d, 0, 1).Remove("ca"), "$.routers[0].trustpoints[1].ca: required member is missing" },
         { "UnknownCa", d => Tp(d, 1, 0)["ca"] = "CA3", "$.routers[1].trustpoints[0].ca: unknown CA \"CA3\"" },
         {

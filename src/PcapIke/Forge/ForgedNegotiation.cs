@@ -1,0 +1,60 @@
+using System.Net;
+using PcapIke.Decryption;
+
+namespace PcapIke.Forge;
+
+/// <summary>One UDP datagram a forged router sends: when (from the negotiation's start), who to whom, the IKE message,
+/// and a label for people (<c>MM5</c>, <c>MM5 (retransmission 2)</c>, <c>IKE_AUTH response</c>).</summary>
+public sealed record ForgedDatagram(
+    TimeSpan At, string Sender, string Receiver, IPAddress Source, IPAddress Destination,
+    ushort SourcePort, ushort DestinationPort, byte[] Message, string Label);
+
+/// <summary>One decision a simulated router made, in the words of its debug log, and the selection-model rule it
+/// followed (I1–I4, V1–V4; empty for protocol steps).</summary>
+public sealed record ForgeLogLine(TimeSpan At, string Router, string Rule, string Text)
+{
+    public override string ToString() => $"{At.TotalMilliseconds,9:0.000} ms {Router} {(Rule.Length > 0 ? "[" + Rule + "] " : "")}{Text}";
+}
+
+/// <summary>How a forged negotiation ended.</summary>
+public enum ForgeOutcome
+{
+    /// <summary>IKE SA and IPsec SA (Quick Mode / Child SA) established.</summary>
+    Established,
+    /// <summary>The IKE SA was authenticated but the Child SA / Quick Mode was refused (e.g. TS_UNACCEPTABLE).</summary>
+    ChildSaFailed,
+    /// <summary>Phase 1 / IKE_AUTH failed: a certificate was not accepted or could not be chosen.</summary>
+    AuthenticationFailed,
+    /// <summary>The initiator could not build its authentication payloads and stopped (no IKE_AUTH sent).</summary>
+    InitiatorAborted,
+    /// <summary>No acceptable proposal.</summary>
+    NoProposalChosen,
+}
+
+/// <summary>
+/// A negotiation the forge made: its datagrams, each router's decisions, its outcome, the keys (for the Wireshark
+/// tables) and, per router, the trustpoint whose certificate it sent (absent when it sent none).
+/// </summary>
+public sealed class ForgedNegotiation
+{
+    public required int Version { get; init; }
+    public required string Initiator { get; init; }
+    public required string Responder { get; init; }
+    public required DateTimeOffset Start { get; init; }
+    public List<ForgedDatagram> Datagrams { get; } = [];
+    public List<ForgeLogLine> Log { get; } = [];
+    public ForgeOutcome Outcome { get; set; }
+
+    /// <summary>Router name → the trustpoint whose identity certificate it sent and signed with.</summary>
+    public Dictionary<string, string> CertificateSent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Router name → the profile it bound the negotiation to.</summary>
+    public Dictionary<string, string> Profile { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The Diffie-Hellman shared secret (g^xy, g^ir): with it and the capture, SKEYID / SKEYSEED and every
+    /// key can be derived again — what the signature tests do. Never written to the capture or the key tables.</summary>
+    public byte[]? SharedSecret { get; set; }
+
+    public Ikev1KeyEntry? Ikev1Keys { get; set; }
+    public Ikev2KeyEntry? Ikev2Keys { get; set; }
+}

@@ -1,0 +1,319 @@
+using System.Buffers.Binary;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using PcapIke.Crypto;
+using PcapIke.Decryption;
+using PcapIke.Ike;
+using PcapIke.Model;
+
+namespace PcapIke.Forge;
+
+/// <summary>
+/// One IKEv1 negotiation between two simulated IOS routers: Main Mode with RSA signatures (RFC 2409 §5.1) and Quick
+/// Mode (§5.5), following the selection rules I1–I4 (<see cref="IosSelection"/>). Real DH, SKEYID derivation, 3DES/AES
+/// CBC encryption with the RFC 2409 Appendix B IV chain, RSA signatures over HASH_I/HASH_R; everything random is drawn
+/// from the scenario's seed, so the same scenario gives the same bytes.
+/// </summary>
+internal sealed class Ikev1Forge
+{
+    /// <summary>IOS re-sends an unanswered phase-1 message every 10 seconds (approximation, see docs/forge.md).</summary>
+    public static readonly TimeSpan RetransmitInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ForgePeer _i, _r;
+    private readonly ForgedNegotiation _n;
+    private readonly string _seed;
+    private readonly int _index;
+    private TimeSpan _t;
+
+    private Ikev1Forge(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
+    {
+        _i = initiator;
+        _r = responder;
+        _seed = initiator.Pki.Scenario.Seed;
+        _index = index;
+        _n = new ForgedNegotiation { Version = 1, Initiator = initiator.Name, Responder = responder.Name, Start = start };
+    }
+
+    public static ForgedNegotiation Run(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
+    {
+        var forge = new Ikev1Forge(initiator, responder, start, index);
+        forge.Negotiate();
+        return forge._n;
+    }
+
+    private byte[] Random(string what, int length)
+    {
+        var b = new byte[length];
+        ForgedPki.Random(_seed, $"ikev1/{_index}/{what}").NextBytes(b);
+        return b;
+    }
+
+    private void Log(ForgePeer who, string rule, string text) => _n.Log.Add(new ForgeLogLine(_t, who.Name, rule, text));
+
+    private void Send(ForgePeer from, TimeSpan delay, byte[] message, string label)
+    {
+        _t += delay;
+        ForgePeer to = ReferenceEquals(from, _i) ? _r : _i;
+        _n.Datagrams.Add(new ForgedDatagram(_t, from.Name, to.Name, from.Address, to.Address, 500, 500, message, label));
+    }
+
+    private void Negotiate()
+    {
+        Ikev1Spec iSpec = _i.Spec.Ikev1 ?? throw new ScenarioException("$.routers", $"{_i.Name} has no ikev1 configuration");
+        var (suite, group) = IosPayloads.Ikev1Suite(iSpec.Policy);
+        IkePrf prf = suite.Prf;
+        byte[] ckyI = Random("cookie-i", 8), ckyR = Random("cookie-r", 8);
+        ulong spiI = BinaryPrimitives.ReadUInt64BigEndian(ckyI), spiR = BinaryPrimitives.ReadUInt64BigEndian(ckyR);
+        IkeHeaderFields Header(ulong r, byte flags = 0, uint mid = 0, ExchangeType x = ExchangeType.IdentityProtection) =>
+            new(spiI, r, 1, x, flags, mid);
+
+        IsakmpProfileSpec? iProfile = _i.TunnelIsakmpProfile;
+        Log(_i, "I3", $"isakmp profile {iProfile?.Name ?? "(none)"} bound from the start (crypto ipsec profile {_i.Spec.Ipsec.ProfileName})");
+
+        // MM1: SA and the NAT-T vendor IDs (RFC 3947 and the drafts IOS still announces).
+        var mm1 = new IkePayloadChain()
+            .Add(PayloadType.SA, IosPayloads.Ikev1Phase1Sa(iSpec.Policy))
+            .Add(PayloadType.VID, IosPayloads.VidRfc3947)
+            .Add(PayloadType.VID, IosPayloads.VidNatTDraft07)
+            .Add(PayloadType.VID, IosPayloads.VidNatTDraft03)
+            .Add(PayloadType.VID, IosPayloads.VidNatTDraft02N);
+        byte[] saiB = mm1.Body(0);
+        byte[] mm1Bytes = IkeMessageBuilder.Message(Header(0), mm1);
+        Send(_i, TimeSpan.Zero, mm1Bytes, "MM1");
+
+        if (_r.Spec.Ikev1 is not { } rSpec || IosPayloads.Ikev1Phase1Sa(rSpec.Policy).AsSpan().SequenceEqual(saiB) is false)
+        {
+            Log(_r, "", "ISAKMP policy: atts are not acceptable; no offers accepted");
+            var notify = new IkePayloadChain().Add(PayloadType.N,
+                IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.NO_PROPOSAL_CHOSEN, [.. ckyI, .. ckyR]));
+            Send(_r, TimeSpan.FromMilliseconds(2), IkeMessageBuilder.Message(Header(spiR, 0, 0, ExchangeType.Informational), notify), "Informational NO-PROPOSAL-CHOSEN");
+            for (int k = 1; k <= 4; k++)
+                Send(_i, RetransmitInterval, mm1Bytes, $"MM1 (retransmission {k})");
+            _n.Outcome = ForgeOutcome.NoProposalChosen;
+            return;
+        }
+
+        // MM2: the accepted SA and the RFC 3947 vendor ID only (technote: 132 octets).
+        var mm2 = new IkePayloadChain()
+            .Add(PayloadType.SA, IosPayloads.Ikev1Phase1Sa(rSpec.Policy))
+            .Add(PayloadType.VID, IosPayloads.VidRfc3947);
+        Send(_r, TimeSpan.FromMilliseconds(2), IkeMessageBuilder.Message(Header(spiR), mm2), "MM2");
+
+        DhKeyPair dhI = DhKeyPair.FromSeed(group, Random("dh-i", 32)), dhR = DhKeyPair.FromSeed(group, Random("dh-r", 32));
+        byte[] ni = Random("nonce-i", 20), nr = Random("nonce-r", 20);
+        byte[] gxi = dhI.PublicValue, gxr = dhR.PublicValue;
+
+        // MM3 (I1, initiator): the profile's ca trust-point CAs, else every global trustpoint.
+        var crI = IosSelection.Ikev1CertRequests(_i.Store, iProfile, initiator: true);
+        Log(_i, crI.Rule, $"CERT_REQ for {string.Join(", ", crI.Value.Select(t => t.Trustpoint))}: {crI.Reason}");
+        var mm3 = new IkePayloadChain().Add(PayloadType.KE, gxi).Add(PayloadType.NONCE, ni);
+        foreach (TrustpointCa tp in crI.Value)
+            mm3.Add(PayloadType.CR, IosPayloads.X509Signature(tp.CaNameDer));
+        mm3.Add(PayloadType.VID, IosPayloads.VidDpd)
+            .Add(PayloadType.VID, Random("vid-i", 16))
+            .Add(PayloadType.VID, IosPayloads.VidXauth)
+            .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _r.Address, 500))
+            .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _i.Address, 500));
+        Send(_i, TimeSpan.FromMilliseconds(5), IkeMessageBuilder.Message(Header(spiR), mm3), "MM3");
+
+        // The responder picks its certificate from MM3's CERT_REQ order (I2, global trustpoints).
+        var tpR = IosSelection.Ikev1ChooseTrustpoint(_r.Store, null, initiator: false, crI.Value.Select(t => t.CaDn).ToArray());
+        Log(_r, tpR.Rule, tpR.Reason);
+
+        // MM4 (I1, responder): every global trustpoint, store order.
+        var crR = IosSelection.Ikev1CertRequests(_r.Store, null, initiator: false);
+        Log(_r, crR.Rule, $"CERT_REQ for {string.Join(", ", crR.Value.Select(t => t.Trustpoint))}: {crR.Reason}");
+        var mm4 = new IkePayloadChain().Add(PayloadType.KE, gxr).Add(PayloadType.NONCE, nr);
+        foreach (TrustpointCa tp in crR.Value)
+            mm4.Add(PayloadType.CR, IosPayloads.X509Signature(tp.CaNameDer));
+        mm4.Add(PayloadType.VID, IosPayloads.VidCiscoUnity)
+            .Add(PayloadType.VID, IosPayloads.VidDpd)
+            .Add(PayloadType.VID, Random("vid-r", 16))
+            .Add(PayloadType.VID, IosPayloads.VidXauth)
+            .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _i.Address, 500))
+            .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _r.Address, 500));
+        byte[] mm4Bytes = IkeMessageBuilder.Message(Header(spiR), mm4);
+        Send(_r, TimeSpan.FromMilliseconds(7), mm4Bytes, "MM4");
+
+        if (!dhI.TryComputeSharedSecret(gxr, out byte[] gxy))
+            throw new InvalidOperationException("DH failed on the forge's own values");
+        Ikev1Keys keys = Ikev1KeyDerivation.Derive(suite, ni, nr, gxy, ckyI, ckyR);
+        _n.SharedSecret = gxy;
+        _n.Ikev1Keys = new Ikev1KeyEntry(spiI, keys.EncryptionKey);
+        byte[] iv = Ikev1KeyDerivation.Phase1Iv(prf, gxi, gxr, suite.BlockSize);
+
+        // MM5 (I2, initiator): the first CERT_REQ of MM4 naming a candidate trustpoint.
+        var tpI = IosSelection.Ikev1ChooseTrustpoint(_i.Store, iProfile, initiator: true, crR.Value.Select(t => t.CaDn).ToArray());
+        Log(_i, tpI.Rule, tpI.Reason);
+        if (tpI.Value is null)
+        {
+            Log(_i, "", "no certificate to send: phase 1 aborted");
+            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            return;
+        }
+        ForgedIdentity certI = _i.Identity(tpI.Value.Trustpoint);
+        IkeIdentity idI = IosSelection.Ikev1SelfIdentity(_i.Spec, iProfile, IosSubject(certI.Certificate));
+        byte[] idiiB = IosPayloads.Ikev1Id(idI);
+        byte[] hashI = Ikev1KeyDerivation.HashI(prf, keys.Skeyid, gxi, gxr, ckyI, ckyR, saiB, idiiB);
+        var mm5 = new IkePayloadChain()
+            .Add(PayloadType.ID, idiiB)
+            .Add(PayloadType.CERT, IosPayloads.X509Signature(certI.Der))
+            .Add(PayloadType.SIG, ForgePeer.Ikev1Sign(certI.Keys.Private, hashI))
+            .Add(PayloadType.N, IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INITIAL_CONTACT, [.. ckyI, .. ckyR]));
+        _n.CertificateSent[_i.Name] = tpI.Value.Trustpoint;
+        Log(_i, "", $"constructing CERT payload for {IosSubject(certI.Certificate)}; using the {tpI.Value.Trustpoint} trustpoint's keypair to sign");
+        byte[] mm5Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm5), suite, keys.EncryptionKey, iv);
+        iv = mm5Bytes[^suite.BlockSize..];
+        Send(_i, TimeSpan.FromMilliseconds(7), mm5Bytes, "MM5");
+
+        // The responder binds its profile on MM5's ID (I3) and validates against that profile's list (I4).
+        var rProfile = IosSelection.Ikev1MatchProfile(rSpec.Profiles, idI);
+        Log(_r, rProfile.Rule, rProfile.Reason);
+        string? failure = null;
+        if (rProfile.Value is null)
+            failure = "no isakmp profile matches the peer's identity";
+        else
+        {
+            _n.Profile[_r.Name] = rProfile.Value.Name;
+            var validation = IosSelection.Ikev1ValidationList(_r.Store, rProfile.Value);
+            Log(_r, validation.Rule, $"Creating CERT validation list: {string.Join(", ", validation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
+            if (_r.Validate(certI.Certificate, validation.Value, Time, out string why) is null)
+                failure = why;
+            else if (!ForgePeer.Ikev1Verify(certI.Certificate.GetPublicKey(), hashI, mm5.Body(2)))
+                failure = "signature of HASH_I does not verify";
+            else
+                Log(_r, "", $"Certificate validation succeeded ({why}); SA authentication status: authenticated");
+        }
+        if (iProfile is not null) _n.Profile[_i.Name] = iProfile.Name;
+        if (failure is not null)
+        {
+            Log(_r, "I4", $"%CRYPTO-5-IKMP_INVALID_CERT: {failure}; MM5 dropped");
+            // The responder keeps re-sending MM4; the initiator answers each duplicate MM4 with its MM5 again.
+            Send(_r, RetransmitInterval, mm4Bytes, "MM4 (retransmission 1)");
+            for (int k = 1; k <= 3; k++)
+            {
+                Send(_i, TimeSpan.FromMilliseconds(1), mm5Bytes, $"MM5 (retransmission {k})");
+                Send(_r, RetransmitInterval, mm4Bytes, $"MM4 (retransmission {k + 1})");
+            }
+            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            return;
+        }
+
+        // MM6: the certificate chosen on MM3 (I2, responder).
+        if (tpR.Value is null)
+        {
+            Log(_r, "", "no certificate to send: phase 1 aborted");
+            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            return;
+        }
+        ForgedIdentity certR = _r.Identity(tpR.Value.Trustpoint);
+        IkeIdentity idR = IosSelection.Ikev1SelfIdentity(_r.Spec, rProfile.Value, IosSubject(certR.Certificate));
+        byte[] idirB = IosPayloads.Ikev1Id(idR);
+        byte[] hashR = Ikev1KeyDerivation.HashR(prf, keys.Skeyid, gxi, gxr, ckyI, ckyR, saiB, idirB);
+        var mm6 = new IkePayloadChain()
+            .Add(PayloadType.ID, idirB)
+            .Add(PayloadType.CERT, IosPayloads.X509Signature(certR.Der))
+            .Add(PayloadType.SIG, ForgePeer.Ikev1Sign(certR.Keys.Private, hashR));
+        _n.CertificateSent[_r.Name] = tpR.Value.Trustpoint;
+        Log(_r, "", $"constructing CERT payload for {IosSubject(certR.Certificate)}; using the {tpR.Value.Trustpoint} trustpoint's keypair to sign");
+        byte[] mm6Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm6), suite, keys.EncryptionKey, iv);
+        Send(_r, TimeSpan.FromMilliseconds(8), mm6Bytes, "MM6");
+        byte[] lastPhase1Block = mm6Bytes[^suite.BlockSize..];
+
+        var iValidation = IosSelection.Ikev1ValidationList(_i.Store, iProfile);
+        Log(_i, iValidation.Rule, $"Creating CERT validation list: {string.Join(", ", iValidation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
+        if (_i.Validate(certR.Certificate, iValidation.Value, Time, out string iWhy) is null
+            || !ForgePeer.Ikev1Verify(certR.Certificate.GetPublicKey(), hashR, mm6.Body(2)))
+        {
+            Log(_i, "I4", $"%CRYPTO-5-IKMP_INVALID_CERT: {iWhy}; phase 1 failed");
+            SendInformational(_i, prf, suite, keys, lastPhase1Block, spiI, spiR,
+                IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INVALID_CERTIFICATE, [.. ckyI, .. ckyR]), "Informational INVALID-CERTIFICATE");
+            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            return;
+        }
+        Log(_i, "", "SA authentication status: authenticated; IKE_P1_COMPLETE");
+
+        QuickMode(prf, suite, keys, lastPhase1Block, spiI, spiR, rProfile.Value!);
+    }
+
+    /// <summary>Quick Mode (RFC 2409 §5.5) for the VTI: HASH(1) SA Ni IDci IDcr, HASH(2) SA Nr IDci IDcr, HASH(3);
+    /// the responder refuses it when the profile it bound on MM5 is not the one its tunnel uses.</summary>
+    private void QuickMode(IkePrf prf, Ikev1CipherSuite suite, Ikev1Keys keys, byte[] lastPhase1Block, ulong spiI, ulong spiR,
+        IsakmpProfileSpec rProfile)
+    {
+        uint mid = BinaryPrimitives.ReadUInt32BigEndian(Random("qm-mid", 4)) | 1;
+        byte[] midBytes = Bytes.BigEndian(mid);
+        var header = new IkeHeaderFields(spiI, spiR, 1, ExchangeType.QuickMode, 0, mid);
+        byte[] iv = Ikev1KeyDerivation.Phase2Iv(prf, lastPhase1Block, mid, suite.BlockSize);
+
+        uint espSpiI = BinaryPrimitives.ReadUInt32BigEndian(Random("esp-spi-i", 4));
+        byte[] niQ = Random("qm-nonce-i", 20);
+        var rest1 = new IkePayloadChain()
+            .Add(PayloadType.SA, IosPayloads.Ikev1QuickModeSa(_i.Spec.Ipsec, espSpiI))
+            .Add(PayloadType.NONCE, niQ)
+            .Add(PayloadType.ID, IosPayloads.Ikev1ProxyAny())
+            .Add(PayloadType.ID, IosPayloads.Ikev1ProxyAny());
+        byte[] qm1 = ProtectedPhase2(header, prf.Compute(keys.SkeyidA, midBytes, rest1.ToArray()), rest1, suite, keys, iv);
+        iv = qm1[^suite.BlockSize..];
+        Send(_i, TimeSpan.FromMilliseconds(5), qm1, "QM1");
+
+        if (rProfile.Name != _r.Spec.Ipsec.IsakmpProfile)
+        {
+            Log(_r, "I3", $"isakmp profile {rProfile.Name} is not the one of crypto ipsec profile {_r.Spec.Ipsec.ProfileName} "
+                + $"({_r.Spec.Ipsec.IsakmpProfile}): IPSEC(validate_proposal_request): proxy identities not supported");
+            SendInformational(_r, prf, suite, keys, lastPhase1Block, spiI, spiR,
+                IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INVALID_ID_INFORMATION, Bytes.BigEndian(espSpiI), (byte)Ikev1ProtocolId.PROTO_IPSEC_ESP),
+                "Informational INVALID-ID-INFORMATION");
+            _n.Outcome = ForgeOutcome.ChildSaFailed;
+            return;
+        }
+
+        uint espSpiR = BinaryPrimitives.ReadUInt32BigEndian(Random("esp-spi-r", 4));
+        byte[] nrQ = Random("qm-nonce-r", 20);
+        var rest2 = new IkePayloadChain()
+            .Add(PayloadType.SA, IosPayloads.Ikev1QuickModeSa(_r.Spec.Ipsec, espSpiR))
+            .Add(PayloadType.NONCE, nrQ)
+            .Add(PayloadType.ID, IosPayloads.Ikev1ProxyAny())
+            .Add(PayloadType.ID, IosPayloads.Ikev1ProxyAny());
+        byte[] qm2 = ProtectedPhase2(header, prf.Compute(keys.SkeyidA, midBytes, niQ, rest2.ToArray()), rest2, suite, keys, iv);
+        iv = qm2[^suite.BlockSize..];
+        Send(_r, TimeSpan.FromMilliseconds(3), qm2, "QM2");
+
+        byte[] hash3 = prf.Compute(keys.SkeyidA, [0], midBytes, niQ, nrQ);
+        byte[] qm3 = ProtectedPhase2(header, hash3, new IkePayloadChain(), suite, keys, iv);
+        Send(_i, TimeSpan.FromMilliseconds(2), qm3, "QM3");
+        Log(_r, "", "IPsec SAs installed: tunnel up");
+        _n.Outcome = ForgeOutcome.Established;
+    }
+
+    /// <summary>An encrypted Informational (RFC 2409 §5.7): HASH(1) = prf(SKEYID_a, M-ID | N/D), its own M-ID and IV.</summary>
+    private void SendInformational(ForgePeer from, IkePrf prf, Ikev1CipherSuite suite, Ikev1Keys keys, byte[] lastPhase1Block,
+        ulong spiI, ulong spiR, byte[] notifyBody, string label)
+    {
+        uint mid = BinaryPrimitives.ReadUInt32BigEndian(Random("info-mid/" + label, 4)) | 1;
+        var rest = new IkePayloadChain().Add(PayloadType.N, notifyBody);
+        byte[] iv = Ikev1KeyDerivation.Phase2Iv(prf, lastPhase1Block, mid, suite.BlockSize);
+        var header = new IkeHeaderFields(spiI, spiR, 1, ExchangeType.Informational, 0, mid);
+        Send(from, TimeSpan.FromMilliseconds(2),
+            ProtectedPhase2(header, prf.Compute(keys.SkeyidA, Bytes.BigEndian(mid), rest.ToArray()), rest, suite, keys, iv), label);
+    }
+
+    /// <summary>HASH payload first, then <paramref name="rest"/>, encrypted with <paramref name="iv"/>.</summary>
+    private static byte[] ProtectedPhase2(in IkeHeaderFields header, byte[] hash, IkePayloadChain rest, Ikev1CipherSuite suite,
+        Ikev1Keys keys, byte[] iv)
+    {
+        byte[] restBytes = rest.ToArray();
+        var chain = new byte[4 + hash.Length + restBytes.Length];
+        chain[0] = (byte)rest.First;
+        BinaryPrimitives.WriteUInt16BigEndian(chain.AsSpan(2), (ushort)(4 + hash.Length));
+        hash.CopyTo(chain, 4);
+        restBytes.CopyTo(chain, 4 + hash.Length);
+        byte[] clear = IkeMessageBuilder.Message(header, PayloadType.HASH, chain);
+        return Ikev1MessageCrypto.Encrypt(clear, suite, keys.EncryptionKey, iv);
+    }
+
+    private DateTimeOffset Time => _n.Start + _t;
+
+    /// <summary>A certificate subject as IOS prints it (<c>serialNumber=100+ipaddress=…,cn=R1,…</c>).</summary>
+    internal static string IosSubject(X509Certificate cert) => ForgePeer.IosName(cert.SubjectDN);
+}
