@@ -47,6 +47,10 @@ public class LiveLabTests
 
     private static bool IsFragmentWithoutMessage(DissectedMessage m) => m.Decryption is { Fragment: not null, Inner: null };
 
+    /// <summary>INFORMATIONAL (IKEv2 37, IKEv1 5): charon may send one (a MOBIKE address update, whose response is
+    /// empty) within the second tcpdump keeps recording after the negotiation.</summary>
+    private static bool IsInformational(byte exchangeType) => exchangeType is 37 or 5;
+
     // ---------------------------------------------------------------------------------------------------------------
 
     [LiveLabFact]
@@ -142,7 +146,7 @@ public class LiveLabTests
             if (IsFragmentWithoutMessage(m)) continue;
             Assert.NotNull(m.Decryption!.Inner);
             Assert.False(m.Decryption.Inner!.IsMalformed, $"frame {m.Frame}: {string.Join("; ", m.Decryption.Inner.Malformations)}");
-            Assert.NotEmpty(m.Decryption.Inner.Payloads);
+            if (!IsInformational(m.Ike.ExchangeTypeRaw)) Assert.NotEmpty(m.Decryption.Inner.Payloads);
         }
         // SKF: every fragmented message was reassembled, on its last fragment
         var fragments = later.Where(m => m.Decryption!.Fragment is not null).ToList();
@@ -277,17 +281,13 @@ public class LiveLabTests
         Assert.Equal(SaOutcome.Established, sa.Outcome);
         Assert.DoesNotContain("decrypt to confirm", sa.OutcomeDetail);
         Assert.DoesNotContain("not verified", sa.OutcomeDetail);
-        string[] steps = sa.Messages.Select(m => m.Step).Distinct().ToArray();
+        var negotiation = sa.Messages.Where(m => !IsInformational(m.Message.Ike.ExchangeTypeRaw)).ToList();
+        string[] steps = negotiation.Select(m => m.Step).Distinct().ToArray();
         if (s.Version == 2)
-        {
             Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH response"], steps);
-            Assert.Equal("IKE_AUTH response", sa.LastStep);
-        }
         else
-        {
             Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], steps);
-            Assert.Equal("QM3", sa.LastStep);
-        }
+        if (negotiation.Count == sa.Messages.Count) Assert.Equal(steps[^1], sa.LastStep);
         Assert.DoesNotContain(sa.Findings, f => f.Code is FindingCode.ErrorNotify or FindingCode.FailedInsideEncryptedMessage);
         Assert.DoesNotContain(sa.Notifies, n => n.IsError);
         Assert.Equal(sunLog.Split('\n').Count(l => l.Contains("retransmit ", StringComparison.Ordinal))
@@ -412,7 +412,8 @@ public class LiveLabTests
             var d = m.GetProperty("decrypted");
             Assert.Equal("Ok", d.GetProperty("status").GetString());
             if (d.TryGetProperty("payloads", out var p) && p.GetArrayLength() > 0) withPayloads++;
-            else Assert.True(d.TryGetProperty("fragmentNumber", out _), $"frame {m.GetProperty("frame")}: no payloads");
+            else Assert.True(d.TryGetProperty("fragmentNumber", out _) || IsInformational(m.GetProperty("exchangeTypeRaw").GetByte()),
+                $"frame {m.GetProperty("frame")}: no payloads");
         }
         Assert.True(withPayloads >= 2);
 
