@@ -8,12 +8,20 @@
 #   traffic selectors on lo: 198.51.100.0/24 (moon), 203.0.113.0/24 (sun)
 # tcpdump records inside the moon namespace; the IKE keys are taken from charon's log
 # (ike = 4, Debian has no save-keys plugin) and written as Wireshark key tables.
+# The namespaces have no other interface and no default route, and IPv6 is off in them; a second,
+# unfiltered tcpdump on the veth checks that no frame names an address outside the pair (the run
+# fails otherwise). Namespace names carry this run's PID (pcapike-<pid>-moon/-sun), so runs do not
+# collide; those left by a killed run (dead PID) are removed at the next start.
 #
 # Usage (as root):  tools/lab/record-strongswan.sh [scenario-id ...]
 #   scenario ids: ikev2-aes-cbc ikev2-aes-gcm ikev1-main-mode ikev2-untrusted-ca
 #                 ikev2-ip-fragments ikev2-skf          (default: all)
 # Environment: OUT=dir (default <repo>/captures), KEEP_WORK=1 keeps the temp dir (private keys,
 #              full charon logs) for debugging.
+#              META_OUT=dir (optional, used by the CI fixture .ci/run): also writes there the public
+#              certificates of the run (ca1.pem ca2.pem moon-ca1.pem sun-ca1.pem moon-ca2.pem
+#              sun-ca2.pem), scenarios.tsv (what each scenario configured, expected and got, seconds)
+#              and <id>.wire.pcap (the unfiltered veth capture). Nothing secret.
 # Needs: strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
 #        libstrongswan-extra-plugins tcpdump iproute2 (tshark optional, used for verification).
 set -euo pipefail
@@ -22,8 +30,8 @@ ALL_SCENARIOS=(ikev2-aes-cbc ikev2-aes-gcm ikev1-main-mode ikev2-untrusted-ca ik
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$REPO/captures}
-NS_MOON=pcapike-moon
-NS_SUN=pcapike-sun
+NS_MOON=pcapike-$$-moon
+NS_SUN=pcapike-$$-sun
 IF_MOON=veth-moon
 IF_SUN=veth-sun
 IP_MOON=192.0.2.1
@@ -53,6 +61,7 @@ done
 
 WORK=$(mktemp -d /tmp/pcapike-lab.XXXXXX)
 TCPDUMP_PID=
+WIRE_PID=
 
 stop_pid() { # pid timeout-seconds
     local pid=$1 t=$2 i
@@ -77,10 +86,25 @@ teardown_net() {
     ip netns del "$NS_SUN" 2>/dev/null || true
 }
 
+# Namespaces of earlier runs that were killed before their trap ran (their PID is gone): end what
+# still runs inside them and delete them.
+reap_stale_netns() {
+    local ns pid p
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^pcapike-[0-9]+-(moon|sun)$' || true); do
+        pid=${ns#pcapike-}
+        pid=${pid%%-*}
+        [[ $pid != "$$" ]] && ! kill -0 "$pid" 2>/dev/null || continue
+        log "removing namespace $ns left by a run that is gone (pid $pid)"
+        for p in $(ip netns pids "$ns" 2>/dev/null || true); do kill -KILL "$p" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+}
+
 cleanup() {
     local rc=$?
     set +e
     if [[ -n $TCPDUMP_PID ]]; then stop_pid "$TCPDUMP_PID" 5; fi
+    if [[ -n $WIRE_PID ]]; then stop_pid "$WIRE_PID" 5; fi
     stop_daemons
     teardown_net
     if [[ ${KEEP_WORK:-0} == 1 ]]; then log "work dir kept: $WORK (contains private keys)"; else rm -rf "$WORK"; fi
@@ -136,6 +160,11 @@ setup_net() { # mtu
     teardown_net
     ip netns add "$NS_MOON"
     ip netns add "$NS_SUN"
+    # IPv4 only: no IPv6 link-local addresses, router solicitations or MLD reports on the veth
+    for ns in "$NS_MOON" "$NS_SUN"; do
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+            2>/dev/null || true
+    done
     ip link add "$IF_MOON" netns "$NS_MOON" type veth peer name "$IF_SUN" netns "$NS_SUN"
     ip -n "$NS_MOON" link set "$IF_MOON" mtu "$mtu"
     ip -n "$NS_SUN" link set "$IF_SUN" mtu "$mtu"
@@ -345,15 +374,20 @@ run_scenario() {
     esac
 
     log "=== scenario $id (IKEv$ver, $ike, fragmentation=$frag, fragment_size=$fsize, mtu=$mtu)"
-    local dst=$OUT/strongswan-$id
+    local dst=$OUT/strongswan-$id started=$SECONDS
     CAP=$WORK/$id.pcap
+    WIRE=$WORK/$id.wire.pcap
     setup_net "$mtu"
     prepare_daemon moon "1 2" "$moon_cert" "$fsize" "$ver" "$ike" "$esp" "$frag"
     prepare_daemon sun "$sun_cas" sun-ca1 "$fsize" "$ver" "$ike" "$esp" "$frag"
 
     ip netns exec "$NS_MOON" tcpdump -i "$IF_MOON" -U -n -s 0 -w "$CAP" "$FILTER" 2>"$WORK/tcpdump.err" &
     TCPDUMP_PID=$!
+    # everything on the link, to check that nothing but the pair's addresses was ever used
+    ip netns exec "$NS_MOON" tcpdump -i "$IF_MOON" -U -n -s 0 -w "$WIRE" 2>"$WORK/wire.err" &
+    WIRE_PID=$!
     wait_for 10 "tcpdump to listen" grep -q "listening on" "$WORK/tcpdump.err"
+    wait_for 10 "tcpdump (wire) to listen" grep -q "listening on" "$WORK/wire.err"
 
     start_daemon sun "$NS_SUN"
     start_daemon moon "$NS_MOON"
@@ -366,6 +400,9 @@ run_scenario() {
     stop_pid "$TCPDUMP_PID" 5
     wait "$TCPDUMP_PID" 2>/dev/null || true
     TCPDUMP_PID=
+    stop_pid "$WIRE_PID" 5
+    wait "$WIRE_PID" 2>/dev/null || true
+    WIRE_PID=
 
     local sas
     sas=$(SWANCTL_DIR=$WORK/moon/swanctl timeout 10 swanctl --list-sas --uri "unix://$WORK/moon/charon.vici" 2>&1 || true)
@@ -402,7 +439,16 @@ run_scenario() {
                 >"$dst/charon-$n.trimmed.log" || true
     done
     verify_capture "$id" "$dst" "$ver"
+    verify_wire "$id"
     write_readme "$id" "$dst" "$ver" "$ike" "$esp" "$frag" "$fsize" "$mtu" "$moon_cert" "$sun_cas" "$outcome"
+    local took=$((SECONDS - started))
+    log "scenario $id: recorded in ${took}s"
+    if [[ -n ${META_OUT:-} ]]; then
+        cp "$WIRE" "$META_OUT/$id.wire.pcap"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$ver" "$ike" "$esp" "$frag" "$fsize" "$mtu" \
+            "$moon_cert.pem" "sun-ca1.pem" "$(for c in $sun_cas; do printf 'ca%s.pem ' "$c"; done | sed 's/ $//; s/ /,/g')" \
+            "$expect" "$outcome" "$took" >>"$META_OUT/scenarios.tsv"
+    fi
     if [[ ${KEEP_WORK:-0} == 1 ]]; then
         cp "$WORK/moon/charon.log" "$WORK/$id.moon.log"
         cp "$WORK/sun/charon.log" "$WORK/$id.sun.log"
@@ -421,6 +467,19 @@ verify_capture() { # id dst version
     if [[ $ver == 1 ]]; then want='Payload: Signature \(9\)'; else want='Payload: (Authentication \(39\)|Notify \(41\) - AUTHENTICATION_FAILED)'; fi
     grep -qE "$want" <<<"$out" || die "scenario $id: tshark does not decrypt the capture with the key table"
     log "scenario $id: $(tshark -r "$dst/capture.pcap" 2>/dev/null | wc -l) frames, tshark decrypts with the key table"
+}
+
+# No frame on the link names an address outside the veth pair: IPv4 between the two peers, ARP
+# between them, nothing else (no IPv6, no other protocol).
+verify_wire() { # id
+    local id=$1 a b hex offenders
+    a=$(printf '0x%02x%02x%02x%02x' ${IP_MOON//./ })
+    b=$(printf '0x%02x%02x%02x%02x' ${IP_SUN//./ })
+    hex="(arp[14:4] = $a or arp[14:4] = $b) and (arp[24:4] = $a or arp[24:4] = $b)"
+    offenders=$(tcpdump -r "$WIRE" -n "not ((ip and (src host $IP_MOON or src host $IP_SUN) and (dst host $IP_MOON or dst host $IP_SUN)) or (arp and $hex))" 2>/dev/null) ||
+        die "scenario $id: tcpdump cannot read the wire capture"
+    [[ -z $offenders ]] || { echo "$offenders" | head -20 >&2; die "scenario $id: frames outside the veth pair's addresses"; }
+    log "scenario $id: $(tcpdump -r "$WIRE" -n 2>/dev/null | wc -l) frames on the link, all between $IP_MOON and $IP_SUN"
 }
 
 write_readme() {
@@ -450,7 +509,15 @@ $desc
 EOF
 }
 
+reap_stale_netns
 make_pki
 mkdir -p "$OUT"
+if [[ -n ${META_OUT:-} ]]; then
+    mkdir -p "$META_OUT"
+    rm -f "$META_OUT"/*.pem "$META_OUT"/*.wire.pcap
+    for f in ca1 ca2 moon-ca1 sun-ca1 moon-ca2 sun-ca2; do cp "$WORK/pki/$f.pem" "$META_OUT/$f.pem"; done
+    printf 'id\tversion\tike\tesp\tfragmentation\tfragment_size\tmtu\tmoon_cert\tsun_cert\tsun_trusts\texpected\toutcome\tseconds\n' \
+        >"$META_OUT/scenarios.tsv"
+fi
 for s in "${SCENARIOS[@]}"; do run_scenario "$s"; done
-log "done: ${SCENARIOS[*]} -> $OUT"
+log "done: ${SCENARIOS[*]} -> $OUT in ${SECONDS}s"
