@@ -43,6 +43,14 @@ public sealed class ForgedNegotiation
     public required DateTimeOffset Start { get; init; }
     public List<ForgedDatagram> Datagrams { get; } = [];
     public List<ForgeLogLine> Log { get; } = [];
+
+    /// <summary>What each router would print with <c>debug crypto isakmp</c> / <c>debug crypto ikev2</c> /
+    /// <c>debug crypto pki validation</c>, in the technote's wording (the <c>replay</c> narration).</summary>
+    public List<ForgeLogLine> Debug { get; } = [];
+
+    /// <summary>The CERT_REQ list of each message that carries one, by the message's label (MM3, MM4, IKE_SA_INIT
+    /// response, IKE_AUTH request): the CAs' DNs in payload order, IOS style.</summary>
+    public List<(string Message, string Sender, IReadOnlyList<string> CaDns)> CertRequestLists { get; } = [];
     public ForgeOutcome Outcome { get; set; }
 
     /// <summary>Router name → the trustpoint whose identity certificate it sent and signed with.</summary>

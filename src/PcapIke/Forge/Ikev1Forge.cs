@@ -50,6 +50,50 @@ internal sealed class Ikev1Forge
 
     private void Log(ForgePeer who, string rule, string text) => _n.Log.Add(new ForgeLogLine(_t, who.Name, rule, text));
 
+    /// <summary>One line of the router's <c>debug crypto isakmp</c> / <c>debug crypto pki</c> output (technote wording).</summary>
+    private void Debug(ForgePeer who, string text) => _n.Debug.Add(new ForgeLogLine(_t, who.Name, "", text));
+
+    /// <summary>The ISAKMP connection id IOS prints in its debugs, <c>ISAKMP:(1010)</c>.</summary>
+    private string Conn => $"ISAKMP:({1010 + _index})";
+
+    private void DebugConstructCertReqs(ForgePeer who, IReadOnlyList<TrustpointCa> list, string state)
+    {
+        foreach (TrustpointCa tp in list)
+            Debug(who, $"ISAKMP (0): constructing CERT_REQ for issuer {tp.CaDn}");
+        ForgePeer peer = ReferenceEquals(who, _i) ? _r : _i;
+        Debug(who, $"ISAKMP (0): sending packet to {peer.Address} my_port 500 peer_port 500 ({(ReferenceEquals(who, _i) ? "I" : "R")}) {state}");
+    }
+
+    /// <summary>IOS walks the CERT_REQ payloads in order and prints "Choosing trustpoint" after the first that matches.</summary>
+    private void DebugProcessCertReqs(ForgePeer who, IReadOnlyList<TrustpointCa> requested, TrustpointCa? chosen)
+    {
+        bool said = false;
+        foreach (TrustpointCa cr in requested)
+        {
+            Debug(who, $"{Conn}: processing CERT_REQ payload. message ID = 0");
+            Debug(who, $"{Conn}: peer wants a CT_X509_SIGNATURE cert");
+            Debug(who, $"{Conn}: peer wants cert issued by {cr.CaDn}");
+            if (!said && chosen is not null && Findings.IosBuiltInCas.DnKey(cr.CaDn) == Findings.IosBuiltInCas.DnKey(chosen.CaDn))
+            {
+                Debug(who, $"Choosing trustpoint {chosen.Trustpoint} as issuer");
+                said = true;
+            }
+        }
+    }
+
+    private void DebugId(ForgePeer who, IkeIdentity id, bool processing)
+    {
+        if (processing) Debug(who, $"{Conn}: processing ID payload. message ID = 0");
+        else Debug(who, $"{Conn}:SA is doing RSA signature authentication using id type {id.Type}");
+        string data = id.Type switch
+        {
+            IdentificationType.ID_FQDN => $"FQDN name : {id.Value}",
+            IdentificationType.ID_IPV4_ADDR => $"address : {id.Value}",
+            _ => $"data : {id.Value}",
+        };
+        Debug(who, $"ISAKMP ({1010 + _index}): ID payload next-payload : 6 type : {(byte)id.Type} {data} protocol : 17 port : 500 length : {8 + IosPayloads.Ikev1Id(id).Length - 4}");
+    }
+
     private void Send(ForgePeer from, TimeSpan delay, byte[] message, string label)
     {
         _t += delay;
@@ -114,11 +158,15 @@ internal sealed class Ikev1Forge
             .Add(PayloadType.VID, IosPayloads.VidXauth)
             .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _r.Address, 500))
             .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _i.Address, 500));
-        Send(_i, TimeSpan.FromMilliseconds(5), IkeMessageBuilder.Message(Header(spiR), mm3), "MM3");
+        _n.CertRequestLists.Add(("MM3", _i.Name, crI.Value.Select(t => t.CaDn).ToArray()));
+        _t += TimeSpan.FromMilliseconds(5);
+        DebugConstructCertReqs(_i, crI.Value, "MM_SA_SETUP");
+        Send(_i, TimeSpan.Zero, IkeMessageBuilder.Message(Header(spiR), mm3), "MM3");
 
         // The responder picks its certificate from MM3's CERT_REQ order (I2, global trustpoints).
         var tpR = IosSelection.Ikev1ChooseTrustpoint(_r.Store, null, initiator: false, crI.Value.Select(t => t.CaDn).ToArray());
         Log(_r, tpR.Rule, tpR.Reason);
+        DebugProcessCertReqs(_r, crI.Value, tpR.Value);
 
         // MM4 (I1, responder): every global trustpoint, store order.
         var crR = IosSelection.Ikev1CertRequests(_r.Store, null, initiator: false);
@@ -133,7 +181,10 @@ internal sealed class Ikev1Forge
             .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _i.Address, 500))
             .Add(PayloadType.NAT_D, IosPayloads.Ikev1NatD(prf, ckyI, ckyR, _r.Address, 500));
         byte[] mm4Bytes = IkeMessageBuilder.Message(Header(spiR), mm4);
-        Send(_r, TimeSpan.FromMilliseconds(7), mm4Bytes, "MM4");
+        _n.CertRequestLists.Add(("MM4", _r.Name, crR.Value.Select(t => t.CaDn).ToArray()));
+        _t += TimeSpan.FromMilliseconds(7);
+        DebugConstructCertReqs(_r, crR.Value, "MM_KEY_EXCH");
+        Send(_r, TimeSpan.Zero, mm4Bytes, "MM4");
 
         if (!dhI.TryComputeSharedSecret(gxr, out byte[] gxy))
             throw new InvalidOperationException("DH failed on the forge's own values");
@@ -145,6 +196,10 @@ internal sealed class Ikev1Forge
         // MM5 (I2, initiator): the first CERT_REQ of MM4 naming a candidate trustpoint.
         var tpI = IosSelection.Ikev1ChooseTrustpoint(_i.Store, iProfile, initiator: true, crR.Value.Select(t => t.CaDn).ToArray());
         Log(_i, tpI.Rule, tpI.Reason);
+        if (iProfile is { CaTrustPoints.Count: > 0 })
+            foreach (string tp in iProfile.CaTrustPoints)
+                Debug(_i, $"{Conn}: Examining profile list for trustpoint {tp}");
+        DebugProcessCertReqs(_i, crR.Value, tpI.Value);
         if (tpI.Value is null)
         {
             Log(_i, "", "no certificate to send: phase 1 aborted");
@@ -162,13 +217,22 @@ internal sealed class Ikev1Forge
             .Add(PayloadType.N, IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INITIAL_CONTACT, [.. ckyI, .. ckyR]));
         _n.CertificateSent[_i.Name] = tpI.Value.Trustpoint;
         Log(_i, "", $"constructing CERT payload for {IosSubject(certI.Certificate)}; using the {tpI.Value.Trustpoint} trustpoint's keypair to sign");
+        _t += TimeSpan.FromMilliseconds(7);
+        DebugId(_i, idI, processing: false);
+        Debug(_i, $"ISAKMP ({1010 + _index}): constructing CERT payload for {IosSubject(certI.Certificate)}");
+        Debug(_i, $"{Conn}: using the {tpI.Value.Trustpoint} trustpoint's keypair to sign");
+        Debug(_i, $"{Conn}: sending packet to {_r.Address} my_port 500 peer_port 500 (I) MM_KEY_EXCH");
         byte[] mm5Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm5), suite, keys.EncryptionKey, iv);
         iv = mm5Bytes[^suite.BlockSize..];
-        Send(_i, TimeSpan.FromMilliseconds(7), mm5Bytes, "MM5");
+        Send(_i, TimeSpan.Zero, mm5Bytes, "MM5");
 
         // The responder binds its profile on MM5's ID (I3) and validates against that profile's list (I4).
         var rProfile = IosSelection.Ikev1MatchProfile(rSpec.Profiles, idI);
         Log(_r, rProfile.Rule, rProfile.Reason);
+        DebugId(_r, idI, processing: true);
+        Debug(_r, rProfile.Value is null ? "ISAKMP:(0):: peer does not match any profile" : $"ISAKMP:(0):: peer matches {rProfile.Value.Name} profile");
+        Debug(_r, $"{Conn}: processing CERT payload. message ID = 0");
+        Debug(_r, $"{Conn}: processing a CT_X509_SIGNATURE cert");
         string? failure = null;
         if (rProfile.Value is null)
             failure = "no isakmp profile matches the peer's identity";
@@ -177,17 +241,29 @@ internal sealed class Ikev1Forge
             _n.Profile[_r.Name] = rProfile.Value.Name;
             var validation = IosSelection.Ikev1ValidationList(_r.Store, rProfile.Value);
             Log(_r, validation.Rule, $"Creating CERT validation list: {string.Join(", ", validation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
+            Debug(_r, $"ISAKMP:(0): Creating CERT validation list: {string.Join(", ", validation.Value.Select(t => t.Trustpoint))},");
             if (_r.Validate(certI.Certificate, validation.Value, Time, out string why) is null)
                 failure = why;
             else if (!ForgePeer.Ikev1Verify(certI.Certificate.GetPublicKey(), hashI, mm5.Body(2)))
                 failure = "signature of HASH_I does not verify";
             else
+            {
                 Log(_r, "", $"Certificate validation succeeded ({why}); SA authentication status: authenticated");
+                Debug(_r, "CRYPTO_PKI: Certificate validation succeeded");
+                Debug(_r, $"{Conn}:SA authentication status: authenticated");
+            }
         }
         if (iProfile is not null) _n.Profile[_i.Name] = iProfile.Name;
         if (failure is not null)
         {
             Log(_r, "I4", $"%CRYPTO-5-IKMP_INVALID_CERT: {failure}; MM5 dropped");
+            if (rProfile.Value is not null)
+            {
+                Debug(_r, "CRYPTO_PKI: Create a list of suitable trustpoints");
+                Debug(_r, "CRYPTO_PKI: No suitable trustpoints found");
+            }
+            Debug(_r, $"%CRYPTO-5-IKMP_INVALID_CERT: Certificate received from {_i.Address} is bad: unknown error returned in certificate validation");
+            Debug(_r, $"{Conn}: Unknown error in cert validation, -1");
             // The responder keeps re-sending MM4; the initiator answers each duplicate MM4 with its MM5 again.
             Send(_r, RetransmitInterval, mm4Bytes, "MM4 (retransmission 1)");
             for (int k = 1; k <= 3; k++)
@@ -216,22 +292,34 @@ internal sealed class Ikev1Forge
             .Add(PayloadType.SIG, ForgePeer.Ikev1Sign(certR.Keys.Private, hashR));
         _n.CertificateSent[_r.Name] = tpR.Value.Trustpoint;
         Log(_r, "", $"constructing CERT payload for {IosSubject(certR.Certificate)}; using the {tpR.Value.Trustpoint} trustpoint's keypair to sign");
+        _t += TimeSpan.FromMilliseconds(8);
+        DebugId(_r, idR, processing: false);
+        Debug(_r, $"ISAKMP ({1010 + _index}): constructing CERT payload for {IosSubject(certR.Certificate)}");
+        Debug(_r, $"{Conn}: using the {tpR.Value.Trustpoint} trustpoint's keypair to sign");
+        Debug(_r, $"{Conn}: sending packet to {_i.Address} my_port 500 peer_port 500 (R) MM_KEY_EXCH");
         byte[] mm6Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm6), suite, keys.EncryptionKey, iv);
-        Send(_r, TimeSpan.FromMilliseconds(8), mm6Bytes, "MM6");
+        Send(_r, TimeSpan.Zero, mm6Bytes, "MM6");
         byte[] lastPhase1Block = mm6Bytes[^suite.BlockSize..];
 
         var iValidation = IosSelection.Ikev1ValidationList(_i.Store, iProfile);
         Log(_i, iValidation.Rule, $"Creating CERT validation list: {string.Join(", ", iValidation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
+        DebugId(_i, idR, processing: true);
+        Debug(_i, $"ISAKMP:(0): Creating CERT validation list: {string.Join(", ", iValidation.Value.Select(t => t.Trustpoint))},");
         if (_i.Validate(certR.Certificate, iValidation.Value, Time, out string iWhy) is null
             || !ForgePeer.Ikev1Verify(certR.Certificate.GetPublicKey(), hashR, mm6.Body(2)))
         {
             Log(_i, "I4", $"%CRYPTO-5-IKMP_INVALID_CERT: {iWhy}; phase 1 failed");
+            Debug(_i, "CRYPTO_PKI: No suitable trustpoints found");
+            Debug(_i, $"%CRYPTO-5-IKMP_INVALID_CERT: Certificate received from {_r.Address} is bad: unknown error returned in certificate validation");
             SendInformational(_i, prf, suite, keys, lastPhase1Block, spiI, spiR,
                 IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INVALID_CERTIFICATE, [.. ckyI, .. ckyR]), "Informational INVALID-CERTIFICATE");
             _n.Outcome = ForgeOutcome.AuthenticationFailed;
             return;
         }
         Log(_i, "", "SA authentication status: authenticated; IKE_P1_COMPLETE");
+        Debug(_i, "CRYPTO_PKI: Certificate validation succeeded");
+        Debug(_i, $"{Conn}:SA authentication status: authenticated");
+        Debug(_i, $"{Conn}:Old State = IKE_I_MM6 New State = IKE_P1_COMPLETE");
 
         QuickMode(prf, suite, keys, lastPhase1Block, spiI, spiR, rProfile.Value!);
     }
@@ -255,12 +343,17 @@ internal sealed class Ikev1Forge
             .Add(PayloadType.ID, IosPayloads.Ikev1ProxyAny());
         byte[] qm1 = ProtectedPhase2(header, prf.Compute(keys.SkeyidA, midBytes, rest1.ToArray()), rest1, suite, keys, iv);
         iv = qm1[^suite.BlockSize..];
-        Send(_i, TimeSpan.FromMilliseconds(5), qm1, "QM1");
+        _t += TimeSpan.FromMilliseconds(5);
+        Debug(_i, $"{Conn}:beginning Quick Mode exchange, M-ID of {unchecked((int)mid)}");
+        Send(_i, TimeSpan.Zero, qm1, "QM1");
 
         if (rProfile.Name != _r.Spec.Ipsec.IsakmpProfile)
         {
             Log(_r, "I3", $"isakmp profile {rProfile.Name} is not the one of crypto ipsec profile {_r.Spec.Ipsec.ProfileName} "
                 + $"({_r.Spec.Ipsec.IsakmpProfile}): IPSEC(validate_proposal_request): proxy identities not supported");
+            Debug(_r, "map_db_check_isakmp_profile profile did not match");
+            Debug(_r, "IPSEC(validate_proposal_request): proxy identities not supported");
+            Debug(_r, $"{Conn}: IPSec policy invalidated proposal with error 32");
             SendInformational(_r, prf, suite, keys, lastPhase1Block, spiI, spiR,
                 IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INVALID_ID_INFORMATION, Bytes.BigEndian(espSpiI), (byte)Ikev1ProtocolId.PROTO_IPSEC_ESP),
                 "Informational INVALID-ID-INFORMATION");
@@ -283,6 +376,7 @@ internal sealed class Ikev1Forge
         byte[] qm3 = ProtectedPhase2(header, hash3, new IkePayloadChain(), suite, keys, iv);
         Send(_i, TimeSpan.FromMilliseconds(2), qm3, "QM3");
         Log(_r, "", "IPsec SAs installed: tunnel up");
+        Debug(_i, $"{Conn}:Old State = IKE_QM_I_QM1 New State = IKE_QM_PHASE2_COMPLETE");
         _n.Outcome = ForgeOutcome.Established;
     }
 

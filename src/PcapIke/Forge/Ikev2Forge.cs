@@ -46,6 +46,34 @@ internal sealed class Ikev2Forge
 
     private void Log(ForgePeer who, string rule, string text) => _n.Log.Add(new ForgeLogLine(_t, who.Name, rule, text));
 
+    /// <summary>One line of the router's <c>debug crypto ikev2</c> output (technote wording).</summary>
+    private void Debug(ForgePeer who, string text) => _n.Debug.Add(new ForgeLogLine(_t, who.Name, "", "IKEv2:(SA ID = 1):" + text));
+
+    /// <summary>"Payload contents:" as IOS prints it when it builds a message (technote §"Flujo de IKEv2").</summary>
+    private void DebugPayloads(ForgePeer who, string exchange, IkePayloadChain chain, bool encrypted)
+    {
+        var names = new List<string>();
+        for (int i = 0; i < chain.Count; i++)
+        {
+            byte[] body = chain.Body(i);
+            PayloadType type = chain.Type(i);
+            names.Add(type switch
+            {
+                PayloadType.Nv2 => $"NOTIFY({(Ikev2NotifyType)((body[2] << 8) | body[3])})",
+                PayloadType.SAv2 => "SA",
+                PayloadType.KEv2 => "KE",
+                PayloadType.Nonce => "N",
+                PayloadType.V => "VID",
+                PayloadType.CERTv2 => "CERT",
+                PayloadType.Dv2 => "DELETE",
+                PayloadType.CP => "CFG",
+                _ => type.ToString(),
+            });
+        }
+        if (encrypted) Debug(who, "Building packet for encryption.");
+        Debug(who, $"{exchange} Payload contents: {string.Join(' ', names)}");
+    }
+
     private void Send(ForgePeer from, TimeSpan delay, byte[] message, string label)
     {
         _t += delay;
@@ -82,6 +110,7 @@ internal sealed class Ikev2Forge
         if (iSpec.Fragmentation)
             req.Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         byte[] message1 = IkeMessageBuilder.Message(new IkeHeaderFields(spiIv, 0, 2, ExchangeType.IKE_SA_INIT, (byte)Ikev2Flags.Initiator, 0), req);
+        DebugPayloads(_i, "IKEv2 IKE_SA_INIT Exchange REQUEST", req, false);
         Send(_i, TimeSpan.Zero, message1, "IKE_SA_INIT request");
 
         // The responder takes, of each transform type, the first the initiator offers that its own proposal has.
@@ -123,7 +152,11 @@ internal sealed class Ikev2Forge
         if (rSpec.Fragmentation && iSpec.Fragmentation)
             resp.Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         byte[] message2 = IkeMessageBuilder.Message(new IkeHeaderFields(spiIv, spiRv, 2, ExchangeType.IKE_SA_INIT, (byte)Ikev2Flags.Response, 0), resp);
-        Send(_r, TimeSpan.FromMilliseconds(6), message2, "IKE_SA_INIT response");
+        _t += TimeSpan.FromMilliseconds(6);
+        _n.CertRequestLists.Add(("IKE_SA_INIT response", _r.Name, certReqR.Value.Select(t => t.CaDn).ToArray()));
+        Debug(_r, "Processing IKE_SA_INIT message");
+        DebugPayloads(_r, "IKEv2 IKE_SA_INIT Exchange RESPONSE", resp, false);
+        Send(_r, TimeSpan.Zero, message2, "IKE_SA_INIT response");
 
         var suite = new Ikev2CipherSuite(
             (EncryptionTransformId)chosen.First(c => c.Type == TransformType.ENCR).Id,
@@ -140,9 +173,16 @@ internal sealed class Ikev2Forge
         // IKE_AUTH request: the trustpoint by V2 from the response's CERTREQ; none in the profile → no IKE_AUTH.
         var tpI = IosSelection.Ikev2ChooseTrustpoint(_i.Store, iProfile, initiator: true, certReqR.Value.Select(t => t.CaSpkiSha1!).ToArray());
         Log(_i, tpI.Rule, tpI.Reason);
+        Debug(_i, "Processing IKE_SA_INIT message");
+        foreach (TrustpointCa tp in certReqR.Value.Where(t => _i.Store.Any(s => s.HasIdentity && Findings.IosBuiltInCas.DnKey(s.CaDn) == Findings.IosBuiltInCas.DnKey(t.CaDn))))
+        {
+            Debug(_i, "[IKEv2 -> PKI] Retrieving trustpoint(s) from received certificate hash(es)");
+            Debug(_i, $"[PKI -> IKEv2] Retrieved trustpoint(s): '{_i.Store.First(s => Findings.IosBuiltInCas.DnKey(s.CaDn) == Findings.IosBuiltInCas.DnKey(tp.CaDn)).Trustpoint}'");
+        }
         if (tpI.Value is null)
         {
             Log(_i, "V2", "Failed to build certificate payload: no IKE_AUTH is sent");
+            Debug(_i, "Failed to build certificate payload");
             _n.Outcome = ForgeOutcome.InitiatorAborted;
             return;
         }
@@ -170,13 +210,22 @@ internal sealed class Ikev2Forge
             .Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED))
             .Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.NON_FIRST_FRAGMENTS_ALSO));
         Log(_i, "V3", $"IKE_AUTH request signed with trustpoint {tpI.Value.Trustpoint} ({Ikev1Forge.IosSubject(certI.Certificate)}), identity {idI.Value}");
+        if (certReqI.Count > 0)
+            _n.CertRequestLists.Add(("IKE_AUTH request", _i.Name, certReqI.Select(t => t.CaDn).ToArray()));
+        Debug(_i, $"[IKEv2 -> PKI] Getting cert chain for the trustpoint {tpI.Value.Trustpoint}");
+        Debug(_i, "[PKI -> IKEv2] Getting of cert chain for the trustpoint PASSED");
+        _t += TimeSpan.FromMilliseconds(8);
+        DebugPayloads(_i, "IKEv2 IKE_AUTH Exchange REQUEST", authReq, true);
         var authHeader = new IkeHeaderFields(spiIv, spiRv, 2, ExchangeType.IKE_AUTH, (byte)Ikev2Flags.Initiator, 1);
-        SendProtected(_i, TimeSpan.FromMilliseconds(8), authHeader, authReq, suite, keys.Initiator, fragmentation, "IKE_AUTH request");
+        SendProtected(_i, TimeSpan.Zero, authHeader, authReq, suite, keys.Initiator, fragmentation, "IKE_AUTH request");
 
         // The responder binds the profile on IDi, validates (V4) and answers.
         var respHeader = authHeader with { Flags = (byte)Ikev2Flags.Response };
         var rProfile = IosSelection.Ikev2MatchProfile(rSpec.Profiles, idI);
         Log(_r, rProfile.Rule, rProfile.Reason);
+        Debug(_r, $"Searching policy based on peer's identity '{idI.Value}' of type '{IdTypeText(idI.Type)}'");
+        if (rProfile.Value is not null)
+            _n.Debug.Add(new ForgeLogLine(_t, _r.Name, "", $"IKEv2:found matching IKEv2 profile '{rProfile.Value.Name}'"));
         string? failure = null;
         if (rProfile.Value is null)
             failure = "no ikev2 profile matches the peer's identity";
@@ -185,16 +234,34 @@ internal sealed class Ikev2Forge
             _n.Profile[_r.Name] = rProfile.Value.Name;
             var validation = IosSelection.Ikev2ValidationList(_r.Store, rProfile.Value);
             Log(_r, validation.Rule, $"validating against {string.Join(", ", validation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
+            Debug(_r, "[IKEv2 -> PKI] Retrieving trustpoint(s) from received certificate hash(es)");
+            Debug(_r, $"[PKI -> IKEv2] Retrieved trustpoint(s): {string.Join(", ", validation.Value.Where(t => !t.BuiltIn).Select(t => $"'{t.Trustpoint}'"))}");
+            Debug(_r, "Get peer's authentication method");
+            Debug(_r, "Peer's authentication method is 'RSA'");
+            Debug(_r, "[IKEv2 -> PKI] Validating certificate chain");
             if (_r.Validate(certI.Certificate, validation.Value, Time, out string why) is null)
                 failure = "Validation of certificate chain FAILED: " + why;
             else if (!ForgePeer.Ikev2Verify(certI.Certificate.GetPublicKey(), [.. message1, .. nr, .. prf.Compute(keys.SkPi, idiBody)], authI))
                 failure = "Verification of peer's authentication data FAILED";
             else
+            {
                 Log(_r, "", $"certificate chain validated ({why}); peer's authentication data verified");
+                Debug(_r, "[PKI -> IKEv2] Validation of certificate chain PASSED");
+                Debug(_r, "Verification of peer's authentication data PASSED");
+            }
         }
         if (failure is not null)
         {
             Log(_r, "V4", failure + ": Sending authentication failure notify");
+            if (rProfile.Value is not null)
+            {
+                Debug(_r, "[PKI -> IKEv2] Validation of certificate chain FAILED");
+                Debug(_r, "Verification of peer's authentication data FAILED");
+            }
+            Debug(_r, "Sending authentication failure notify");
+            _t += TimeSpan.FromMilliseconds(4);
+            DebugPayloads(_r, "IKEv2 IKE_AUTH Exchange RESPONSE", new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED)), true);
+            _t -= TimeSpan.FromMilliseconds(4);
             var af = new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED));
             SendProtected(_r, TimeSpan.FromMilliseconds(4), respHeader, af, suite, keys.Responder, false, "IKE_AUTH response AUTHENTICATION_FAILED");
             _n.Outcome = ForgeOutcome.AuthenticationFailed;
@@ -234,11 +301,19 @@ internal sealed class Ikev2Forge
         }
         else
         {
+            Debug(_r, "map_db_check_isakmp_profile profile did not match");
+            _n.Debug.Add(new ForgeLogLine(_t, _r.Name, "", "map_db_find_best did not find matching map"));
+            _n.Debug.Add(new ForgeLogLine(_t, _r.Name, "", "IPSEC(ipsec_process_proposal): proxy identities not supported"));
+            Debug(_r, "There was no IPSEC policy found for received TS");
+            Debug(_r, "Sending TS unacceptable notify");
             Log(_r, "V2", $"ikev2 profile {rp.Name} is not the one of crypto ipsec profile {_r.Spec.Ipsec.ProfileName} ({_r.Spec.Ipsec.Ikev2Profile}): "
                 + "proxy identities not supported; There was no IPSEC policy found for received TS; Sending TS unacceptable notify");
             authResp.Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.TS_UNACCEPTABLE));
         }
-        SendProtected(_r, TimeSpan.FromMilliseconds(9), respHeader, authResp, suite, keys.Responder, fragmentation, "IKE_AUTH response");
+        Debug(_r, $"[IKEv2 -> PKI] Getting cert chain for the trustpoint {tpR.Value.Trustpoint}");
+        _t += TimeSpan.FromMilliseconds(9);
+        DebugPayloads(_r, "IKEv2 IKE_AUTH Exchange RESPONSE", authResp, true);
+        SendProtected(_r, TimeSpan.Zero, respHeader, authResp, suite, keys.Responder, fragmentation, "IKE_AUTH response");
 
         var iValidation = IosSelection.Ikev2ValidationList(_i.Store, iProfile);
         Log(_i, iValidation.Rule, $"validating against {string.Join(", ", iValidation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
@@ -299,6 +374,15 @@ internal sealed class Ikev2Forge
             Send(from, k == 0 ? delay : TimeSpan.FromTicks(500), fragment, $"{label} fragment {k + 1}/{total}");
         }
     }
+
+    private static string IdTypeText(IdentificationType t) => t switch
+    {
+        IdentificationType.ID_IPV4_ADDR => "IPv4 address",
+        IdentificationType.ID_FQDN => "FQDN",
+        IdentificationType.ID_USER_FQDN => "email",
+        IdentificationType.ID_DER_ASN1_DN => "DER ASN1 DN",
+        _ => t.ToString(),
+    };
 
     /// <summary>CERTREQ body (RFC 7296 §3.7): encoding X.509 Signature, then the CAs' SPKI SHA-1 hashes concatenated.</summary>
     private static byte[] CertReq(IReadOnlyList<TrustpointCa> cas) => [4, .. cas.SelectMany(t => t.CaSpkiSha1!)];

@@ -24,6 +24,9 @@ public sealed class IkePayloadChain
         return this;
     }
 
+    /// <summary>The type of the payload at <paramref name="index"/>.</summary>
+    public PayloadType Type(int index) => _payloads[index].Type;
+
     /// <summary>The body of the payload at <paramref name="index"/> as added (e.g. SAi_b for HASH_I, RFC 2409 §5).</summary>
     public byte[] Body(int index) => _payloads[index].Body;
 
