@@ -22,7 +22,8 @@ public sealed record Ikev1KeyEntry(ulong InitiatorCookie, byte[] EncryptionKey);
 /// <summary>
 /// Parses Wireshark's IKE decryption tables (the UAT files of the ISAKMP dissector):
 /// <code>
-/// ikev2_decryption_table: SPIi,SPIr,SK_ei,SK_er,"ENC",SK_ai,SK_ar,"INTEG"   (hex unquoted, names quoted)
+/// ikev2_decryption_table: SPIi,SPIr,SK_ei,SK_er,"ENC",SK_ai,SK_ar,"INTEG"   (hex unquoted, names quoted; SK_e
+///                         includes the salt or nonce of AES-CTR/GCM/CCM and ChaCha20-Poly1305)
 /// ikev1_decryption_table: icookie,key
 /// </code>
 /// Blank lines and lines starting with '#' are skipped. Any other line that does not parse throws
@@ -53,12 +54,22 @@ public static class KeyTables
         foreach (int bits in new[] { 128, 192, 256 })
         {
             d[$"AES-CBC-{bits} [RFC3602]"] = (EncryptionTransformId.ENCR_AES_CBC, bits);
+            d[$"AES-CTR-{bits} [RFC5930]"] = (EncryptionTransformId.ENCR_AES_CTR, bits);
             d[$"AES-GCM-{bits} with 8 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_8, bits);
             d[$"AES-GCM-{bits} with 12 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_12, bits);
             d[$"AES-GCM-{bits} with 16 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_16, bits);
+            d[$"AES-CCM-{bits} with 8 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_8, bits);
+            d[$"AES-CCM-{bits} with 12 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_12, bits);
+            d[$"AES-CCM-{bits} with 16 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_16, bits);
         }
+        // Not a Wireshark name: Wireshark 4.0 has no ChaCha20-Poly1305 in its IKEv2 table (tshark rejects a table
+        // with it). Accepted here, in Wireshark's style, so that such a capture can still be decrypted.
+        d[ChaCha20Poly1305Name] = (EncryptionTransformId.ENCR_CHACHA20_POLY1305, 256);
         return d;
     }
+
+    /// <summary>PcapIke's own name for ENCR_CHACHA20_POLY1305 (RFC 7634), which Wireshark's table lacks.</summary>
+    public const string ChaCha20Poly1305Name = "CHACHA20-POLY1305 [RFC7634]";
 
     /// <summary>The encryption algorithm names this parser accepts.</summary>
     public static IEnumerable<string> EncryptionNames => Encryptions.Keys;
