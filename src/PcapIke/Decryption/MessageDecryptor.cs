@@ -96,7 +96,9 @@ public sealed class MessageDecryptor(KeyRing keys)
         {
             return clear.MajorVersion switch
             {
-                2 when clear.IsEncrypted => Ikev2(message, clear),
+                // An SK/SKF payload that the dissector could not read (e.g. running past the end: truncated) is
+                // still one the decryptor reports on.
+                2 when clear.IsEncrypted || Ikev2EncryptedPayload.TryFind(message, out _, out _) => Ikev2(message, clear),
                 2 => LearnIkev2(clear),
                 1 => Ikev1(message, clear),
                 _ => null,
