@@ -52,7 +52,7 @@ internal sealed class Ikev2ExchangeForge
     /// <param name="spiI">The initiator's SPI; the responder's is derived from it, so each SA of a capture differs.</param>
     public static Ikev2ExchangeForge Create(Ikev2CipherSuite suite, DhGroup group = DhGroup.ECP_256,
         IReadOnlyList<byte[]>? requestCertificates = null, IReadOnlyList<byte[]>? responseCertificates = null,
-        ulong spiI = DefaultSpiI)
+        ulong spiI = DefaultSpiI, IReadOnlyList<byte[]>? certificateRequestHashes = null, byte requestCertEncoding = 4)
     {
         ulong spiR = spiI == DefaultSpiI ? DefaultSpiR : ~spiI;
         var dhI = DhKeyPair.FromSeed(group, "moon"u8);
@@ -65,11 +65,14 @@ internal sealed class Ikev2ExchangeForge
         var sa = SaPayload(suite, group);
         byte[] initRequest = Message(2, spiI, 0, IkeSaInit, FlagInitiator, 0,
             [sa, new Payload(34, [0, (byte)group, 0, 0, .. dhI.PublicValue]), new Payload(40, ni)]);
+        Payload[] certReq = certificateRequestHashes is { Count: > 0 } hashes
+            ? [new Payload(38, [4, .. hashes.SelectMany(h => h)])]   // CERTREQ, X.509 signature: SHA-1 SPKI hashes (RFC 7296 §3.7)
+            : [];
         byte[] initResponse = Message(2, spiI, spiR, IkeSaInit, FlagResponse, 0,
-            [sa, new Payload(34, [0, (byte)group, 0, 0, .. dhR.PublicValue]), new Payload(40, nr)]);
+            [sa, new Payload(34, [0, (byte)group, 0, 0, .. dhR.PublicValue]), new Payload(40, nr), .. certReq]);
 
-        byte[] requestInner = Chain([Id(35, InitiatorId), .. Certificates(requestCertificates), Auth(1)]);
-        byte[] responseInner = Chain([Id(36, ResponderId), .. Certificates(responseCertificates), Auth(2)]);
+        byte[] requestInner = Chain([Id(35, InitiatorId), .. Certificates(requestCertificates, requestCertEncoding), Auth(1)]);
+        byte[] responseInner = Chain([Id(36, ResponderId), .. Certificates(responseCertificates, 4), Auth(2)]);
         byte[] iv = Enumerable.Range(0x40, suite.IvLength).Select(i => (byte)i).ToArray();
         byte[] authRequest = Ikev2EncryptedPayload.Encrypt(Header(spiI, spiR, FlagInitiator, 1), PayloadType.IDi, requestInner,
             suite, keys.Initiator, iv);
@@ -117,8 +120,9 @@ internal sealed class Ikev2ExchangeForge
     /// <summary>AUTH (RFC 7296 §3.8) with a fixed 32-octet value: method 1 RSA signature, 2 shared key.</summary>
     private static Payload Auth(byte method) => new(39, [method, 0, 0, 0, .. Enumerable.Repeat((byte)0x5A, 32)]);
 
-    private static IEnumerable<Payload> Certificates(IReadOnlyList<byte[]>? ders) =>
-        (ders ?? []).Select(d => new Payload(37, [4, .. d]));   // Cert Encoding 4: X.509 Certificate - Signature
+    /// <summary>CERT payloads (RFC 7296 §3.6); encoding 4: X.509 Certificate - Signature.</summary>
+    private static IEnumerable<Payload> Certificates(IReadOnlyList<byte[]>? ders, byte encoding) =>
+        (ders ?? []).Select(d => new Payload(37, [encoding, .. d]));
 
     /// <summary>Payloads chained by their Next Payload fields, without an IKE header.</summary>
     public static byte[] Chain(Payload[] payloads)
