@@ -12,6 +12,7 @@ public static class CommandLine
         root.Subcommands.Add(DissectCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(BatchCommand.Create());
+        root.Subcommands.Add(CertsCommand.Create());
         return root;
     }
 
