@@ -109,6 +109,67 @@ public class TsharkDecryptionTests
         }
     }
 
+    /// <summary>Every algorithm name the key table parser takes (but PcapIke's own ChaCha20-Poly1305 name) is one
+    /// tshark 4.0 loads without complaint, with keys of the lengths PcapIke requires for it.</summary>
+    [Fact]
+    public void EveryAcceptedName_Tshark40LoadsTheTableWithTheSameKeyLengths()
+    {
+        var lines = new List<string>();
+        string Hex(int n, int seed) => Convert.ToHexStringLower(Enumerable.Range(seed, n).Select(i => (byte)i).ToArray());
+        int spi = 1;
+        string Line(string enc, string integ, int encOctets, int integOctets) =>
+            $"{spi++:x16},{0xff00 + spi:x16},{Hex(encOctets, 1)},{Hex(encOctets, 2)},\"{enc}\",{Hex(integOctets, 3)},{Hex(integOctets, 4)},\"{integ}\"";
+        foreach (string enc in KeyTables.EncryptionNames.Where(n => n != KeyTables.ChaCha20Poly1305Name))
+        {
+            var probe = Assert.Single(KeyTables.ParseIkev2("probe", [ProbeLine(enc)])).Suite!;
+            string integ = probe.IsAead ? "NONE [RFC4306]" : "HMAC_SHA1_96 [RFC2404]";
+            lines.Add(Line(enc, integ, probe.EncryptionKeyLength, probe.IsAead ? 0 : 20));
+        }
+        foreach (string integ in KeyTables.IntegrityNames.Where(n => n != "NONE [RFC4306]"))
+        {
+            int octets = Assert.Single(KeyTables.ParseIkev2("probe", [ProbeLine("AES-CBC-128 [RFC3602]", integ)])).Suite!.IntegrityKeyLength;
+            lines.Add(Line("AES-CBC-128 [RFC3602]", integ, 16, octets));
+        }
+        Assert.Equal(KeyTables.EncryptionNames.Count() - 1 + KeyTables.IntegrityNames.Count() - 1, lines.Count);
+        string dir = TestPaths.NewTempDir();
+        try
+        {
+            WriteTable(dir, lines);
+            string capture = Path.Combine(dir, "c.pcap");
+            File.WriteAllBytes(capture, Ikev2ExchangeForge.Create(Cases[0].Suite).Pcap());
+            var (_, error) = Tool.Tshark(dir, "-r", capture, "-Y", "isakmp");
+            Assert.DoesNotContain("Error loading table", error);
+            Assert.DoesNotContain("invalid value", error);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>A line with keys of whatever length the parser demands: read the length from its error, if any.</summary>
+    private static string ProbeLine(string enc, string integ = "NONE [RFC4306]")
+    {
+        int e = 16, a = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            string line = $"0102030405060708,1112131415161718,{new string('a', 2 * e)},{new string('a', 2 * e)},\"{enc}\"," +
+                          $"{new string('b', 2 * a)},{new string('b', 2 * a)},\"{integ}\"";
+            try
+            {
+                KeyTables.ParseIkev2("probe", [line]);
+                return line;
+            }
+            catch (KeyTableException ex)
+            {
+                var m = Regex.Match(ex.Reason, @"^(SK_e|SK_a)\w has \d+ octets, .* needs (\d+)$");
+                Assert.True(m.Success, ex.Reason);
+                if (m.Groups[1].Value == "SK_e") e = int.Parse(m.Groups[2].Value); else a = int.Parse(m.Groups[2].Value);
+            }
+        }
+        throw new InvalidOperationException(enc);
+    }
+
     private static string WriteTable(string configHome, IEnumerable<string> lines)
     {
         Directory.CreateDirectory(Path.Combine(configHome, "wireshark"));
