@@ -55,7 +55,7 @@ internal static class IkeAead
             n += cipher.DoFinal(output.AsSpan(n));
             return n == output.Length ? output : output[..n];
         }
-        catch (InvalidCipherTextException)
+        catch (CryptoException)   // InvalidCipherTextException (the tag), DataLengthException (input shorter than it)
         {
             return null;
         }
