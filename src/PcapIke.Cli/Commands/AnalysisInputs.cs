@@ -48,11 +48,11 @@ internal static class AnalysisInputs
     }
 
     public static AnalysisOptions Options(ParseResult pr, Option<string[]> ca, PortOptions ports,
-        Option<string[]>? keys = null) => new()
+        KeyOptions? keys = null) => new()
     {
         Cas = LoadCas(pr.GetValue(ca) ?? []),
         Decoder = ports.ToDecoderOptions(pr),
-        Keys = keys is null ? null : KeyOptions.Load(pr.GetValue(keys) ?? []),
+        Keys = keys?.Load(pr),
     };
 
     /// <summary>

@@ -30,8 +30,9 @@ public static class AnalyzeCommand
 
         var command = new Command("analyze", "Per IKE SA: summary, message ladder, CERT_REQ lists and findings")
         {
-            files, ca, format, ports.Udp, ports.NatT, ports.Tcp, keys,
+            files, ca, format, ports.Udp, ports.NatT, ports.Tcp,
         };
+        keys.AddTo(command);
         command.SetAction(pr =>
         {
             var options = AnalysisInputs.Options(pr, ca, ports, keys);

@@ -35,8 +35,9 @@ public static class BatchCommand
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, ca, ports.Udp, ports.NatT, ports.Tcp, keys,
+            inputs, csv, jsonl, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
+        keys.AddTo(command);
         command.SetAction(pr =>
         {
             var options = AnalysisInputs.Options(pr, ca, ports, keys);

@@ -30,8 +30,9 @@ public static class DissectCommand
 
         var command = new Command("dissect", "One line per IKE message (or the whole tree with --verbose)")
         {
-            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp, keys,
+            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp,
         };
+        keys.AddTo(command);
         command.SetAction(pr =>
         {
             var filter = MessageFilter.Create(pr.GetValue(address) ?? [], pr.GetValue(spi) ?? []);
@@ -39,7 +40,7 @@ public static class DissectCommand
             KeyRing? ring;
             try
             {
-                ring = KeyOptions.Load(pr.GetValue(keys) ?? []);
+                ring = keys.Load(pr);
             }
             catch (CliInputException ex)
             {
@@ -194,34 +195,4 @@ internal sealed class PortOptions
         NatTraversalPorts = [4500, .. pr.GetValue(NatT) ?? []],
         TcpPorts = [4500, .. pr.GetValue(Tcp) ?? []],
     };
-}
-
-/// <summary><c>--keys FILE</c>: Wireshark ikev1_decryption_table / ikev2_decryption_table files (repeatable).</summary>
-internal static class KeyOptions
-{
-    public static Option<string[]> Create() => new("--keys")
-    {
-        HelpName = "FILE",
-        Description = "A Wireshark ikev1_decryption_table or ikev2_decryption_table file, to decrypt IKE messages (repeatable)",
-    };
-
-    /// <summary>Null when no file is given; a missing file or a bad line is one error line and exit code 3.</summary>
-    public static KeyRing? Load(string[] paths)
-    {
-        if (paths.Length == 0) return null;
-        foreach (string p in paths)
-            if (!File.Exists(p)) throw new CliInputException($"--keys: {p}: no such file");
-        try
-        {
-            return KeyRing.Load(paths);
-        }
-        catch (KeyTableException ex)
-        {
-            throw new CliInputException($"--keys: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--keys: cannot read: {ex.Message}");
-        }
-    }
 }

@@ -27,4 +27,7 @@ public enum DecryptStatus : byte
     /// <summary>Decrypted, but the plaintext is not a valid payload chain (IKEv1 has no ICV: a wrong key or IV shows
     /// up here).</summary>
     PlaintextMalformed,
+    /// <summary>A key is given but not its algorithms: a charon log's keys for an SA whose IKE_SA_INIT response was not
+    /// captured and whose log has no "selected proposal" line.</summary>
+    NoAlgorithms,
 }

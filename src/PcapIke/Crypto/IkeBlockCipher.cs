@@ -47,4 +47,30 @@ internal static class IkeBlockCipher
             cbc.ProcessBlock(input.Slice(i, bs), output.AsSpan(i, bs));
         return output;
     }
+
+    /// <summary>
+    /// AES counter mode as IKEv2 uses it (RFC 5930 §2): counter block = nonce (4, the end of SK_e) | IV (8) |
+    /// block counter (4, big-endian, starting at 1), RFC 3686 §4; the key stream is XORed over the input, no padding
+    /// needed. Encryption and decryption are the same operation.
+    /// </summary>
+    public static byte[] AesCtr(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> input)
+    {
+        if (nonce.Length != 4 || iv.Length != 8) throw new ArgumentException("AES-CTR needs a 4-octet nonce and an 8-octet IV");
+        var engine = AesUtilities.CreateEngine();
+        engine.Init(true, new KeyParameter(key));
+        Span<byte> counter = stackalloc byte[16];
+        Span<byte> stream = stackalloc byte[16];
+        nonce.CopyTo(counter);
+        iv.CopyTo(counter[4..]);
+        var output = new byte[input.Length];
+        uint block = 1;
+        for (int i = 0; i < input.Length; i += 16, block++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(counter[12..], block);
+            engine.ProcessBlock(counter, stream);
+            int n = Math.Min(16, input.Length - i);
+            for (int j = 0; j < n; j++) output[i + j] = (byte)(input[i + j] ^ stream[j]);
+        }
+        return output;
+    }
 }

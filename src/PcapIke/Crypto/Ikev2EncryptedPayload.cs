@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Modes;
-using Org.BouncyCastle.Crypto.Parameters;
 using PcapIke.Ike;
 
 namespace PcapIke.Crypto;
@@ -27,9 +24,10 @@ public readonly record struct Ikev2FragmentInfo(ushort Number, ushort Total);
 /// generic header (4) [Fragment Number (2) | Total Fragments (2)] | IV | ciphertext | Integrity Checksum Data
 /// plaintext = inner payloads | Padding | Pad Length (1)
 /// </code>
-/// CBC with HMAC: the ICV is the truncated HMAC over the message from the first octet of the IKE header to the last
-/// octet of the ciphertext (RFC 7296 §3.14). AES-GCM: nonce = salt | IV, AAD = the message from the IKE header to the
-/// end of the SK/SKF header (fragment fields included), the ICV is the tag (RFC 5282 §5.1, RFC 7383 §2.5).
+/// CBC or AES-CTR with HMAC: the ICV is the truncated HMAC over the message from the first octet of the IKE header to
+/// the last octet of the ciphertext (RFC 7296 §3.14, RFC 5930 §2). AEAD (AES-GCM, AES-CCM, ChaCha20-Poly1305):
+/// nonce = salt | IV, AAD = the message from the IKE header to the end of the SK/SKF header (fragment fields
+/// included), the ICV is the tag (RFC 5282 §5.1, RFC 7634 §3, RFC 7383 §2.5). CTR and the AEADs need no padding.
 /// </summary>
 public static class Ikev2EncryptedPayload
 {
@@ -93,22 +91,10 @@ public static class Ikev2EncryptedPayload
         byte[] plain;
         if (suite.IsAead)
         {
-            var key = keys.EncryptionKey.AsSpan(0, keys.EncryptionKey.Length - suite.SaltLength);
-            var nonce = Bytes.Concat(keys.EncryptionKey[^suite.SaltLength..], iv.ToArray());
-            var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
-            gcm.Init(false, new AeadParameters(new KeyParameter(key), suite.IcvLength * 8, nonce,
-                message[..ivStart].ToArray()));
-            var input = message[ctStart..end];
-            plain = new byte[gcm.GetOutputSize(input.Length)];
-            try
-            {
-                int n = gcm.ProcessBytes(input, plain);
-                gcm.DoFinal(plain.AsSpan(n));
-            }
-            catch (InvalidCipherTextException)
-            {
+            // RFC 5282 §5.1, RFC 7634 §3: AAD = IKE header .. end of the SK/SKF header; the tag is the ICV.
+            if (IkeAead.Open(suite, keys.EncryptionKey, iv, message[..ivStart], message[ctStart..end]) is not { } opened)
                 return Fail(DecryptStatus.IntegrityFailed, sk);
-            }
+            plain = opened;
         }
         else
         {
@@ -116,7 +102,7 @@ public static class Ikev2EncryptedPayload
             byte[] mac = suite.IntegrityDigest!.Compute(keys.IntegrityKey, message[..icvStart]);
             if (!CryptographicOperations.FixedTimeEquals(mac.AsSpan(0, suite.IcvLength), message[icvStart..end]))
                 return Fail(DecryptStatus.IntegrityFailed, sk);
-            plain = IkeBlockCipher.Cbc(suite.Cbc!.Value, false, keys.EncryptionKey, iv, ct);
+            plain = Cipher(suite, keys.EncryptionKey, iv, ct, encrypt: false);
         }
         int padLength = plain[^1];
         if (padLength + 1 > plain.Length) return Fail(DecryptStatus.BadPadding, sk);
@@ -127,7 +113,7 @@ public static class Ikev2EncryptedPayload
     /// Builds a protected message: <paramref name="prefix"/> (IKE header and any clear payloads before SK/SKF) with
     /// its last Next Payload set to SK or SKF and the header Length set, then the SK/SKF payload carrying
     /// <paramref name="innerPayloads"/>. <paramref name="padLength"/> null pads minimally (CBC: to the block
-    /// size; GCM: none); a given value must keep CBC plaintext block-aligned. Throws on invalid arguments.
+    /// size; CTR and AEAD: none); a given value must keep CBC plaintext block-aligned. Throws on invalid arguments.
     /// </summary>
     public static byte[] Encrypt(ReadOnlySpan<byte> prefix, PayloadType firstInnerPayload,
         ReadOnlySpan<byte> innerPayloads, Ikev2CipherSuite suite, Ikev2DirectionKeys keys, ReadOnlySpan<byte> iv,
@@ -165,23 +151,24 @@ public static class Ikev2EncryptedPayload
         int ivStart = sk + fixedLength, ctStart = ivStart + iv.Length;
         iv.CopyTo(msg.AsSpan(ivStart));
         if (suite.IsAead)
-        {
-            var key = keys.EncryptionKey.AsSpan(0, keys.EncryptionKey.Length - suite.SaltLength);
-            var nonce = Bytes.Concat(keys.EncryptionKey[^suite.SaltLength..], iv.ToArray());
-            var gcm = new GcmBlockCipher(AesUtilities.CreateEngine());
-            gcm.Init(true, new AeadParameters(new KeyParameter(key), suite.IcvLength * 8, nonce, msg[..ivStart]));
-            int n = gcm.ProcessBytes(plain, msg.AsSpan(ctStart));
-            gcm.DoFinal(msg.AsSpan(ctStart + n));
-        }
+            IkeAead.Seal(suite, keys.EncryptionKey, iv, msg.AsSpan(0, ivStart), plain).CopyTo(msg, ctStart);
         else
         {
-            IkeBlockCipher.Cbc(suite.Cbc!.Value, true, keys.EncryptionKey, iv, plain).CopyTo(msg, ctStart);
+            Cipher(suite, keys.EncryptionKey, iv, plain, encrypt: true).CopyTo(msg, ctStart);
             int icvStart = msg.Length - suite.IcvLength;
             byte[] mac = suite.IntegrityDigest!.Compute(keys.IntegrityKey, msg.AsSpan(0, icvStart));
             mac.AsSpan(0, suite.IcvLength).CopyTo(msg.AsSpan(icvStart));
         }
         return msg;
     }
+
+    /// <summary>The non-AEAD ciphers: CBC over whole blocks, or AES-CTR with the nonce at the end of SK_e
+    /// (RFC 5930 §2).</summary>
+    private static byte[] Cipher(Ikev2CipherSuite suite, byte[] key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> input,
+        bool encrypt) =>
+        suite.Mode == Ikev2CipherMode.Ctr
+            ? IkeBlockCipher.AesCtr(key.AsSpan(0, key.Length - suite.SaltLength), key.AsSpan(key.Length - suite.SaltLength), iv, input)
+            : IkeBlockCipher.Cbc(suite.Cbc!.Value, encrypt, key, iv, input);
 
     /// <summary>Sets the Next Payload field that precedes the end of <paramref name="prefix"/>: the header's when the
     /// prefix is only the header, else that of the last clear payload.</summary>

@@ -13,8 +13,22 @@ public sealed class KeyTableException(string file, int line, string reason)
     public string Reason { get; } = reason;
 }
 
-/// <summary>One IKEv2 SA's keys from a Wireshark <c>ikev2_decryption_table</c> line.</summary>
-public sealed record Ikev2KeyEntry(ulong InitiatorSpi, ulong ResponderSpi, Ikev2CipherSuite Suite, Ikev2Keys Keys);
+/// <summary>One IKEv2 SA's keys: from a Wireshark <c>ikev2_decryption_table</c> line (with its algorithms), or from a
+/// charon log (<see cref="CharonLog"/>: no algorithms, and zero SPIs when the log did not tie the keys to any).</summary>
+/// <param name="Suite">The table's algorithms; null when the algorithms are to be taken from the capture's
+/// negotiation (or, failing that, <see cref="LoggedSuite"/>).</param>
+public sealed record Ikev2KeyEntry(ulong InitiatorSpi, ulong ResponderSpi, Ikev2CipherSuite? Suite, Ikev2Keys Keys)
+{
+    /// <summary>Where the keys were read: <c>file:line</c>.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>A charon log's <c>selected proposal</c> for these keys: used when the capture does not show the
+    /// negotiated SA payload.</summary>
+    public Ikev2CipherSuite? LoggedSuite { get; init; }
+
+    /// <summary>The SPIs are not known (a charon log key set that no SPI pair was tied to).</summary>
+    public bool IsUnbound => InitiatorSpi == 0 && ResponderSpi == 0;
+}
 
 /// <summary>One ISAKMP SA's encryption key Ka from a Wireshark <c>ikev1_decryption_table</c> line.</summary>
 public sealed record Ikev1KeyEntry(ulong InitiatorCookie, byte[] EncryptionKey);
@@ -22,7 +36,8 @@ public sealed record Ikev1KeyEntry(ulong InitiatorCookie, byte[] EncryptionKey);
 /// <summary>
 /// Parses Wireshark's IKE decryption tables (the UAT files of the ISAKMP dissector):
 /// <code>
-/// ikev2_decryption_table: SPIi,SPIr,SK_ei,SK_er,"ENC",SK_ai,SK_ar,"INTEG"   (hex unquoted, names quoted)
+/// ikev2_decryption_table: SPIi,SPIr,SK_ei,SK_er,"ENC",SK_ai,SK_ar,"INTEG"   (hex unquoted, names quoted; SK_e
+///                         includes the salt or nonce of AES-CTR/GCM/CCM and ChaCha20-Poly1305)
 /// ikev1_decryption_table: icookie,key
 /// </code>
 /// Blank lines and lines starting with '#' are skipped. Any other line that does not parse throws
@@ -53,12 +68,22 @@ public static class KeyTables
         foreach (int bits in new[] { 128, 192, 256 })
         {
             d[$"AES-CBC-{bits} [RFC3602]"] = (EncryptionTransformId.ENCR_AES_CBC, bits);
+            d[$"AES-CTR-{bits} [RFC5930]"] = (EncryptionTransformId.ENCR_AES_CTR, bits);
             d[$"AES-GCM-{bits} with 8 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_8, bits);
             d[$"AES-GCM-{bits} with 12 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_12, bits);
             d[$"AES-GCM-{bits} with 16 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_GCM_16, bits);
+            d[$"AES-CCM-{bits} with 8 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_8, bits);
+            d[$"AES-CCM-{bits} with 12 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_12, bits);
+            d[$"AES-CCM-{bits} with 16 octet ICV [RFC5282]"] = (EncryptionTransformId.ENCR_AES_CCM_16, bits);
         }
+        // Not a Wireshark name: Wireshark 4.0 has no ChaCha20-Poly1305 in its IKEv2 table (tshark rejects a table
+        // with it). Accepted here, in Wireshark's style, so that such a capture can still be decrypted.
+        d[ChaCha20Poly1305Name] = (EncryptionTransformId.ENCR_CHACHA20_POLY1305, 256);
         return d;
     }
+
+    /// <summary>PcapIke's own name for ENCR_CHACHA20_POLY1305 (RFC 7634), which Wireshark's table lacks.</summary>
+    public const string ChaCha20Poly1305Name = "CHACHA20-POLY1305 [RFC7634]";
 
     /// <summary>The encryption algorithm names this parser accepts.</summary>
     public static IEnumerable<string> EncryptionNames => Encryptions.Keys;
@@ -89,7 +114,7 @@ public static class KeyTables
             foreach (var (key, name) in new[] { (ai, "SK_ai"), (ar, "SK_ar") })
                 if (key.Length != suite.IntegrityKeyLength)
                     throw new KeyTableException(file, n, $"{name} has {key.Length} octets, {Unquote(fields[7])} needs {suite.IntegrityKeyLength}");
-            list.Add(new Ikev2KeyEntry(spiI, spiR, suite, new Ikev2Keys([], ai, ar, ei, er, [], [])));
+            list.Add(new Ikev2KeyEntry(spiI, spiR, suite, new Ikev2Keys([], ai, ar, ei, er, [], [])) { Source = $"{file}:{n}" });
         }
         return list;
     }
@@ -115,7 +140,7 @@ public static class KeyTables
     /// (SPIs and keys as lower-case hex, algorithm names quoted). Throws when Wireshark has no name for the suite.</summary>
     public static string FormatIkev2(Ikev2KeyEntry entry)
     {
-        var suite = entry.Suite;
+        var suite = entry.Suite ?? throw new ArgumentException("the entry has no algorithms", nameof(entry));
         int bits = suite.Encryption == EncryptionTransformId.ENCR_3DES ? 192 : suite.KeyLengthBits;
         string enc = Encryptions.FirstOrDefault(e => e.Value.Id == suite.Encryption && e.Value.Bits == bits).Key
             ?? throw new NotSupportedException($"Wireshark has no name for {suite.Encryption}-{bits}");
@@ -188,16 +213,34 @@ public static class KeyTables
     }
 }
 
-/// <summary>The keys of every SA given: IKEv2 by (SPIi, SPIr), IKEv1 by initiator cookie.</summary>
+/// <summary>The keys of every SA given: IKEv2 by (SPIi, SPIr), IKEv1 by initiator cookie; IKEv2 keys of unknown SPIs
+/// aside (<see cref="Unbound"/>).</summary>
 public sealed class KeyRing
 {
     private readonly Dictionary<(ulong, ulong), Ikev2KeyEntry> _ikev2 = new();
     private readonly Dictionary<ulong, Ikev1KeyEntry> _ikev1 = new();
+    private readonly List<Ikev2KeyEntry> _unbound = new();
 
-    public int Count => _ikev2.Count + _ikev1.Count;
+    public int Count => _ikev2.Count + _ikev1.Count + _unbound.Count;
 
-    public void Add(Ikev2KeyEntry entry) => _ikev2[(entry.InitiatorSpi, entry.ResponderSpi)] = entry;
+    public void Add(Ikev2KeyEntry entry)
+    {
+        if (entry.IsUnbound) _unbound.Add(entry);
+        else _ikev2[(entry.InitiatorSpi, entry.ResponderSpi)] = entry;
+    }
+
     public void Add(Ikev1KeyEntry entry) => _ikev1[entry.InitiatorCookie] = entry;
+
+    /// <summary>IKEv2 keys whose SPIs are unknown (a rekeyed IKE SA in a charon log): the decryptor tries them on
+    /// messages of SPIs that have no key and keeps the one whose ICV verifies.</summary>
+    public IReadOnlyList<Ikev2KeyEntry> Unbound => _unbound;
+
+    /// <summary>Adds the keys of a charon log (<see cref="CharonLog.Parse"/>).</summary>
+    public void Add(CharonLogKeys log)
+    {
+        foreach (var e in log.Ikev2) Add(e);
+        foreach (var e in log.Ikev1) Add(e);
+    }
 
     public Ikev2KeyEntry? FindIkev2(ulong initiatorSpi, ulong responderSpi) =>
         _ikev2.GetValueOrDefault((initiatorSpi, responderSpi));

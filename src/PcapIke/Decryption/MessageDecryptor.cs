@@ -18,6 +18,12 @@ public sealed record MessageDecryption(DecryptStatus Status, IkeMessageDissectio
     /// <summary>The bytes <see cref="Inner"/> was dissected from (<see cref="IkeMessageDissection.InnerMessage"/>).</summary>
     public byte[]? InnerMessage { get; init; }
 
+    /// <summary>IKEv2, when decryption failed: the mix-up of the given keys that does decrypt the message, if any.</summary>
+    public KeyMixUp MixUp { get; init; }
+
+    /// <summary>Where the keys used came from (<c>file:line</c>); null without a key.</summary>
+    public string? KeySource { get; init; }
+
     public bool IsOk => Status is DecryptStatus.Ok;
 
     /// <summary>Short text of the status: "ok", "no key", "integrity failed" ...</summary>
@@ -33,8 +39,28 @@ public sealed record MessageDecryption(DecryptStatus Status, IkeMessageDissectio
         DecryptStatus.BadKey => "key of the wrong length",
         DecryptStatus.UnsupportedAlgorithm => "unsupported algorithm",
         DecryptStatus.PlaintextMalformed => "plaintext is not a payload chain (wrong key?)",
+        DecryptStatus.NoAlgorithms => "algorithms unknown (IKE_SA_INIT response not seen, no selected proposal in the log)",
         _ => Status.ToString(),
+    } + MixUp switch
+    {
+        KeyMixUp.DirectionsSwapped => " (the other direction's keys decrypt it)",
+        KeyMixUp.EncryptionKeysSwapped => " (SK_ei and SK_er swapped)",
+        KeyMixUp.IntegrityKeysSwapped => " (SK_ai and SK_ar swapped)",
+        _ => "",
     };
+}
+
+/// <summary>A mix-up of IKEv2 keys that explains a failed decryption: found by trying the other direction's keys.</summary>
+public enum KeyMixUp : byte
+{
+    None,
+    /// <summary>SK_er/SK_ar decrypt the initiator's message (or SK_ei/SK_ai the responder's): the key columns or the
+    /// roles are swapped.</summary>
+    DirectionsSwapped,
+    /// <summary>The ICV verifies with the sender's SK_a, and the other SK_e decrypts: SK_ei and SK_er swapped.</summary>
+    EncryptionKeysSwapped,
+    /// <summary>The sender's SK_e decrypts once the other SK_a checks the ICV: SK_ai and SK_ar swapped.</summary>
+    IntegrityKeysSwapped,
 }
 
 /// <summary>
@@ -57,6 +83,10 @@ public sealed class MessageDecryptor(KeyRing keys)
 
     private readonly Dictionary<ulong, Ikev1State> _ikev1 = new();
     private readonly Dictionary<(ulong, ulong, uint, bool), SortedDictionary<ushort, Ikev2DecryptResult>> _fragments = new();
+    /// <summary>IKEv2: the suite of each SA's IKE_SA_INIT response (RFC 7296 §1.2: the chosen proposal).</summary>
+    private readonly Dictionary<(ulong, ulong), Ikev2CipherSuite> _negotiated = new();
+    /// <summary>IKEv2: unbound keys (<see cref="KeyRing.Unbound"/>) found to fit an SA of this capture.</summary>
+    private readonly Dictionary<(ulong, ulong), Ikev2KeyEntry> _bound = new();
 
     /// <summary>Decrypts one message; null when it is not encrypted (nothing to say).</summary>
     public MessageDecryption? Process(ReadOnlySpan<byte> message, IkeMessageDissection clear)
@@ -66,7 +96,10 @@ public sealed class MessageDecryptor(KeyRing keys)
         {
             return clear.MajorVersion switch
             {
-                2 when clear.IsEncrypted => Ikev2(message, clear),
+                // An SK/SKF payload that the dissector could not read (e.g. running past the end: truncated) is
+                // still one the decryptor reports on.
+                2 when clear.IsEncrypted || Ikev2EncryptedPayload.TryFind(message, out _, out _) => Ikev2(message, clear),
+                2 => LearnIkev2(clear),
                 1 => Ikev1(message, clear),
                 _ => null,
             };
@@ -78,12 +111,81 @@ public sealed class MessageDecryptor(KeyRing keys)
         }
     }
 
+    /// <summary>Remembers the chosen proposal of an IKE_SA_INIT response: the algorithms for keys without them (a
+    /// charon log's). Nothing to decrypt.</summary>
+    private MessageDecryption? LearnIkev2(IkeMessageDissection clear)
+    {
+        if (clear.ExchangeType != ExchangeType.IKE_SA_INIT || !clear.IsResponse || clear.ResponderSpi == 0) return null;
+        if (clear.Payloads.Select(p => p.Details).OfType<SaDetails>().FirstOrDefault() is { Proposals: [var chosen, ..] }
+            && Ikev2CipherSuite.FromProposal(chosen) is { } suite)
+            _negotiated.TryAdd((clear.InitiatorSpi, clear.ResponderSpi), suite);
+        return null;
+    }
+
+    /// <summary>The table's algorithms, else those the capture negotiated, else the log's selected proposal.</summary>
+    private Ikev2CipherSuite? SuiteFor(Ikev2KeyEntry entry, ulong spiI, ulong spiR) =>
+        entry.Suite ?? _negotiated.GetValueOrDefault((spiI, spiR)) ?? entry.LoggedSuite;
+
     private MessageDecryption Ikev2(ReadOnlySpan<byte> message, IkeMessageDissection clear)
     {
-        if (keys.FindIkev2(clear.InitiatorSpi, clear.ResponderSpi) is not { } entry)
-            return new MessageDecryption(DecryptStatus.NoKey, null);
-        var r = Ikev2EncryptedPayload.Decrypt(message, entry.Suite, entry.Keys);
-        if (!r.IsOk) return new MessageDecryption(r.Status, null);
+        var spis = (clear.InitiatorSpi, clear.ResponderSpi);
+        var entry = keys.FindIkev2(spis.InitiatorSpi, spis.ResponderSpi) ?? _bound.GetValueOrDefault(spis) ?? TryUnbound(message, spis);
+        if (entry is null) return new MessageDecryption(DecryptStatus.NoKey, null);
+        if (SuiteFor(entry, spis.InitiatorSpi, spis.ResponderSpi) is not { } suite)
+            return new MessageDecryption(DecryptStatus.NoAlgorithms, null) { KeySource = entry.Source };
+        var r = Ikev2EncryptedPayload.Decrypt(message, suite, entry.Keys);
+        if (!r.IsOk)
+            return new MessageDecryption(r.Status, null)
+            {
+                KeySource = entry.Source,
+                MixUp = r.Status is DecryptStatus.IntegrityFailed or DecryptStatus.BadPadding
+                    ? FindMixUp(message, suite, entry.Keys, clear.IsInitiator) : KeyMixUp.None,
+            };
+        var decrypted = Ikev2Decrypted(message, clear, r);
+        return decrypted with { KeySource = entry.Source };
+    }
+
+    /// <summary>An unbound key (SPIs unknown) whose ICV verifies on this message; it is then bound to these SPIs for
+    /// the rest of the capture.</summary>
+    private Ikev2KeyEntry? TryUnbound(ReadOnlySpan<byte> message, (ulong I, ulong R) spis)
+    {
+        foreach (var u in keys.Unbound)
+        {
+            if (SuiteFor(u, spis.I, spis.R) is not { IsSupported: true } suite) continue;
+            var r = Ikev2EncryptedPayload.Decrypt(message, suite, u.Keys);
+            if (r.Status is DecryptStatus.Ok or DecryptStatus.BadPadding)   // the ICV verified: these are its keys
+            {
+                var bound = u with { InitiatorSpi = spis.I, ResponderSpi = spis.R };
+                _bound[spis] = bound;
+                return bound;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Which mix-up of the given keys decrypts the message into a payload chain (the key table's columns
+    /// swapped, or the roles), for the decryption findings.</summary>
+    private static KeyMixUp FindMixUp(ReadOnlySpan<byte> message, Ikev2CipherSuite suite, Ikev2Keys keys, bool initiatorFlag)
+    {
+        Ikev2DirectionKeys own = keys.ForSender(initiatorFlag), other = keys.ForSender(!initiatorFlag);
+        var tries = suite.IsAead
+            ? new[] { (KeyMixUp.DirectionsSwapped, other) }
+            : [(KeyMixUp.DirectionsSwapped, other), (KeyMixUp.EncryptionKeysSwapped, new Ikev2DirectionKeys(other.EncryptionKey, own.IntegrityKey)),
+               (KeyMixUp.IntegrityKeysSwapped, new Ikev2DirectionKeys(own.EncryptionKey, other.IntegrityKey))];
+        foreach (var (mixUp, candidate) in tries)
+        {
+            var r = Ikev2EncryptedPayload.Decrypt(message, suite, candidate);
+            if (!r.IsOk) continue;
+            // SKF fragments after the first carry no Next Payload: their plaintext is not a chain on its own.
+            if (r.FirstPayload == PayloadType.NONE) return mixUp;
+            var inner = IkeMessageDissection.Dissect(IkeMessageDissection.InnerMessage(message, (byte)r.FirstPayload, r.Plaintext));
+            if (!inner.IsMalformed && inner.Payloads.Count > 0) return mixUp;
+        }
+        return KeyMixUp.None;
+    }
+
+    private MessageDecryption Ikev2Decrypted(ReadOnlySpan<byte> message, IkeMessageDissection clear, Ikev2DecryptResult r)
+    {
         if (!IsFragment(message, r.PayloadOffset, out var info))
             return Decrypted(DecryptStatus.Ok, IkeMessageDissection.InnerMessage(message, (byte)r.FirstPayload, r.Plaintext));
 

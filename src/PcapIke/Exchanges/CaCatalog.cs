@@ -7,8 +7,8 @@ namespace PcapIke.Exchanges;
 
 /// <summary>
 /// CA certificates known to the analysis, by the SHA-1 of their SubjectPublicKeyInfo (the IKEv2 CERTREQ "CA hash",
-/// RFC 7296 §3.7). Loaded from <c>--ca FILE|DIR</c> (PEM or DER) and completed with the CA certificates seen in clear
-/// CERT payloads of the capture.
+/// RFC 7296 §3.7). Loaded from <c>--ca FILE|DIR</c> (PEM or DER) and completed with the certificates seen in CERT
+/// payloads of the capture (clear or decrypted).
 /// </summary>
 public sealed class CaCatalog
 {
@@ -102,6 +102,23 @@ public sealed class CaCatalog
             return true;
         }
         catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Adds a DER certificate, CA or not; false when it does not parse. For the certificates seen in the
+    /// capture: a CERTREQ hash names whichever of them has that SubjectPublicKeyInfo.</summary>
+    public bool TryAdd(ReadOnlySpan<byte> certificateDer)
+    {
+        try
+        {
+            var cert = new X509CertificateParser().ReadCertificate(certificateDer.ToArray());
+            if (cert is null) return false;
+            AddCertificate(cert);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return false;
         }

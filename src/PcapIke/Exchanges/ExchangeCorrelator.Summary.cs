@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using PcapIke.Certificates;
 using PcapIke.Frames;
 using PcapIke.Ike;
 using PcapIke.Pipeline;
@@ -29,7 +30,10 @@ public sealed partial class ExchangeCorrelator
         bool takeCr = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests.Count == 0 : sa.ResponderCertRequests.Count == 0;
         var crList = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests;
         bool authExchange = sm.Exchange is ExchangeKind.MainMode or ExchangeKind.AggressiveMode or ExchangeKind.IkeAuth;
-        if (authExchange && m.Certificates.Count > 0 && CertificateNames(m.Certificates[0]) is var (subject, issuer))
+        var seen = SeenCertificates(sm);
+        sa.Certificates.AddRange(seen);
+        if (authExchange && seen.FirstOrDefault(c => c.EncodingRaw == CaptureDissector.X509Encoding)?.Info is
+                { Subject: { } subject, Issuer: { } issuer })
         {
             if (sm.Sender == Role.Initiator && sa.InitiatorCertificate is null)
                 (sa.InitiatorCertificate, sa.InitiatorCertificateIssuer) = (subject, issuer);
@@ -113,22 +117,27 @@ public sealed partial class ExchangeCorrelator
         sa.NatDetected = sa.NatHashMismatch || sa.FloatedTo4500;
     }
 
-    /// <summary>The subject and issuer of a DER X.509 certificate as RFC 4514 text; null when it does not parse.</summary>
-    internal static (string Subject, string Issuer)? CertificateNames(byte[] der)
+    /// <summary>The CERT payloads of a message as the SA's certificates: X.509 ones read (<see cref="CertificateInfo"/>),
+    /// each with its position in the message and the position of its issuer there (chain order, RFC 7296 §3.6: the
+    /// first certificate holds the key used for AUTH; RFC 4945 §3.3 for IKEv1).</summary>
+    private static List<SeenCertificate> SeenCertificates(SaMessage sm)
     {
-        try
+        var payloads = sm.Message.CertificatePayloads;
+        var list = new List<SeenCertificate>(payloads.Count);
+        for (int i = 0; i < payloads.Count; i++)
         {
-            var cert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der);
-            if (cert is null) return null;
-            return (Rfc4514(cert.SubjectDN), Rfc4514(cert.IssuerDN));
+            var p = payloads[i];
+            var info = p.EncodingRaw == CaptureDissector.X509Encoding ? CertificateInfo.Parse(p.Data) : null;
+            list.Add(new SeenCertificate(sm.Frame, sm.Sender, sm.Step, sm.Exchange, i + 1, payloads.Count, p.Decrypted,
+                p.EncodingRaw, p.EncodingName, info));
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        for (int i = 0; i < list.Count; i++)
         {
-            return null;
+            if (list[i].Info is not { Issuer: { } issuer } info || info.IsSelfIssued) continue;
+            int j = list.FindIndex(c => c.Info?.Subject == issuer);
+            if (j >= 0) list[i] = list[i] with { IssuerPosition = j + 1 };
         }
-
-        static string Rfc4514(Org.BouncyCastle.Asn1.X509.X509Name name) =>
-            DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToRfc4514String() : name.ToString();
+        return list;
     }
 
     /// <summary>

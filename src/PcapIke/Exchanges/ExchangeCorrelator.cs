@@ -65,7 +65,7 @@ public sealed partial class ExchangeCorrelator
         }
     }
 
-    /// <summary>CA certificates seen in clear CERT payloads of the capture.</summary>
+    /// <summary>The certificates seen in CERT payloads of the capture (clear or decrypted), by SPKI hash.</summary>
     public CaCatalog SeenCas => _seenCas;
 
     /// <summary>The number of SAs not finished yet.</summary>
@@ -78,8 +78,10 @@ public sealed partial class ExchangeCorrelator
         if (!ike.HasHeader || ike.MajorVersion is not (1 or 2)) return;
         if (message.TimestampNanoseconds > _clock) _clock = message.TimestampNanoseconds;
         EvictIdle();
+        // RFC 7296 §3.7: a CERTREQ names CAs by the SHA-1 of their SubjectPublicKeyInfo; any certificate seen (CA or
+        // not, clear or decrypted) can name a hash.
         foreach (byte[] cert in message.Certificates)
-            _seenCas.TryAddCa(cert);
+            _seenCas.TryAdd(cert);
         if (ike.MajorVersion == 1) AddIkev1(message);
         else AddIkev2(message);
     }
@@ -270,7 +272,11 @@ public sealed partial class ExchangeCorrelator
     /// stalled SA's many copies cost little memory.</summary>
     private static DissectedMessage SharingDissection(DissectedMessage m, SaMessage? original) =>
         original is null || ReferenceEquals(original.Message.Ike, m.Ike) ? m
-            : m with { Ike = original.Message.Ike, Certificates = original.Message.Certificates };
+            : m with
+            {
+                Ike = original.Message.Ike, Certificates = original.Message.Certificates,
+                CertificatePayloads = original.Message.CertificatePayloads,
+            };
 
     // ---- lookup ------------------------------------------------------------------------------------------------
 

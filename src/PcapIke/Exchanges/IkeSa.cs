@@ -93,6 +93,26 @@ public sealed record CertRequestEntry(
     public string Display => Dn ?? CaName ?? CaHash ?? "(any CA)";
 }
 
+/// <summary>
+/// One CERT payload a peer of the SA sent (clear, or in a decrypted message), with what its certificate says.
+/// </summary>
+/// <param name="Position">1-based position among the CERT payloads of its message (the chain order the sender
+/// chose).</param>
+/// <param name="Count">How many CERT payloads the message carries.</param>
+/// <param name="Info">The X.509 certificate read (encoding 4); null for other encodings, which are not read.</param>
+public sealed record SeenCertificate(long Frame, Role Sender, string Step, ExchangeKind Exchange, int Position, int Count,
+    bool Decrypted, byte EncodingRaw, string? EncodingName, Certificates.CertificateInfo? Info)
+{
+    /// <summary>Position of the certificate in the same message whose subject is this one's issuer; null when there is
+    /// none (the issuer was not sent) or the certificate is self-issued.</summary>
+    public int? IssuerPosition { get; init; }
+
+    /// <summary>Why the certificate could not be read, or null: another encoding, or <see cref="Certificates.CertificateInfo.Problems"/>.</summary>
+    public string? Problem => Info is null
+        ? $"Cert Encoding {EncodingRaw}{(EncodingName is null ? "" : $" ({EncodingName})")} is not an X.509 certificate: not read"
+        : Info.Problems.Count == 0 ? null : string.Join("; ", Info.Problems);
+}
+
 /// <summary>A notify seen in the SA (clear, or later decrypted).</summary>
 public sealed record NotifyEntry(long Frame, Role Sender, string Step, ushort TypeRaw, string? TypeName, bool IsError);
 
@@ -164,6 +184,9 @@ public sealed class IkeSa
     public string? InitiatorCertificateIssuer { get; set; }
     /// <summary>Issuer (RFC 4514) of the certificate the responder sent.</summary>
     public string? ResponderCertificateIssuer { get; set; }
+    /// <summary>Every CERT payload of the SA's messages (retransmissions once), clear or decrypted, in message and
+    /// payload order.</summary>
+    public List<SeenCertificate> Certificates { get; } = new();
 
     public string? LastStep { get; set; }
     public SaOutcome Outcome { get; set; }

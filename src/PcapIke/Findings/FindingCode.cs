@@ -57,6 +57,11 @@ public enum FindingCode : ushort
     NatDetected = 401,
     /// <summary>Weak or legacy algorithms offered or chosen (RFC 8247: MODP 768/1024/1536, DES, MD5; 3DES, SHA-1).</summary>
     WeakAlgorithms = 402,
+
+    // ---- decryption (5xx) ----
+    /// <summary>A key was given for the SA but a message did not decrypt (integrity failed, bad padding, truncated,
+    /// wrong key length, IKEv1 plaintext not a payload chain, IV unknown): the likely cause is named.</summary>
+    DecryptionFailed = 501,
 }
 
 public static class FindingCodes

@@ -28,6 +28,7 @@ public static class FindingRules
         new FailedInsideEncryptedMessageRule(),
         new ExchangeIncompleteRule(),
         new CaptureTruncatesNegotiationRule(),
+        new DecryptionFailedRule(),
         new CertRequestOrderDiffersRule(),
         new CertRequestFirstEntryDiffersRule(),
         new CertRequestRestrictedInitiatorRule(),

@@ -36,13 +36,16 @@ public static class CaptureDissector
             var ike = IkeMessageDissection.Dissect(d.Message);
             var decryption = decryptor?.Process(d.Message, ike);
             foreach (var m in ike.ToMalformations(file, d.FrameNumber)) malformations.Report(m);
+            var certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
+                ? [.. CertificatePayloadsOf(ike, d.Message, false), .. CertificatePayloadsOf(inner, bytes, true)]
+                : CertificatePayloadsOf(ike, d.Message, false);
             onMessage(new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
                 d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
             {
                 ContentHash = HashOf(d.Message),
-                Certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
-                    ? [.. CertificatesOf(ike, d.Message), .. CertificatesOf(inner, bytes)]
-                    : CertificatesOf(ike, d.Message),
+                CertificatePayloads = certificates,
+                Certificates = certificates.Count == 0 ? Array.Empty<byte[]>()
+                    : certificates.Where(c => c.EncodingRaw == X509Encoding).Select(c => c.Data).ToList(),
                 Decryption = decryption,
             });
         }
@@ -56,19 +59,23 @@ public static class CaptureDissector
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(h);
     }
 
-    /// <summary>The X.509 certificates (encoding 4) of CERT payloads, copied out of the message (clear, or the inner
-    /// message of a decryption).</summary>
-    internal static IReadOnlyList<byte[]> CertificatesOf(IkeMessageDissection ike, ReadOnlySpan<byte> message)
+    /// <summary>Cert Encoding 4, X.509 Certificate - Signature (RFC 2408 §3.9, RFC 7296 §3.6).</summary>
+    internal const byte X509Encoding = 4;
+
+    /// <summary>The CERT payloads of a message (clear, or the inner message of a decryption), their data copied out,
+    /// in payload order.</summary>
+    internal static IReadOnlyList<CertificatePayload> CertificatePayloadsOf(IkeMessageDissection ike, ReadOnlySpan<byte> message,
+        bool decrypted)
     {
-        List<byte[]>? list = null;
+        List<CertificatePayload>? list = null;
         foreach (var p in ike.Payloads)
         {
-            if (p.Details is not CertificateDetails { EncodingRaw: 4, DataLength: > 0 } c) continue;
+            if (p.Details is not CertificateDetails { DataLength: > 0 } c) continue;
             // generic payload header (4) + Cert Encoding (1), RFC 2408 §3.9, RFC 7296 §3.6
             int start = p.Offset + 5, end = p.Offset + p.Length;
             if (p.TypeRaw is not ((byte)PayloadType.CERT or (byte)PayloadType.CERTv2) || start > end || end > message.Length) continue;
-            (list ??= new()).Add(message[start..end].ToArray());
+            (list ??= new()).Add(new CertificatePayload(c.EncodingRaw, c.EncodingName, message[start..end].ToArray(), decrypted));
         }
-        return (IReadOnlyList<byte[]>?)list ?? Array.Empty<byte[]>();
+        return (IReadOnlyList<CertificatePayload>?)list ?? Array.Empty<CertificatePayload>();
     }
 }

@@ -22,9 +22,13 @@ public sealed record DissectedMessage(
     /// re-send (RFC 7296 §2.1, RFC 2408 retransmission). 0 when not computed.</summary>
     public ulong ContentHash { get; init; }
 
-    /// <summary>DER X.509 certificates carried in clear CERT payloads (encoding 4, RFC 2408 §3.9 / RFC 7296 §3.6), in
-    /// payload order; empty for most messages (IKEv1 MM5/MM6 and IKEv2 IKE_AUTH are encrypted).</summary>
+    /// <summary>DER X.509 certificates carried in CERT payloads (encoding 4, RFC 2408 §3.9 / RFC 7296 §3.6), clear
+    /// ones first, then those of the decrypted payloads; in payload order. Empty for most messages (IKEv1 MM5/MM6 and
+    /// IKEv2 IKE_AUTH are encrypted).</summary>
     public IReadOnlyList<byte[]> Certificates { get; init; } = Array.Empty<byte[]>();
+
+    /// <summary>Every CERT payload of the message, whatever its encoding: clear ones, then decrypted ones.</summary>
+    public IReadOnlyList<CertificatePayload> CertificatePayloads { get; init; } = Array.Empty<CertificatePayload>();
 
     /// <summary>The decryption of an encrypted message when keys were given (<see cref="CaptureDissector"/> with a
     /// <see cref="KeyRing"/>); null otherwise.</summary>
@@ -35,3 +39,7 @@ public sealed record DissectedMessage(
     public IEnumerable<IkePayloadSummary> VisiblePayloads =>
         Decryption is { IsOk: true, Inner: { } inner } ? Ike.Payloads.Concat(inner.Payloads) : Ike.Payloads;
 }
+
+/// <summary>One CERT payload: its Cert Encoding (RFC 2408 §3.9, RFC 7296 §3.6), data, and whether it was inside the
+/// decrypted part of the message.</summary>
+public sealed record CertificatePayload(byte EncodingRaw, string? EncodingName, byte[] Data, bool Decrypted);

@@ -125,6 +125,9 @@ public sealed class AnalyzeJsonWriter : IDisposable
         WriteCertRequests(w, "initiator", sa.InitiatorCertRequests);
         WriteCertRequests(w, "responder", sa.ResponderCertRequests);
         w.WriteEndObject();
+        w.WriteStartArray("certificates");
+        foreach (var c in sa.Certificates) WriteCertificate(w, c);
+        w.WriteEndArray();
         w.WriteStartArray("notifies");
         foreach (var n in sa.Notifies)
         {
@@ -219,6 +222,47 @@ public sealed class AnalyzeJsonWriter : IDisposable
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
+
+    /// <summary>One certificate: where it was sent and what it says (docs/analyze-json.md, "Certificate").</summary>
+    public static void WriteCertificate(Utf8JsonWriter w, SeenCertificate c)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("frame", c.Frame);
+        w.WriteString("sender", SaReportText.Role(c.Sender));
+        w.WriteString("step", c.Step);
+        w.WriteString("exchange", c.Exchange.ToString());
+        w.WriteNumber("position", c.Position);
+        w.WriteNumber("count", c.Count);
+        w.WriteBoolean("decrypted", c.Decrypted);
+        w.WriteNumber("encodingRaw", c.EncodingRaw);
+        w.WriteString("encoding", c.EncodingName);
+        if (c.IssuerPosition is { } ip) w.WriteNumber("issuerPosition", ip); else w.WriteNull("issuerPosition");
+        WriteCertificateFields(w, c.Info);
+        w.WriteString("problem", c.Problem);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The fields read from the certificate, each null when not read.</summary>
+    public static void WriteCertificateFields(Utf8JsonWriter w, Certificates.CertificateInfo? i)
+    {
+        w.WriteString("subject", i?.Subject);
+        w.WriteString("issuer", i?.Issuer);
+        w.WriteString("serial", i?.SerialHex);
+        if (i?.NotBefore is { } nb) w.WriteString("notBefore", SaReportText.Date(nb)); else w.WriteNull("notBefore");
+        if (i?.NotAfter is { } na) w.WriteString("notAfter", SaReportText.Date(na)); else w.WriteNull("notAfter");
+        w.WriteStartArray("subjectAltNames");
+        foreach (string n in i?.SubjectAltNames ?? []) w.WriteStringValue(n);
+        w.WriteEndArray();
+        w.WriteString("keyAlgorithm", i?.KeyAlgorithm);
+        if (i?.KeyBits is { } bits) w.WriteNumber("keyBits", bits); else w.WriteNull("keyBits");
+        w.WriteString("keyCurve", i?.KeyCurve);
+        w.WriteString("signatureAlgorithm", i?.SignatureAlgorithm);
+        w.WriteString("signatureAlgorithmOid", i?.SignatureAlgorithmOid);
+        w.WriteBoolean("isCa", i?.IsCa ?? false);
+        w.WriteBoolean("selfSigned", i?.IsSelfIssued ?? false);
+        w.WriteString("spkiSha1", i?.SpkiSha1);
+        w.WriteString("sha256", i?.Sha256);
     }
 
     private static void WriteFinding(Utf8JsonWriter w, Finding f)

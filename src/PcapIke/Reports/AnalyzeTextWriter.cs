@@ -31,6 +31,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         WriteSummary(sa);
         WriteLadder(sa);
         WriteCertRequests(sa);
+        WriteCertificates(sa);
         WriteNotifies(sa);
         WriteFindings(sa);
     }
@@ -177,6 +178,40 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             _ => "(any CA)",
         };
         return string.Create(CultureInfo.InvariantCulture, $"{e.Position,2}. {what}");
+    }
+
+    /// <summary>Every certificate of the SA (clear or decrypted CERT payloads), per message in payload order. Absent
+    /// when there is none.</summary>
+    private void WriteCertificates(IkeSa sa)
+    {
+        if (sa.Certificates.Count == 0) return;
+        Line("");
+        Line($"{Indent}Certificates (per message, in payload order)");
+        foreach (var c in sa.Certificates)
+        {
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"{Indent}{Indent}frame {c.Frame}  {SaReportText.Role(c.Sender)}  {c.Step}{(c.Decrypted ? " (decrypted)" : "")}  CERT {c.Position}/{c.Count}"));
+            foreach (var (label, value) in CertificateLines(c)) Line($"{Indent}{Indent}{Indent}{label,-11}{value}");
+        }
+    }
+
+    /// <summary>The labelled lines of one certificate, as the text report shows them.</summary>
+    public static IEnumerable<(string Label, string Value)> CertificateLines(SeenCertificate c)
+    {
+        if (c.Info is { } i)
+        {
+            if (i.Subject is not null) yield return ("subject", i.Subject);
+            if (i.Issuer is not null)
+                yield return ("issuer", i.Issuer + (i.IsSelfIssued ? " (self-signed)"
+                    : c.IssuerPosition is { } p ? string.Create(CultureInfo.InvariantCulture, $" (CERT {p} of this message)")
+                    : " (not in this message)"));
+            if (i.SerialHex is not null) yield return ("serial", i.SerialHex);
+            if (i.NotBefore is { } nb && i.NotAfter is { } na) yield return ("valid", $"{SaReportText.Date(nb)} to {SaReportText.Date(na)}");
+            if (i.SubjectAltNames.Count > 0) yield return ("alt names", string.Join(", ", i.SubjectAltNames));
+            if (i.KeyText is { } key) yield return ("key", key + (i.IsCa ? ", CA" : ""));
+            if (i.SignatureAlgorithm is not null) yield return ("signature", i.SignatureAlgorithm);
+        }
+        if (c.Problem is { } problem) yield return ("problem", problem);
     }
 
     private void WriteNotifies(IkeSa sa)

@@ -67,6 +67,8 @@ public sealed class DissectJsonWriter : IDisposable
             _w.WriteStartObject("decrypted");
             _w.WriteString("status", dec.Status.ToString());
             _w.WriteString("statusText", dec.StatusText);
+            if (dec.MixUp != Decryption.KeyMixUp.None) _w.WriteString("mixUp", dec.MixUp.ToString());
+            if (dec.KeySource is { Length: > 0 } source) _w.WriteString("keySource", source);
             if (dec.Fragment is { } fr)
             {
                 _w.WriteNumber("fragmentNumber", fr.Number);

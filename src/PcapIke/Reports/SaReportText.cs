@@ -17,6 +17,10 @@ public static class SaReportText
     public static string UtcTime(long nanoseconds) =>
         DateTime.UnixEpoch.AddTicks(nanoseconds / 100).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
 
+    /// <summary>A certificate date, UTC ISO 8601 to the second: <c>2025-11-27T13:13:08Z</c>.</summary>
+    public static string Date(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
     /// <summary>Seconds with microseconds, invariant culture: <c>30.100250</c>.</summary>
     public static string Seconds(long nanoseconds) =>
         (nanoseconds / 1e9).ToString("0.000000", CultureInfo.InvariantCulture);

@@ -18,6 +18,12 @@ public class Ikev2RoundTripTests
         { EncryptionTransformId.ENCR_AES_GCM_16, 256, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_256, DhGroup.ECP_256 },
         { EncryptionTransformId.ENCR_AES_GCM_16, 128, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA1, DhGroup.MODP_2048 },
         { EncryptionTransformId.ENCR_AES_GCM_8, 128, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_256, DhGroup.ECP_256 },
+        { EncryptionTransformId.ENCR_AES_CTR, 128, IntegrityTransformId.AUTH_HMAC_SHA1_96, PrfTransformId.PRF_HMAC_SHA1, DhGroup.ECP_256 },
+        { EncryptionTransformId.ENCR_AES_CTR, 256, IntegrityTransformId.AUTH_HMAC_SHA2_256_128, PrfTransformId.PRF_HMAC_SHA2_256, DhGroup.MODP_2048 },
+        { EncryptionTransformId.ENCR_AES_CCM_8, 128, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_256, DhGroup.ECP_256 },
+        { EncryptionTransformId.ENCR_AES_CCM_12, 192, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_384, DhGroup.ECP_256 },
+        { EncryptionTransformId.ENCR_AES_CCM_16, 256, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_512, DhGroup.MODP_2048 },
+        { EncryptionTransformId.ENCR_CHACHA20_POLY1305, 0, IntegrityTransformId.NONE, PrfTransformId.PRF_HMAC_SHA2_256, DhGroup.ECP_256 },
     };
 
     private static readonly byte[] SpiI = Convert.FromHexString("0102030405060708");
@@ -51,8 +57,17 @@ public class Ikev2RoundTripTests
         Assert.Equal(prfLength, i.SkPr.Length);
         Assert.Equal(suite.IntegrityKeyLength, i.SkAi.Length);
         Assert.Equal(suite.EncryptionKeyLength, i.SkEr.Length);
-        int expectedEnc = enc == EncryptionTransformId.ENCR_3DES ? 24 : bits / 8 + (suite.IsAead ? 4 : 0);
-        Assert.Equal(expectedEnc, i.SkEi.Length);   // RFC 5282 §7.1: GCM keying material includes the 4-octet salt
+        // RFC 5282 §7.1: GCM keying material includes a 4-octet salt, CCM a 3-octet one; RFC 5930 §2: CTR a
+        // 4-octet nonce; RFC 7634 §3: ChaCha20-Poly1305 a 256-bit key and a 4-octet salt.
+        int expectedEnc = enc switch
+        {
+            EncryptionTransformId.ENCR_3DES => 24,
+            EncryptionTransformId.ENCR_CHACHA20_POLY1305 => 36,
+            EncryptionTransformId.ENCR_AES_CCM_8 or EncryptionTransformId.ENCR_AES_CCM_12 or EncryptionTransformId.ENCR_AES_CCM_16 => bits / 8 + 3,
+            EncryptionTransformId.ENCR_AES_CBC => bits / 8,
+            _ => bits / 8 + 4,
+        };
+        Assert.Equal(expectedEnc, i.SkEi.Length);
         // The keys are consecutive prf+ output (RFC 7296 §2.14).
         var skeyseed = Ikev2KeyDerivation.Skeyseed(suite.PrfFunction, Ni, Nr, SharedSecret(group));
         byte[] stream = suite.PrfFunction.PrfPlus(skeyseed, [.. Ni, .. Nr, .. SpiI, .. SpiR], 3 * prfLength +
@@ -157,7 +172,7 @@ public class Ikev2RoundTripTests
         byte[] m = Ikev2EncryptedPayload.Encrypt(Header(Ikev2Flags.Initiator, 1), PayloadType.IDi, InnerPayloads("x"),
             suite, i.Initiator, new byte[8]);
         Assert.Equal(DecryptStatus.BadKey, Ikev2EncryptedPayload.Decrypt(m, suite, new Ikev2DirectionKeys(new byte[32], [])).Status);
-        var unsupported = suite with { Encryption = EncryptionTransformId.ENCR_CHACHA20_POLY1305 };
+        var unsupported = suite with { Encryption = EncryptionTransformId.ENCR_CAMELLIA_CCM_16 };
         Assert.Equal(DecryptStatus.UnsupportedAlgorithm, Ikev2EncryptedPayload.Decrypt(m, unsupported, r).Status);
         byte[] clear = Header(Ikev2Flags.Initiator, 1);
         BinaryPrimitives.WriteUInt32BigEndian(clear.AsSpan(24), 28);

@@ -24,12 +24,12 @@ public class KeyTablesTests
         var e = Assert.Single(KeyTables.ParseIkev2("t", lines));
         Assert.Equal(0xcb550b54190a5b1eUL, e.InitiatorSpi);
         Assert.Equal(0x78ab8bcc965affc4UL, e.ResponderSpi);
-        Assert.Equal(EncryptionTransformId.ENCR_AES_CBC, e.Suite.Encryption);
-        Assert.Equal(256, e.Suite.KeyLengthBits);
-        Assert.Equal(IntegrityTransformId.AUTH_HMAC_SHA2_256_128, e.Suite.Integrity);
+        Assert.Equal(EncryptionTransformId.ENCR_AES_CBC, e.Suite!.Encryption);
+        Assert.Equal(256, e.Suite!.KeyLengthBits);
+        Assert.Equal(IntegrityTransformId.AUTH_HMAC_SHA2_256_128, e.Suite!.Integrity);
         Assert.Equal(0xbb, e.Keys.SkEr[0]);
         Assert.Equal(0xdd, e.Keys.SkAr[0]);
-        Assert.True(e.Suite.IsSupported);
+        Assert.True(e.Suite!.IsSupported);
     }
 
     public static TheoryData<string, EncryptionTransformId, int> EncryptionNames() => new()
@@ -47,6 +47,19 @@ public class KeyTablesTests
         { "AES-GCM-128 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_GCM_16, 128 },
         { "AES-GCM-192 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_GCM_16, 192 },
         { "AES-GCM-256 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_GCM_16, 256 },
+        { "AES-CTR-128 [RFC5930]", EncryptionTransformId.ENCR_AES_CTR, 128 },
+        { "AES-CTR-192 [RFC5930]", EncryptionTransformId.ENCR_AES_CTR, 192 },
+        { "AES-CTR-256 [RFC5930]", EncryptionTransformId.ENCR_AES_CTR, 256 },
+        { "AES-CCM-128 with 8 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_8, 128 },
+        { "AES-CCM-192 with 8 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_8, 192 },
+        { "AES-CCM-256 with 8 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_8, 256 },
+        { "AES-CCM-128 with 12 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_12, 128 },
+        { "AES-CCM-192 with 12 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_12, 192 },
+        { "AES-CCM-256 with 12 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_12, 256 },
+        { "AES-CCM-128 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_16, 128 },
+        { "AES-CCM-192 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_16, 192 },
+        { "AES-CCM-256 with 16 octet ICV [RFC5282]", EncryptionTransformId.ENCR_AES_CCM_16, 256 },
+        { "CHACHA20-POLY1305 [RFC7634]", EncryptionTransformId.ENCR_CHACHA20_POLY1305, 256 },
     };
 
     [Theory]
@@ -57,9 +70,9 @@ public class KeyTablesTests
         bool aead = probe.IsAead;
         var e = Assert.Single(KeyTables.ParseIkev2("t", [V2Line(name, probe.EncryptionKeyLength,
             aead ? "NONE [RFC4306]" : "HMAC_SHA1_96 [RFC2404]", aead ? 0 : 20)]));
-        Assert.Equal(id, e.Suite.Encryption);
-        Assert.Equal(bits, e.Suite.KeyLengthBits);
-        Assert.True(e.Suite.IsSupported);
+        Assert.Equal(id, e.Suite!.Encryption);
+        Assert.Equal(bits, e.Suite!.KeyLengthBits);
+        Assert.True(e.Suite!.IsSupported);
     }
 
     [Theory]
@@ -72,7 +85,7 @@ public class KeyTablesTests
     public void Ikev2Table_WiresharkIntegrityName_GivesTransform(string name, IntegrityTransformId id, int octets)
     {
         var e = Assert.Single(KeyTables.ParseIkev2("t", [V2Line("AES-CBC-128 [RFC3602]", 16, name, octets)]));
-        Assert.Equal(id, e.Suite.Integrity);
+        Assert.Equal(id, e.Suite!.Integrity);
     }
 
     [Fact]
@@ -93,6 +106,18 @@ public class KeyTablesTests
     {
         var ex = Assert.Throws<KeyTableException>(() => KeyTables.ParseIkev2("k", ["", line]));
         Assert.StartsWith("k:2: ", ex.Message);
+    }
+
+    [Fact]
+    public void Ikev2Table_CtrKeyWithoutItsNonce_IsLocatedErrorNamingBothLengths()
+    {
+        // RFC 5930 §2: SK_e of AES-CTR-256 is the 32-octet key and the 4-octet nonce (tshark: "does not match the key
+        // length (36 octets)").
+        var ex = Assert.Throws<KeyTableException>(() => KeyTables.ParseIkev2("k",
+            [V2Line("AES-CTR-256 [RFC5930]", 32, "HMAC_SHA2_256_128 [RFC4868]", 32)]));
+        Assert.Equal("k:1: SK_ei has 32 octets, AES-CTR-256 [RFC5930] needs 36", ex.Message);
+        var ccm = Assert.Single(KeyTables.ParseIkev2("k", [V2Line("AES-CCM-128 with 8 octet ICV [RFC5282]", 19, "NONE [RFC4306]", 0)]));
+        Assert.Equal(3, ccm.Suite!.SaltLength);
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public class ForgeTests
         var p1 = LabCaptures.ClearPayloads(m1.AsSpan(28), m1[16]);
         var p2 = LabCaptures.ClearPayloads(m2.AsSpan(28), m2[16]);
         byte[] ni = p1.First(x => x.Type == (byte)PayloadType.Nonce).Body, nr = p2.First(x => x.Type == (byte)PayloadType.Nonce).Body;
-        Ikev2CipherSuite suite = n.Ikev2Keys!.Suite;
+        Ikev2CipherSuite suite = n.Ikev2Keys!.Suite!;
         Ikev2Keys keys = Ikev2KeyDerivation.DeriveFromSharedSecret(suite, ni, nr, n.SharedSecret!, m2[..8], m2[8..16]);
         string table = File.ReadAllText(Path.Combine(ForgedCaptures.Dir(folder), "ikev2_decryption_table"));
         Assert.Contains($"{Convert.ToHexStringLower(m2[..8])},{Convert.ToHexStringLower(m2[8..16])},{Convert.ToHexStringLower(keys.SkEi)},{Convert.ToHexStringLower(keys.SkEr)},", table);

@@ -67,6 +67,42 @@ internal static class Tool
         }
     }
 
+    /// <summary>
+    /// Runs tshark with Wireshark's configuration read from <paramref name="configHome"/> (XDG_CONFIG_HOME: its
+    /// <c>wireshark/</c> folder holds the decryption tables); standard output and error. Fails naming the package
+    /// when tshark is missing, or when it exits non-zero.
+    /// </summary>
+    public static (string Out, string Err) Tshark(string configHome, params string[] args)
+    {
+        var psi = new ProcessStartInfo("tshark")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.Environment["XDG_CONFIG_HOME"] = configHome;
+        psi.Environment["HOME"] = configHome;   // no personal ~/.wireshark or ~/.config/wireshark can interfere
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Fail($"tshark is not installed ({e.Message}); install it with: apt-get install -y tshark");
+            throw;
+        }
+        using (p)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            string stderr = p.StandardError.ReadToEnd();
+            Assert.True(p.WaitForExit(60_000), "tshark did not finish");
+            Assert.True(p.ExitCode == 0, $"tshark {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
+            return (stdout.Result, stderr);
+        }
+    }
+
     public static void Text2Pcap(string hexFile, string output, params string[] options) =>
         Run("text2pcap", "wireshark-common", [.. options, hexFile, output]);
 
