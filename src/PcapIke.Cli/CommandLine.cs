@@ -13,6 +13,7 @@ public static class CommandLine
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(BatchCommand.Create());
         root.Subcommands.Add(ForgeCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(CertsCommand.Create());
         return root;
     }

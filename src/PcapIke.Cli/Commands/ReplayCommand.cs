@@ -1,0 +1,99 @@
+using System.CommandLine;
+using PcapIke.Forge;
+using PcapIke.Model;
+using PcapIke.Reports;
+
+namespace PcapIke.Cli.Commands;
+
+/// <summary>
+/// <c>pcapike replay SCENARIO|CAPTURE [--config FILE]... [--swap-initiator] [--store-order R:TP,TP]... [--set EDIT]...
+/// [--forge OUT.pcap]</c>: the model's prediction of a negotiation as the IOS debug narration, the decisions with their
+/// rules, the expected wire and the outcome — for the routers as they are or with what-if changes.
+/// </summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "A scenario file (JSON), or a capture with --config for its routers" };
+        var configs = new Option<string[]>("--config") { Description = "A router's running-config and/or show output (repeatable; needed with a capture)", HelpName = "FILE" };
+        var swap = new Option<bool>("--swap-initiator") { Description = "Let the other router initiate" };
+        var storeOrder = new Option<string[]>("--store-order") { Description = "A router's certificate store order, newest first: R1:IOSCA1,IOSCA2 (repeatable)", HelpName = "R:TP,TP" };
+        var set = new Option<string[]>("--set") { Description = "A configuration change, e.g. \"R2 isakmp-profile prof1: ca trust-point IOSCA1\" (repeatable)", HelpName = "EDIT" };
+        var forge = new Option<string>("--forge") { Description = "Also forge the predicted negotiation into this capture (with its companion files)", HelpName = "OUT.pcap" };
+        var command = new Command("replay", "Predict a negotiation with the IOS selection model, as the routers' debug output")
+        {
+            input, configs, swap, storeOrder, set, forge,
+        };
+        command.SetAction(pr =>
+        {
+            var (scenario, initiator) = ScenarioInputs.Load(pr.GetValue(input)!, pr.GetValue(configs) ?? []);
+            var edits = new List<ConfigEdit>();
+            try
+            {
+                edits.AddRange((pr.GetValue(storeOrder) ?? []).Select(ConfigEdit.ParseStoreOrder));
+                edits.AddRange((pr.GetValue(set) ?? []).Select(ConfigEdit.Parse));
+                foreach (ConfigEdit e in edits)
+                {
+                    e.Validate(scenario);
+                    scenario = e.Apply(scenario);
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new CliInputException(ex.Message, ExitCodes.Usage);
+            }
+            if (pr.GetValue(swap))
+                initiator = scenario.Peer(scenario.Router(initiator)).Name;
+            DirectionPrediction prediction = SelectionModel.Predict(scenario, initiator);
+            var output = pr.InvocationConfiguration.Output;
+            ReplayTextWriter.Write(output, scenario, prediction, edits);
+            if (pr.GetValue(forge) is { } outPath)
+            {
+                ForgeResult result = Forger.Run(scenario with { Initiator = initiator, Negotiations = [initiator] });
+                try
+                {
+                    var written = Forger.Write(result, outPath);
+                    output.WriteLine($"forged {outPath} ({written.Count} files)");
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"{outPath}: cannot write: {ex.Message}");
+                }
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>Loads the two routers a command reasons about: from a scenario file, or (later) from a capture and the
+/// routers' configurations.</summary>
+internal static class ScenarioInputs
+{
+    public static (Scenario Scenario, string Initiator) Load(string path, string[] configs)
+    {
+        if (!File.Exists(path))
+            throw new CliInputException($"{path}: no such file");
+        if (LooksLikeJson(path))
+        {
+            try
+            {
+                Scenario s = ScenarioParser.ParseFile(path);
+                return (s, s.Initiator);
+            }
+            catch (ScenarioException ex)
+            {
+                throw new CliInputException($"{path}: {ex.Message}");
+            }
+        }
+        return ConfigScenario.FromCapture(path, configs);
+    }
+
+    private static bool LooksLikeJson(string path)
+    {
+        using var f = File.OpenRead(path);
+        int b;
+        while ((b = f.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF) { }
+        return b == '{';
+    }
+}
