@@ -16,6 +16,9 @@ public sealed class AnalysisOptions
     /// <summary>An SA idle this long in capture time is finished early (<see cref="ExchangeCorrelator.IdleTimeout"/>);
     /// null: never.</summary>
     public TimeSpan? SaIdleTimeout { get; init; } = ExchangeCorrelator.DefaultIdleTimeout;
+    /// <summary>The two routers' configurations (<c>--config</c>): each SA is then set against the selection model's
+    /// prediction (<see cref="Model.CaptureExplainer"/>); null: explained from the capture alone.</summary>
+    public Forge.Scenario? Routers { get; init; }
 }
 
 /// <summary>The IKE SAs of one capture, with the scan statistics and malformations.</summary>
@@ -58,6 +61,7 @@ public static class CaptureAnalyzer
         var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
+        if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers);
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
         return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped);
     }
@@ -84,6 +88,7 @@ public static class CaptureAnalyzer
         int count = 0;
         var correlator = new ExchangeCorrelator(options.Cas, sa =>
         {
+            if (options.Routers is { } routers) Model.CaptureExplainer.Explain([sa], routers);
             Findings.FindingRules.Apply(sa);
             count++;
             onSa(sa);

@@ -29,6 +29,9 @@ public enum FindingCode : ushort
     /// <summary>The negotiation failed but no error notify is visible: the reason is inside an encrypted message
     /// (e.g. an IKE_AUTH response too small to carry IDr/AUTH, which then carries only an error notify).</summary>
     FailedInsideEncryptedMessage = 110,
+    /// <summary>IKEv2: the responder answered IKE_SA_INIT and the initiator never sent IKE_AUTH (with IOS: no
+    /// <c>pki trustpoint</c> in the initiator's profile, "Failed to build certificate payload").</summary>
+    InitiatorStoppedAfterIkeSaInit = 111,
 
     // ---- certificate requests (2xx) ----
     /// <summary>The two sides' CERT_REQ lists name the same CAs in a different order (first-match picks differ).</summary>
@@ -62,6 +65,18 @@ public enum FindingCode : ushort
     /// <summary>A key was given for the SA but a message did not decrypt (integrity failed, bad padding, truncated,
     /// wrong key length, IKEv1 plaintext not a payload chain, IV unknown): the likely cause is named.</summary>
     DecryptionFailed = 501,
+
+    // ---- the selection model with the routers' configurations (6xx) ----
+    /// <summary>The capture contradicts the configurations given (CERT_REQ lists, certificates, outcome).</summary>
+    ModelContradictsCapture = 601,
+    /// <summary>The configurations explain the failure rule by rule; the fix is checked in both directions.</summary>
+    ModelExplainsFailure = 602,
+    /// <summary>The negotiation worked, but the model predicts the other direction fails.</summary>
+    ReverseDirectionFails = 603,
+    /// <summary>The configurations given are not those of this negotiation's peers.</summary>
+    ConfigurationsDoNotMatch = 604,
+    /// <summary>All agrees; what each side chose and why.</summary>
+    ModelAgrees = 605,
 }
 
 public static class FindingCodes

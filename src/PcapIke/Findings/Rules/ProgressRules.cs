@@ -274,3 +274,36 @@ public sealed class IkeSaInitRetriedRule : IFindingRule
             notify?.TypeRaw == 17 ? "Offer the responder's preferred DH group first to save a round trip." : null));
     }
 }
+
+/// <summary>
+/// PI111. IKEv2: IKE_SA_INIT completed — the responder answered without an error notify — and the initiator never
+/// sent IKE_AUTH. Known from the wire: the exchange and, when present, the responder's CERTREQ (it wants certificate
+/// authentication). Inferred: the initiator could not build IKE_AUTH; with IOS, a profile without <c>pki trustpoint</c>
+/// ("Failed to build certificate payload": an IKEv2 initiator needs the trustpoint to sign with, technote
+/// "Punto de confianza obligatorio IKEv2 para el iniciador").
+/// </summary>
+public sealed class InitiatorStoppedAfterIkeSaInitRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        if (sa.Version != 2 || sa.StartsMidNegotiation)
+            return;
+        var response = sa.Messages.LastOrDefault(m => m.Exchange == ExchangeKind.IkeSaInit && m.Message.Ike.IsResponse);
+        if (response is null || sa.Messages.Any(m => m.Exchange != ExchangeKind.IkeSaInit)
+            || sa.Notifies.Any(n => n.Frame == response.Frame && n.IsError || n.TypeName is "INVALID_KE_PAYLOAD" or "COOKIE"))
+            return;
+        int hashes = sa.ResponderCertRequests.Count;
+        string certReq = hashes > 0
+            ? $"with a CERTREQ for {hashes} CA{(hashes == 1 ? "" : "s")}"
+              + (sa.Notifies.Any(n => n.Frame == response.Frame && n.TypeName == "HTTP_CERT_LOOKUP_SUPPORTED") ? " and HTTP_CERT_LOOKUP_SUPPORTED (an IOS responder asking for certificate authentication)" : "")
+            : "without a CERTREQ";
+        findings.Add(new Finding(FindingCode.InitiatorStoppedAfterIkeSaInit, Severity.Error, FramesOf([response]),
+            $"Seen on the wire: the responder answered IKE_SA_INIT (frame {response.Frame}) {certReq}, and the initiator never " +
+            $"sent IKE_AUTH{(sa.EndsMidNegotiation ? " before the capture ends" : "")}. Inferred (medium confidence): the initiator could not build " +
+            "its IKE_AUTH request. With IOS the usual cause is an IKEv2 profile without `pki trustpoint`: an IKEv2 initiator " +
+            "must have the trustpoint to sign with in its profile (\"Failed to build certificate payload\"; a responder does not " +
+            "need one). Other causes: no usable certificate for any requested CA, or a local error after the key exchange.",
+            "Confirm on the initiator with `show crypto ikev2 profile` (no \"PKI trustpoint(s)\" line) or `debug crypto ikev2`; " +
+            "add `pki trustpoint <TP>` under its `crypto ikev2 profile`."));
+    }
+}

@@ -1,0 +1,162 @@
+using PcapIke.Exchanges;
+using PcapIke.Findings;
+using PcapIke.Forge;
+
+namespace PcapIke.Model;
+
+/// <summary>
+/// Sets each negotiation of a capture against the selection model's prediction for the routers' configurations
+/// (<c>analyze --config</c>): where the capture contradicts the configurations (PI601); a failure explained rule by
+/// rule with a fix the model has checked in both directions (PI602); a negotiation that works but is predicted to
+/// fail the other way round (PI603); and, when all agrees, what each side chose and why (PI605). The routers are
+/// matched to the capture by their IKE addresses (PI604 when they cannot be).
+/// </summary>
+public static class CaptureExplainer
+{
+    public static void Explain(IReadOnlyList<IkeSa> sas, Scenario routers)
+    {
+        var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
+        foreach (IkeSa sa in sas)
+            Explain(sa, routers, reverseCache);
+    }
+
+    private static void Explain(IkeSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    {
+        RouterSpec? initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
+        RouterSpec? responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
+        long first = sa.Messages.Count > 0 ? sa.Messages[0].Frame : 0;
+        if (initiator is null || responder is null || ReferenceEquals(initiator, responder))
+        {
+            sa.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info, [first],
+                $"The configurations given ({string.Join(", ", routers.Routers.Select(r => $"{r.Name} {r.Ethernet.Address}"))}) are not those of " +
+                $"this negotiation's peers ({sa.Initiator.Address} → {sa.Responder.Address}): it is explained from the capture alone.",
+                "Give the running-config and `show crypto pki certificates` of both peers (--config), one file or several per router."));
+            return;
+        }
+        int configuredVersion = initiator.Ipsec.Ikev2Profile is not null ? 2 : 1;
+        if (configuredVersion != sa.Version)
+        {
+            sa.Findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, [first],
+                $"{initiator.Name}'s tunnel is configured for IKEv{configuredVersion} (crypto ipsec profile {initiator.Ipsec.ProfileName}), " +
+                $"but this negotiation is IKEv{sa.Version}: the configuration is not the one of the time of the capture, or another " +
+                "tunnel or crypto map started it.", null));
+            return;
+        }
+
+        DirectionPrediction p = Predicted(routers, initiator.Name, cache);
+        var contradictions = Contradictions(sa, p, routers);
+        if (contradictions.Count > 0)
+        {
+            sa.Findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, contradictions.SelectMany(c => c.Frames).Distinct().Order().ToArray(),
+                "The capture contradicts the configurations given: " + string.Join(" ", contradictions.Select(c => c.Text)) +
+                " The configurations or certificate listings are not those of the time of the capture (a re-enrollment, " +
+                "a changed profile), or belong to other routers; the explanation below follows the capture.",
+                "Collect `show running-config` and `show crypto pki certificates` from both routers at the time of a new capture."));
+            return;
+        }
+
+        string chain = Chain(p);
+        long[] evidence = sa.Messages.Where(m => !m.IsRetransmission).Select(m => m.Frame).ToArray();
+        if (!p.Succeeds)
+        {
+            var fixes = FixFinder.Find(routers, 1);
+            string fixText = fixes.Count == 0
+                ? "No single or paired change of the profiles' trustpoint lines, overlapping profiles or enrollment order makes both directions work in the model; review the trustpoints on both routers."
+                : FixText(routers, fixes[0]);
+            sa.Findings.Add(new Finding(FindingCode.ModelExplainsFailure, Severity.Error, evidence,
+                $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {chain}", fixText));
+            return;
+        }
+
+        DirectionPrediction reverse = Predicted(routers, responder.Name, cache);
+        string choices = Choices(p);
+        if (!reverse.Succeeds)
+        {
+            var fixes = FixFinder.Find(routers, 1);
+            sa.Findings.Add(new Finding(FindingCode.ReverseDirectionFails, Severity.Warning, evidence,
+                $"This negotiation works ({choices}), but when {responder.Name} initiates the model predicts: {Outcome(reverse.Outcome)}: {Chain(reverse)} " +
+                "The tunnel only comes up from one side.",
+                fixes.Count == 0 ? null : FixText(routers, fixes[0])));
+            return;
+        }
+        sa.Findings.Add(new Finding(FindingCode.ModelAgrees, Severity.Info, evidence,
+            $"The configurations explain this negotiation, and the model predicts success in both directions: {choices}. " +
+            $"When {responder.Name} initiates: {Choices(reverse)}.", null));
+    }
+
+    private static DirectionPrediction Predicted(Scenario s, string initiator, Dictionary<string, DirectionPrediction> cache)
+    {
+        if (!cache.TryGetValue(initiator, out var p))
+            cache[initiator] = p = SelectionModel.Predict(s, initiator);
+        return p;
+    }
+
+    private sealed record Contradiction(long[] Frames, string Text);
+
+    /// <summary>Where the wire differs from the prediction: the CERT_REQ lists (IKEv1 by DN; IKEv2 by count, and by
+    /// DN where the hashes were named), the certificates' issuers when decrypted, and the outcome.</summary>
+    private static List<Contradiction> Contradictions(IkeSa sa, DirectionPrediction p, Scenario s)
+    {
+        var list = new List<Contradiction>();
+        ForgedNegotiation n = p.Negotiation;
+        foreach (var (observed, role, label) in new[]
+                 {
+                     (sa.InitiatorCertRequests, Role.Initiator, p.Version == 1 ? "MM3" : "IKE_AUTH request"),
+                     (sa.ResponderCertRequests, Role.Responder, p.Version == 1 ? "MM4" : "IKE_SA_INIT response"),
+                 })
+        {
+            var predicted = n.CertRequestLists.FirstOrDefault(c => c.Message == label);
+            if (predicted.CaDns is null || observed.Count == 0) continue;
+            string router = role == Role.Initiator ? p.Initiator : p.Responder;
+            long[] frames = observed.Select(o => o.Frame).Distinct().ToArray();
+            bool named = observed.All(o => o.Dn is not null);
+            if (observed.Count != predicted.CaDns.Count)
+                list.Add(new Contradiction(frames, $"{router}'s {label} carries {observed.Count} CERT_REQ entries where its configuration gives {predicted.CaDns.Count} ({string.Join(", ", predicted.CaDns)})."));
+            else if (named && !observed.Select(o => Key(o.Dn!)).SequenceEqual(predicted.CaDns.Select(Key)))
+                list.Add(new Contradiction(frames, $"{router}'s {label} asks for {string.Join(", ", observed.Select(o => o.Dn))} in this order, where its configuration and certificate store give {string.Join(", ", predicted.CaDns)}."));
+        }
+        foreach (var (issuer, router) in new[] { (sa.InitiatorCertificateIssuer, p.Initiator), (sa.ResponderCertificateIssuer, p.Responder) })
+        {
+            if (issuer is null || !n.CertificateSent.TryGetValue(router, out string? tp)) continue;
+            string expected = s.Ca(s.Router(router).Trustpoint(tp).Ca).Subject;
+            if (Key(issuer) != Key(expected))
+                list.Add(new Contradiction([], $"{router} sent a certificate issued by {issuer}, where the model has it choose trustpoint {tp} ({expected})."));
+        }
+        bool observedOk = sa.Outcome == SaOutcome.Established;
+        bool incomplete = sa.Outcome == SaOutcome.Incomplete && p.Outcome == ForgeOutcome.InitiatorAborted;
+        if (observedOk != p.Succeeds && !incomplete)
+            list.Add(new Contradiction([], $"the negotiation {(observedOk ? "was established" : "failed (" + sa.OutcomeDetail + ")")}, where the model predicts: {Outcome(p.Outcome)}."));
+        return list;
+    }
+
+    /// <summary>The decisions with their rules, in order: "R2 [I1] …; R1 [I2] …".</summary>
+    private static string Chain(DirectionPrediction p) =>
+        string.Join("; ", p.Negotiation.Log.Where(l => l.Rule.Length > 0).Select(l => $"{l.Router} [{l.Rule}] {l.Text}")) + ".";
+
+    private static string Choices(DirectionPrediction p)
+    {
+        var sent = p.Negotiation.CertificateSent.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} signs with {c.Value}");
+        var why = p.Negotiation.Log.Where(l => l.Rule is "I2" or "V2" && l.Text.Contains("first", StringComparison.Ordinal))
+            .Select(l => $"{l.Router}: {l.Text}");
+        return string.Join(", ", sent) + (why.Any() ? " (" + string.Join("; ", why) + ")" : "");
+    }
+
+    private static string FixText(Scenario s, VerifiedFix fix)
+    {
+        var lines = fix.Edits.Select(e => $"{e.Router}: " + string.Join(" / ", e.IosLines(s)));
+        string after = string.Join(", ", fix.After.Directions.Select(d => $"{d.Initiator} initiates: {Outcome(d.Outcome)}"));
+        return $"{fix.Describe()} — {string.Join("; ", lines)}. Checked with the model: {after}.";
+    }
+
+    private static string Outcome(ForgeOutcome o) => o switch
+    {
+        ForgeOutcome.Established => "established",
+        ForgeOutcome.ChildSaFailed => "IKE SA up, Child SA refused",
+        ForgeOutcome.AuthenticationFailed => "authentication fails",
+        ForgeOutcome.InitiatorAborted => "the initiator stops before IKE_AUTH",
+        ForgeOutcome.NoProposalChosen => "no proposal chosen",
+        _ => o.ToString(),
+    };
+
+    private static string Key(string dn) => IosBuiltInCas.DnKey(dn);
+}
