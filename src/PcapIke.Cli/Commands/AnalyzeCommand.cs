@@ -27,15 +27,18 @@ public static class AnalyzeCommand
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "csv");
         var ports = PortOptions.Create();
+        var configs = ConfigScenario.Option();
 
         var command = new Command("analyze", "Per IKE SA: summary, message ladder, CERT_REQ lists and findings")
         {
-            files, ca, format, ports.Udp, ports.NatT, ports.Tcp,
+            files, ca, format, ports.Udp, ports.NatT, ports.Tcp, configs,
         };
         keys.AddTo(command);
         command.SetAction(pr =>
         {
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
+            if (pr.GetValue(configs) is { Length: > 0 } configFiles)
+                options = options.With(ConfigScenario.LoadRouters(configFiles));
             Func<string, CaptureAnalysis> run = analyze is null
                 ? f => CaptureAnalyzer.Analyze(f, options)
                 : f => analyze(f, options);

@@ -1,14 +1,79 @@
+using System.CommandLine;
+using PcapIke.Capture;
+using PcapIke.Diagnostics;
+using PcapIke.Exchanges;
 using PcapIke.Forge;
 
 namespace PcapIke.Cli.Commands;
 
-/// <summary>The two routers of a capture, from their configurations and show outputs (<c>--config</c>).</summary>
+/// <summary>
+/// The two routers a command reasons about, from <c>--config</c> files: a scenario file (JSON, docs/scenario-format.md),
+/// or the routers' running-configs and show outputs.
+/// </summary>
 internal static class ConfigScenario
 {
+    public static Option<string[]> Option() => new("--config")
+    {
+        HelpName = "FILE",
+        Description = "The routers' configurations: running-config and show crypto pki certificates / isakmp / ikev2 profile output, in any order and any number of files, or one scenario file (JSON)",
+    };
+
+    public static Scenario LoadRouters(string[] files)
+    {
+        foreach (string f in files)
+            if (!File.Exists(f))
+                throw new CliInputException($"--config: {f}: no such file");
+        var json = files.Where(LooksLikeJson).ToArray();
+        if (json.Length > 0)
+        {
+            if (files.Length > 1)
+                throw new CliInputException($"--config: {json[0]} is a scenario file; give it alone, or give the routers' IOS outputs instead", ExitCodes.Usage);
+            try
+            {
+                return ScenarioParser.ParseFile(json[0]);
+            }
+            catch (ScenarioException ex)
+            {
+                throw new CliInputException($"--config: {json[0]}: {ex.Message}");
+            }
+        }
+        return IosConfigInputs.Load(files);
+    }
+
+    /// <summary>A capture and its routers: the initiator is the router whose address starts the capture's first SA.</summary>
     public static (Scenario Scenario, string Initiator) FromCapture(string capture, string[] configs)
     {
         if (configs.Length == 0)
             throw new CliInputException($"{capture}: not a scenario file; a capture needs its routers' configurations (--config R1.txt --config R2.txt)", ExitCodes.Usage);
-        throw new CliInputException($"{capture}: reading router configurations is not available in this build", ExitCodes.Usage);
+        Scenario routers = LoadRouters(configs);
+        CaptureAnalysis analysis;
+        try
+        {
+            analysis = CaptureAnalyzer.Analyze(capture, new AnalysisOptions());
+        }
+        catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new CliInputException($"{capture}: {ex.Message}");
+        }
+        IkeSa sa = analysis.Sas.FirstOrDefault() ?? throw new CliInputException($"{capture}: no IKE negotiation in the capture");
+        var address = sa.Initiator.Address.ToIPAddress();
+        RouterSpec initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(address))
+            ?? throw new CliInputException($"{capture}: the first negotiation's initiator {address} is none of the configured routers ({string.Join(", ", routers.Routers.Select(r => $"{r.Name} {r.Ethernet.Address}"))})");
+        return (routers, initiator.Name);
     }
+
+    internal static bool LooksLikeJson(string path)
+    {
+        using var f = File.OpenRead(path);
+        int b;
+        while ((b = f.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF) { }
+        return b == '{';
+    }
+}
+
+/// <summary>The routers from their IOS outputs (running-config, show commands).</summary>
+internal static class IosConfigInputs
+{
+    public static Scenario Load(string[] files) =>
+        throw new CliInputException("--config: reading IOS running-configs is not in this build yet; give a scenario file (JSON)", ExitCodes.Usage);
 }

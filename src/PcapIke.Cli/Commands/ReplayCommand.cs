@@ -66,34 +66,23 @@ public static class ReplayCommand
     }
 }
 
-/// <summary>Loads the two routers a command reasons about: from a scenario file, or (later) from a capture and the
-/// routers' configurations.</summary>
+/// <summary>Loads the routers and the initiator of <c>replay</c>: a scenario file, or a capture with <c>--config</c>.</summary>
 internal static class ScenarioInputs
 {
     public static (Scenario Scenario, string Initiator) Load(string path, string[] configs)
     {
         if (!File.Exists(path))
             throw new CliInputException($"{path}: no such file");
-        if (LooksLikeJson(path))
+        if (!ConfigScenario.LooksLikeJson(path))
+            return ConfigScenario.FromCapture(path, configs);
+        try
         {
-            try
-            {
-                Scenario s = ScenarioParser.ParseFile(path);
-                return (s, s.Initiator);
-            }
-            catch (ScenarioException ex)
-            {
-                throw new CliInputException($"{path}: {ex.Message}");
-            }
+            Scenario s = ScenarioParser.ParseFile(path);
+            return (s, s.Initiator);
         }
-        return ConfigScenario.FromCapture(path, configs);
-    }
-
-    private static bool LooksLikeJson(string path)
-    {
-        using var f = File.OpenRead(path);
-        int b;
-        while ((b = f.ReadByte()) is ' ' or '\t' or '\r' or '\n' or 0xEF or 0xBB or 0xBF) { }
-        return b == '{';
+        catch (ScenarioException ex)
+        {
+            throw new CliInputException($"{path}: {ex.Message}");
+        }
     }
 }

@@ -19,6 +19,12 @@ public sealed class AnalysisOptions
     /// <summary>The two routers' configurations (<c>--config</c>): each SA is then set against the selection model's
     /// prediction (<see cref="Model.CaptureExplainer"/>); null: explained from the capture alone.</summary>
     public Forge.Scenario? Routers { get; init; }
+
+    /// <summary>These options with <paramref name="routers"/>.</summary>
+    public AnalysisOptions With(Forge.Scenario routers) => new()
+    {
+        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, Routers = routers,
+    };
 }
 
 /// <summary>The IKE SAs of one capture, with the scan statistics and malformations.</summary>

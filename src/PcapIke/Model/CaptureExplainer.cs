@@ -143,7 +143,7 @@ public static class CaptureExplainer
 
     private static string FixText(Scenario s, VerifiedFix fix)
     {
-        var lines = fix.Edits.Select(e => $"{e.Router}: " + string.Join(" / ", e.IosLines(s)));
+        var lines = fix.Edits.Select(e => $"{e.Router}: " + string.Join(" / ", e.IosLines(s).Select(l => l.Trim())));
         string after = string.Join(", ", fix.After.Directions.Select(d => $"{d.Initiator} initiates: {Outcome(d.Outcome)}"));
         return $"{fix.Describe()} — {string.Join("; ", lines)}. Checked with the model: {after}.";
     }

@@ -34,7 +34,7 @@ public class CaptureExplainerTests
         Assert.Contains("R1 signs with IOSCA1, R2 signs with IOSCA1", f.Message);
         Assert.Contains("when R2 initiates the model predicts: authentication fails", f.Message);
         Assert.Contains("R1 [I4] %CRYPTO-5-IKMP_INVALID_CERT", f.Message);
-        Assert.StartsWith("R2's isakmp profile prof1: 'ca trust-point IOSCA1' — R2: crypto isakmp profile prof1 /  ca trust-point IOSCA1.", f.Fix);
+        Assert.StartsWith("R2's isakmp profile prof1: 'ca trust-point IOSCA1' — R2: crypto isakmp profile prof1 / ca trust-point IOSCA1.", f.Fix);
         Assert.Contains("R1 initiates: established, R2 initiates: established", f.Fix);
     }
 
@@ -98,7 +98,7 @@ public class CaptureExplainerTests
         var sa = Assert.Single(Analyze("S5-ikev2-initiator-without-trustpoint", true));
         var f = One(sa, FindingCode.ModelExplainsFailure);
         Assert.Contains("ikev2 profile profile1 has no 'pki trustpoint': an initiator cannot build its certificate payload", f.Message);
-        Assert.Contains("R1: crypto ikev2 profile profile1 /  pki trustpoint TP1", f.Fix);
+        Assert.Contains("R1: crypto ikev2 profile profile1 / pki trustpoint TP1", f.Fix);
     }
 
     [Fact]
