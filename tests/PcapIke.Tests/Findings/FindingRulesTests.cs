@@ -375,7 +375,10 @@ public class FindingRulesTests
     [Fact]
     public void EveryFindingCode_HasARuleThatCanEmitIt_AndAnId()
     {
-        Assert.Equal(Enum.GetValues<FindingCode>().Length, FindingRules.All.Count); // one rule per code
+        // One rule per code; the 6xx codes come from the selection model with --config (Model/CaptureExplainer,
+        // each covered in Model/CaptureExplainerTests), not from a capture-only rule.
+        Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c < 600), FindingRules.All.Count);
+        Assert.Equal(5, Enum.GetValues<FindingCode>().Count(c => (ushort)c >= 600));
         foreach (FindingCode code in Enum.GetValues<FindingCode>())
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }
