@@ -186,6 +186,13 @@ public class IosRouterModelTests
         Assert.Equal("profile1", IosSelection.Ikev2MatchProfile(listed.Router.Ikev2!.Profiles, peer).Value!.Name);
         Assert.Contains(listed.Notes, n => n.Kind == IosNoteKind.Assumption
             && n.Text.StartsWith("show crypto ikev2 profile lists profile1, profile2, profile3, not the reverse of the configuration order", StringComparison.Ordinal));
+
+        // A listing from another router (or another day) names a profile the configuration does not have: said, left out.
+        string foreign = "IKEv2 profile: ghost\n Trustpoint(s): TP9\n" + IosShowParserTests.S4R2Ikev2Profiles.Replace("R2#show crypto ikev2 profile\n", "");
+        IosModeledRouter mixed = IosRouterModel.Build(config, certs, IosShowParser.ParseIkev2Profiles(foreign, "show"));
+        Assert.Equal(["profile1", "profile2", "profile3"], mixed.Router.Ikev2!.Profiles.Select(p => p.Name));
+        IosNote ghost = Assert.Single(mixed.Notes, n => n.Kind == IosNoteKind.Conflict);
+        Assert.Equal(("the listing shows ikev2 profile ghost, which the configuration does not have: left out", 1), (ghost.Text, ghost.Line));
     }
 
     [Fact]

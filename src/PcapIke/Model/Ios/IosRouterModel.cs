@@ -225,8 +225,8 @@ public static class IosRouterModel
                     Note(IosNoteKind.Approximation, $"trustpoint {e.Trustpoint.Name} holds a self-signed certificate: modelled as a CA of its own that enrolled it", self.Line);
                 }
                 if (chain is not null)
-                    foreach (IosChainCertificate c in chain.Certificates.Where(c => c.Problem is not null))
-                        Note(IosNoteKind.Gap, $"trustpoint {e.Trustpoint.Name}: certificate {c.Serial} of its chain is unreadable ({c.Problem})", c.Line);
+                    foreach (IosChainCertificate c in chain.Certificates.Where(c => c.Certificate is null && c.Storage is null))
+                        Note(IosNoteKind.Gap, $"trustpoint {e.Trustpoint.Name}: certificate {c.Serial} of its chain is unreadable ({c.Problem}): it is left out", c.Line);
             }
             foreach (IosCertificateChain chain in config.CertificateChains.Where(c => config.Trustpoint(c.Trustpoint) is null))
                 Note(IosNoteKind.Conflict, $"certificate chain {chain.Trustpoint} has no crypto pki trustpoint of that name", chain.Line);
@@ -316,7 +316,8 @@ public static class IosRouterModel
                 return new ClockZone(c.Name, c.Offset);
             // The listing prints the same instants the chain's DER holds, in the router's zone: the difference is the offset.
             foreach (Evidence e in evidence)
-                if (e.ChainIdentity is { } id && e.ListedIdentity?.ValidFrom is { } from)
+                if (e.ChainIdentity is { } id && e.ListedIdentity is { ValidFrom: { } from, SerialHex: { } serial }
+                    && string.Equals(id.SerialHex.TrimStart('0'), serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
                 {
                     TimeSpan offset = TimeSpan.FromMinutes(Math.Round((from.Local - id.NotBeforeUtc).TotalMinutes));
                     Note(IosNoteKind.Assumption, $"clock zone {from.Zone ?? "(unnamed)"} is UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration():hh\\:mm}, from the listing's start date of {e.Trustpoint.Name}'s certificate against its DER");
@@ -615,7 +616,9 @@ public static class IosRouterModel
             IEnumerable<IosIsakmpProfile> ordered = config.IsakmpProfiles;
             if (isakmpListing is { Profiles.Count: > 0 })
             {
-                var listed = isakmpListing.Profiles.Select(l => config.IsakmpProfile(l.Name)).OfType<IosIsakmpProfile>().ToList();
+                foreach (IsakmpProfileListingEntry l in isakmpListing.Profiles.Where(l => config.IsakmpProfile(l.Name) is null))
+                    Note(IosNoteKind.Conflict, $"the listing shows isakmp profile {l.Name}, which the configuration does not have: left out", l.Line, isakmpListing.SourceName);
+                var listed = isakmpListing.Profiles.Select(l => config.IsakmpProfile(l.Name)).OfType<IosIsakmpProfile>().Distinct().ToList();
                 ordered = listed.Concat(config.IsakmpProfiles.Except(listed)).ToList();
                 if (!ordered.Select(x => x.Name).SequenceEqual(config.IsakmpProfiles.Select(x => x.Name)))
                     Note(IosNoteKind.Assumption, "show crypto isakmp profile lists the profiles in another order than the configuration: the listing's order is used for equally specific matches", source: isakmpListing.SourceName);
@@ -676,7 +679,9 @@ public static class IosRouterModel
             List<IosIkev2Profile> ordered = config.Ikev2Profiles.ToList();
             if (ikev2Listing is { Profiles.Count: > 0 })
             {
-                var listed = ikev2Listing.Profiles.Select(l => config.Ikev2Profile(l.Name)).OfType<IosIkev2Profile>().ToList();
+                foreach (Ikev2ProfileListingEntry l in ikev2Listing.Profiles.Where(l => config.Ikev2Profile(l.Name) is null))
+                    Note(IosNoteKind.Conflict, $"the listing shows ikev2 profile {l.Name}, which the configuration does not have: left out", l.Line, ikev2Listing.SourceName);
+                var listed = ikev2Listing.Profiles.Select(l => config.Ikev2Profile(l.Name)).OfType<IosIkev2Profile>().Distinct().ToList();
                 var showOrder = listed.Concat(config.Ikev2Profiles.Except(listed)).ToList();
                 ordered = Enumerable.Reverse(showOrder).ToList();
                 if (!showOrder.Select(p => p.Name).SequenceEqual(config.Ikev2Profiles.Reverse().Select(p => p.Name)))
