@@ -71,9 +71,36 @@ internal static class ConfigScenario
     }
 }
 
-/// <summary>The routers from their IOS outputs (running-config, show commands).</summary>
+/// <summary>The routers from their IOS outputs (running-config, show commands); the model's assumptions go to
+/// standard error as notes, so the report itself stays about the capture.</summary>
 internal static class IosConfigInputs
 {
-    public static Scenario Load(string[] files) =>
-        throw new CliInputException("--config: reading IOS running-configs is not in this build yet; give a scenario file (JSON)", ExitCodes.Usage);
+    public static Scenario Load(string[] files)
+    {
+        var texts = new List<(string, string)>();
+        foreach (string f in files)
+        {
+            try
+            {
+                texts.Add((f, File.ReadAllText(f)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CliInputException($"--config: {f}: {ex.Message}");
+            }
+        }
+        try
+        {
+            var built = Model.Ios.IosScenarioBuilder.Build(texts);
+            LastNotes = built.Notes;
+            return built.Scenario;
+        }
+        catch (FormatException ex)
+        {
+            throw new CliInputException($"--config: {ex.Message}", ExitCodes.Usage);
+        }
+    }
+
+    /// <summary>The notes of the last load (assumptions, gaps, conflicts), for the command to print.</summary>
+    public static IReadOnlyList<Model.Ios.IosNote> LastNotes { get; private set; } = [];
 }

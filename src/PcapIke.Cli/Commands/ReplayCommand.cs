@@ -46,6 +46,8 @@ public static class ReplayCommand
                 initiator = scenario.Peer(scenario.Router(initiator)).Name;
             DirectionPrediction prediction = SelectionModel.Predict(scenario, initiator);
             var output = pr.InvocationConfiguration.Output;
+            foreach (var note in IosConfigInputs.LastNotes)
+                output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
             ReplayTextWriter.Write(output, scenario, prediction, edits);
             if (pr.GetValue(forge) is { } outPath)
             {

@@ -17,10 +17,18 @@ public static class CaptureExplainer
     {
         var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
         foreach (IkeSa sa in sas)
-            Explain(sa, routers, reverseCache);
+            routers = Explain(sa, routers, reverseCache);
     }
 
-    private static void Explain(IkeSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    /// <summary>Explains one SA; returns the routers, with the CAs the configurations left unknown filled from the
+    /// capture when it showed them.</summary>
+    private static Scenario Explain(IkeSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    {
+        Explain(sa, ref routers, cache);
+        return routers;
+    }
+
+    private static void Explain(IkeSa sa, ref Scenario routers, Dictionary<string, DirectionPrediction> cache)
     {
         RouterSpec? initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
         RouterSpec? responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
@@ -44,6 +52,13 @@ public static class CaptureExplainer
         }
 
         DirectionPrediction p = Predicted(routers, initiator.Name, cache);
+        var filled = new List<string>();
+        if (FillUnknownCas(sa, p, routers, filled) is { } completed)
+        {
+            routers = completed;
+            cache.Clear();
+            p = Predicted(routers, initiator.Name, cache);
+        }
         var contradictions = Contradictions(sa, p, routers);
         if (contradictions.Count > 0)
         {
@@ -55,7 +70,7 @@ public static class CaptureExplainer
             return;
         }
 
-        string chain = Chain(p);
+        string chain = Chain(p) + (filled.Count > 0 ? " (From the capture: " + string.Join("; ", filled) + ".)" : "");
         long[] evidence = sa.Messages.Where(m => !m.IsRetransmission).Select(m => m.Frame).ToArray();
         if (!p.Succeeds)
         {
@@ -82,6 +97,44 @@ public static class CaptureExplainer
         sa.Findings.Add(new Finding(FindingCode.ModelAgrees, Severity.Info, evidence,
             $"The configurations explain this negotiation, and the model predicts success in both directions: {choices}. " +
             $"When {responder.Name} initiates: {Choices(reverse)}.", null));
+    }
+
+    /// <summary>
+    /// The configurations may not show a trustpoint's CA (a truncated listing, a chain not pasted): the model then has a
+    /// placeholder CA <c>cn=TRUSTPOINT</c>. An IKEv1 CERT_REQ list of the same length names the real CAs in the same
+    /// positions (the router's store order, I1), so the capture fills them in. Null when nothing was filled.
+    /// </summary>
+    private static Scenario? FillUnknownCas(IkeSa sa, DirectionPrediction p, Scenario s, List<string> filled)
+    {
+        if (p.Version != 1) return null;
+        var cas = s.Cas.ToList();
+        var routers = s.Routers.ToList();
+        bool changed = false;
+        foreach (var (observed, label) in new[] { (sa.InitiatorCertRequests, "MM3"), (sa.ResponderCertRequests, "MM4") })
+        {
+            var predicted = p.Negotiation.CertRequestLists.FirstOrDefault(c => c.Message == label);
+            if (predicted.CaDns is null || observed.Count != predicted.CaDns.Count) continue;
+            for (int i = 0; i < observed.Count; i++)
+            {
+                int at = cas.FindIndex(c => c.Subject == predicted.CaDns[i] && Key(c.Subject) == Key("cn=" + c.Name));
+                if (at < 0 || observed[i].Dn is not { } dn || Key(dn) == Key(cas[at].Subject)) continue;
+                string placeholder = cas[at].Name;
+                filled.Add($"the CA of trustpoint {placeholder} is {dn} ({label} CERT_REQ #{i + 1}; the configurations did not show it)");
+                if (cas.FirstOrDefault(c => Key(c.Subject) == Key(dn)) is { } known)
+                {
+                    // A CA the other router's text showed: the trustpoint is enrolled with it.
+                    cas.RemoveAt(at);
+                    routers = routers.Select(r => r with
+                    {
+                        Trustpoints = r.Trustpoints.Select(t => t.Ca == placeholder ? t with { Ca = known.Name } : t).ToArray(),
+                    }).ToList();
+                }
+                else
+                    cas[at] = cas[at] with { Subject = dn };
+                changed = true;
+            }
+        }
+        return changed ? s with { Cas = cas, Routers = routers } : null;
     }
 
     private static DirectionPrediction Predicted(Scenario s, string initiator, Dictionary<string, DirectionPrediction> cache)

@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+using PcapIke.Cli;
+using PcapIke.Tests.Cli;
+using PcapIke.Tests.Forge;
+using PcapIke.Tests.TestSupport;
+
+namespace PcapIke.Tests.Model;
+
+/// <summary>
+/// <c>analyze --config</c> and <c>replay CAPTURE --config</c> with the routers' IOS text: the forge's own
+/// running-configs and listings for S1–S7 (explained exactly as from the scenario files), and the technote's excerpts
+/// verbatim (truncated listings, no hostnames: the capture fills in what they do not show).
+/// </summary>
+public class ConfigExplanationCliTests
+{
+    private static string[] IosTexts(string folder) =>
+        new[] { "R1-running-config.txt", "R2-running-config.txt", "R1-show-crypto-pki-certificates.txt", "R2-show-crypto-pki-certificates.txt" }
+            .Select(f => Path.Combine(ForgedCaptures.Dir(folder), f)).ToArray();
+
+    private static string Resource(string name) => Path.Combine(AppContext.BaseDirectory, "Model", "Resources", name);
+
+    private static string[] ConfigArgs(IEnumerable<string> files) => files.SelectMany(f => new[] { "--config", f }).ToArray();
+
+    /// <summary>The model findings (PI6xx) of an analyze text output: code and message, in order.</summary>
+    private static List<string> ModelFindings(string output) =>
+        Regex.Matches(output, @"(PI60\d)\s+\w+\s+frames? [^\n]*\n\s+([^\n]*)").Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ToList();
+
+    [Theory]
+    [MemberData(nameof(ForgedCaptures.All), MemberType = typeof(ForgedCaptures))]
+    public void IosTextOfTheRouters_ExplainsAsTheScenarioFileDoes(string folder)
+    {
+        string capture = ForgedCaptures.Capture(folder);
+        string keys = Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table").Single();
+        var fromScenario = CliRun.Run(["analyze", capture, "--keys", keys, "--config", Path.Combine(ForgedCaptures.Dir(folder), "scenario.json")]);
+        var fromIos = CliRun.Run(["analyze", capture, "--keys", keys, .. ConfigArgs(IosTexts(folder))]);
+        Assert.True(fromIos.Exit == ExitCodes.Ok, fromIos.Err);
+        var expected = ModelFindings(fromScenario.Out);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ModelFindings(fromIos.Out));
+    }
+
+    [Fact]
+    public void TechnoteExcerptsVerbatim_ExplainS2_WithTheFixCheckedBothWays()
+    {
+        string[] configs = ["technote-r1-ikev1-config.md", "technote-r2-ikev1-config.md",
+                            "technote-r1-ikev1-show-crypto-pki-certificates.md", "technote-r2-ikev1-show-crypto-pki-certificates.md"];
+        var (exit, output, error) = CliRun.Run(["analyze", ForgedCaptures.Capture("S2-ikev1-r2-initiates"), .. ConfigArgs(configs.Select(Resource))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        string pi602 = Assert.Single(ModelFindings(output), f => f.StartsWith("PI602", StringComparison.Ordinal));
+        Assert.Contains("R2 [I2] CERT_REQ #1 (cn=CA2,o=cisco,o=com) is the first that names a CA of a global trustpoint: trustpoint IOSCA2", pi602);
+        Assert.Contains("R1 [I4] Creating CERT validation list: IOSCA1", pi602);
+        // The truncated listings do not show the second CA of each router: the capture's CERT_REQ lists do.
+        Assert.Contains("From the capture: the CA of trustpoint IOSCA2 is cn=CA2,o=cisco,o=com (MM3 CERT_REQ #2", pi602);
+        Assert.Contains("fix: R2's isakmp profile prof1: 'ca trust-point IOSCA1' — R2: crypto isakmp profile prof1 / ca trust-point IOSCA1. Checked with the model: R1 initiates: established, R2 initiates: established.", output);
+    }
+
+    [Fact]
+    public void TechnoteExcerptsVerbatim_S1_WorksButTheReverseIsPredictedToFail()
+    {
+        string[] configs = ["technote-r1-ikev1-config.md", "technote-r2-ikev1-config.md",
+                            "technote-r1-ikev1-show-crypto-pki-certificates.md", "technote-r2-ikev1-show-crypto-pki-certificates.md"];
+        var (exit, output, error) = CliRun.Run(["analyze", ForgedCaptures.Capture("S1-ikev1-r1-initiates"), .. ConfigArgs(configs.Select(Resource))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        string pi603 = Assert.Single(ModelFindings(output), f => f.StartsWith("PI603", StringComparison.Ordinal));
+        Assert.Contains("R1 signs with IOSCA1, R2 signs with IOSCA1", pi603);
+        Assert.Contains("when R2 initiates the model predicts: authentication fails", pi603);
+    }
+
+    [Fact]
+    public void ReplayOfACapture_WithTheRoutersIosText_NarratesItsInitiator()
+    {
+        string folder = "S2-ikev1-r2-initiates";
+        var (exit, output, error) = CliRun.Run(["replay", ForgedCaptures.Capture(folder), .. ConfigArgs(IosTexts(folder))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Contains("# replay: IKEv1, R2 initiates to R1", output);
+        Assert.Contains("Choosing trustpoint IOSCA2 as issuer", output);
+        Assert.Contains("outcome: authentication failed; R2 sends its IOSCA2 certificate", output);
+    }
+
+    [Fact]
+    public void OneRouterOnly_IsAUsageErrorSayingWhatIsMissing()
+    {
+        string folder = "S1-ikev1-r1-initiates";
+        var (exit, _, error) = CliRun.Run("analyze", ForgedCaptures.Capture(folder), "--config", IosTexts(folder)[0]);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal("pcapike: --config: the configurations hold 1 running-config; give both routers' (show running-config), with their show outputs", error.TrimEnd());
+    }
+
+    [Fact]
+    public void TextThatIsNotIos_IsAUsageError()
+    {
+        string junk = Path.Combine(TestPaths.NewTempDir(), "notes.txt");
+        File.WriteAllText(junk, "the tunnel is down again, please check\n");
+        var (exit, _, error) = CliRun.Run("analyze", ForgedCaptures.Capture("S1-ikev1-r1-initiates"), "--config", junk, "--config", IosTexts("S1-ikev1-r1-initiates")[0]);
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Equal($"pcapike: --config: {junk}: no IOS running-config or show output recognised", error.TrimEnd());
+    }
+}
