@@ -19,7 +19,8 @@ public static class NotifyMeanings
         ["CERT_TYPE_UNSUPPORTED"] = ("the certificate type is not supported", null),
         ["CERTIFICATE_UNAVAILABLE"] = ("the sender has no certificate to offer for the requested CAs", "Enrol a certificate from a CA the peer requests."),
         ["AUTHENTICATION_FAILED"] = ("the sender could not authenticate its peer: pre-shared key mismatch, signature or certificate validation failure, or identity mismatch",
-            "Check the pre-shared keys, or that each side's certificate is issued by a CA the other side's profile trusts (the same trustpoints on both)."),
+            "Check the pre-shared keys, or that each side's certificate is issued by a CA the other side's profile trusts (the same trustpoints on both). " +
+            "Confirm on the sender with `show crypto ikev2 profile` (its PKI trustpoints) and `debug crypto ikev2` (\"Validation of certificate chain FAILED\")."),
         ["INVALID_SIGNATURE"] = ("the signature in the peer's message did not verify", "Check the peer's certificate and key pair."),
         ["INVALID_HASH_INFORMATION"] = ("the HASH payload did not verify: usually a pre-shared key mismatch", "Make the pre-shared keys match."),
         ["PAYLOAD_MALFORMED"] = ("the sender could not parse (or decrypt) the message: often a pre-shared key mismatch in Main Mode", "Make the pre-shared keys match."),
@@ -27,7 +28,8 @@ public static class NotifyMeanings
             "Offer the responder's preferred DH group first."),
         ["INVALID_KEY_INFORMATION"] = ("the key exchange data is not acceptable", "Align the DH groups."),
         ["TS_UNACCEPTABLE"] = ("the traffic selectors are not acceptable: crypto ACLs or the tunnel's profile do not match (with IOS, possibly the wrong overlapping profile)",
-            "Mirror the traffic selectors; avoid overlapping `match identity` across IKEv2 profiles."),
+            "Mirror the traffic selectors; avoid overlapping `match identity` across IKEv2 profiles. " +
+            "Confirm on the sender with `show crypto ikev2 profile` (which profiles match the peer, listed first wins) and `debug crypto ikev2` (\"found matching IKEv2 profile\", \"proxy identities not supported\")."),
         ["INVALID_SELECTORS"] = ("an ESP packet's selectors did not match the Child SA", null),
         ["SINGLE_PAIR_REQUIRED"] = ("only one pair of traffic selectors is accepted", "Narrow the traffic selectors to one pair."),
         ["INTERNAL_ADDRESS_FAILURE"] = ("no internal (mode-config) address could be assigned", "Check the address pool."),

@@ -58,7 +58,9 @@ public sealed class CertRequestFirstEntryDiffersRule : IFindingRule
             $"The CERT_REQ lists start with different CAs: initiator {Quote(i[0])} ({CertRequests.Where(sa, Role.Initiator)}), " +
             $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). " + Picks(sa, i[0], r[0]) +
             "; if either side validates against a restricted trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
-            "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first."));
+            "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first. " +
+            "Confirm with `show crypto pki certificates` on both routers (the first certificate listed is the newest, its CA is requested first) " +
+            "and the profiles' `ca trust-point` / `pki trustpoint` lines."));
     }
 
     /// <summary>What each side signed with: the issuer of the certificate it sent when that is known (a clear or

@@ -57,7 +57,10 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
             $"certificate from {r[0].Display}; {initiatorList}." + fragmented,
             "Make the `ca trust-point` configuration symmetric (the same trustpoints in both peers' ISAKMP profiles, or none), " +
             "or re-enrol so that the responder's certificate store lists the CA common to both first (its newest certificate from that CA), " +
-            "so its MM4 names that CA first."));
+            "so its MM4 names that CA first. Confirm: on the responder `show crypto isakmp profile` (its `ca trust-point` lines) and " +
+            "`debug crypto isakmp` + `debug crypto pki validation` (\"Creating CERT validation list\", \"No suitable trustpoints found\"); " +
+            "on the initiator \"Choosing trustpoint … as issuer\". Decrypting MM5 (--keys) shows the certificate it sent; " +
+            "`--config` with both routers' configurations states the cause rule by rule."));
     }
 }
 
