@@ -14,41 +14,19 @@ namespace PcapIke.Forge;
 /// CBC encryption with the RFC 2409 Appendix B IV chain, RSA signatures over HASH_I/HASH_R; everything random is drawn
 /// from the scenario's seed, so the same scenario gives the same bytes.
 /// </summary>
-internal sealed class Ikev1Forge
+internal sealed class Ikev1Forge : NegotiationForge
 {
     /// <summary>IOS re-sends an unanswered phase-1 message every 10 seconds (approximation, see docs/forge.md).</summary>
     public static readonly TimeSpan RetransmitInterval = TimeSpan.FromSeconds(10);
 
-    private readonly ForgePeer _i, _r;
-    private readonly ForgedNegotiation _n;
-    private readonly string _seed;
-    private readonly int _index;
-    private TimeSpan _t;
 
     private Ikev1Forge(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
+        : base(1, initiator, responder, start, index)
     {
-        _i = initiator;
-        _r = responder;
-        _seed = initiator.Pki.Scenario.Seed;
-        _index = index;
-        _n = new ForgedNegotiation { Version = 1, Initiator = initiator.Name, Responder = responder.Name, Start = start };
     }
 
-    public static ForgedNegotiation Run(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
-    {
-        var forge = new Ikev1Forge(initiator, responder, start, index);
-        forge.Negotiate();
-        return forge._n;
-    }
-
-    private byte[] Random(string what, int length)
-    {
-        var b = new byte[length];
-        ForgedPki.Random(_seed, $"ikev1/{_index}/{what}").NextBytes(b);
-        return b;
-    }
-
-    private void Log(ForgePeer who, string rule, string text) => _n.Log.Add(new ForgeLogLine(_t, who.Name, rule, text));
+    public static ForgedNegotiation Run(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index) =>
+        new Ikev1Forge(initiator, responder, start, index).Run();
 
     /// <summary>One line of the router's <c>debug crypto isakmp</c> / <c>debug crypto pki</c> output (technote wording).</summary>
     private void Debug(ForgePeer who, string text) => _n.Debug.Add(new ForgeLogLine(_t, who.Name, "", text));
@@ -94,14 +72,7 @@ internal sealed class Ikev1Forge
         Debug(who, $"ISAKMP ({1010 + _index}): ID payload next-payload : 6 type : {(byte)id.Type} {data} protocol : 17 port : 500 length : {8 + IosPayloads.Ikev1Id(id).Length - 4}");
     }
 
-    private void Send(ForgePeer from, TimeSpan delay, byte[] message, string label)
-    {
-        _t += delay;
-        ForgePeer to = ReferenceEquals(from, _i) ? _r : _i;
-        _n.Datagrams.Add(new ForgedDatagram(_t, from.Name, to.Name, from.Address, to.Address, 500, 500, message, label));
-    }
-
-    private void Negotiate()
+    protected override void Negotiate()
     {
         Ikev1Spec iSpec = _i.Spec.Ikev1 ?? throw new ScenarioException("$.routers", $"{_i.Name} has no ikev1 configuration");
         var (suite, group) = IosPayloads.Ikev1Suite(iSpec.Policy);
@@ -406,7 +377,6 @@ internal sealed class Ikev1Forge
         return Ikev1MessageCrypto.Encrypt(clear, suite, keys.EncryptionKey, iv);
     }
 
-    private DateTimeOffset Time => _n.Start + _t;
 
     /// <summary>A certificate subject as IOS prints it (<c>serialNumber=100+ipaddress=…,cn=R1,…</c>).</summary>
     internal static string IosSubject(X509Certificate cert) => ForgePeer.IosName(cert.SubjectDN);

@@ -11,40 +11,18 @@ namespace PcapIke.Forge;
 /// Real DH, SKEYSEED and key derivation, SK payloads encrypted and integrity-protected (AES-CBC/3DES with HMAC, AES-GCM),
 /// RFC 7383 fragments when both sides have fragmentation on and IKE_AUTH exceeds the MTU.
 /// </summary>
-internal sealed class Ikev2Forge
+internal sealed class Ikev2Forge : NegotiationForge
 {
-    private readonly ForgePeer _i, _r;
-    private readonly ForgedNegotiation _n;
-    private readonly string _seed;
-    private readonly int _index;
     private readonly int _mtu;
-    private TimeSpan _t;
 
     private Ikev2Forge(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
+        : base(2, initiator, responder, start, index)
     {
-        _i = initiator;
-        _r = responder;
-        _seed = initiator.Pki.Scenario.Seed;
         _mtu = initiator.Pki.Scenario.Link.Mtu;
-        _index = index;
-        _n = new ForgedNegotiation { Version = 2, Initiator = initiator.Name, Responder = responder.Name, Start = start };
     }
 
-    public static ForgedNegotiation Run(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index)
-    {
-        var forge = new Ikev2Forge(initiator, responder, start, index);
-        forge.Negotiate();
-        return forge._n;
-    }
-
-    private byte[] Random(string what, int length)
-    {
-        var b = new byte[length];
-        ForgedPki.Random(_seed, $"ikev2/{_index}/{what}").NextBytes(b);
-        return b;
-    }
-
-    private void Log(ForgePeer who, string rule, string text) => _n.Log.Add(new ForgeLogLine(_t, who.Name, rule, text));
+    public static ForgedNegotiation Run(ForgePeer initiator, ForgePeer responder, DateTimeOffset start, int index) =>
+        new Ikev2Forge(initiator, responder, start, index).Run();
 
     /// <summary>One line of the router's <c>debug crypto ikev2</c> output (technote wording).</summary>
     private void Debug(ForgePeer who, string text) => _n.Debug.Add(new ForgeLogLine(_t, who.Name, "", "IKEv2:(SA ID = 1):" + text));
@@ -74,14 +52,7 @@ internal sealed class Ikev2Forge
         Debug(who, $"{exchange} Payload contents: {string.Join(' ', names)}");
     }
 
-    private void Send(ForgePeer from, TimeSpan delay, byte[] message, string label)
-    {
-        _t += delay;
-        ForgePeer to = ReferenceEquals(from, _i) ? _r : _i;
-        _n.Datagrams.Add(new ForgedDatagram(_t, from.Name, to.Name, from.Address, to.Address, 500, 500, message, label));
-    }
-
-    private void Negotiate()
+    protected override void Negotiate()
     {
         Ikev2Spec iSpec = _i.Spec.Ikev2 ?? throw new ScenarioException("$.routers", $"{_i.Name} has no ikev2 configuration");
         Ikev2ProfileSpec iProfile = _i.TunnelIkev2Profile
@@ -387,5 +358,4 @@ internal sealed class Ikev2Forge
     /// <summary>CERTREQ body (RFC 7296 §3.7): encoding X.509 Signature, then the CAs' SPKI SHA-1 hashes concatenated.</summary>
     private static byte[] CertReq(IReadOnlyList<TrustpointCa> cas) => [4, .. cas.SelectMany(t => t.CaSpkiSha1!)];
 
-    private DateTimeOffset Time => _n.Start + _t;
 }

@@ -87,16 +87,8 @@ public class ForgeFramingTests
         ForgeResult result = SmallMtuWithoutIkeFragmentation();
         string dir = TestPaths.NewTempDir();
         Forger.Write(result, Path.Combine(dir, "capture.pcap"));
-        string home = TestPaths.NewTempDir();
-        Directory.CreateDirectory(Path.Combine(home, "wireshark"));
-        File.Copy(Path.Combine(dir, "ikev2_decryption_table"), Path.Combine(home, "wireshark", "ikev2_decryption_table"));
-        var psi = new System.Diagnostics.ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "-r", Path.Combine(dir, "capture.pcap"), "-V", "-o", "ip.defragment:TRUE" }) psi.ArgumentList.Add(a);
-        psi.Environment["XDG_CONFIG_HOME"] = home;
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
+        string output = Tool.TsharkWithKeys([Path.Combine(dir, "ikev2_decryption_table")],
+            "-r", Path.Combine(dir, "capture.pcap"), "-V", "-o", "ip.defragment:TRUE");
         Assert.DoesNotContain("[Malformed", output);
         Assert.DoesNotContain("Expert Info (Error", output);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(output, @"Integrity Checksum Data: .*\[correct\]").Count);

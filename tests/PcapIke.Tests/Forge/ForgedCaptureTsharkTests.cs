@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PcapIke.Forge;
 using PcapIke.Model;
@@ -20,35 +19,9 @@ public partial class ForgedCaptureTsharkTests
     /// <paramref name="withKeys"/>; the output split into frames (index 0 is frame 1).</summary>
     internal static List<string> TsharkFrames(string folder, bool withKeys)
     {
-        string home = TestPaths.NewTempDir();
-        if (withKeys)
-        {
-            Directory.CreateDirectory(Path.Combine(home, "wireshark"));
-            foreach (string table in Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table"))
-                File.Copy(table, Path.Combine(home, "wireshark", Path.GetFileName(table)));
-        }
-        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { "-r", ForgedCaptures.Capture(folder), "-V", "-o", "ip.defragment:TRUE" }) psi.ArgumentList.Add(a);
-        psi.Environment["XDG_CONFIG_HOME"] = home;
-        psi.Environment["HOME"] = home;
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"tshark is not installed ({e.Message}); install it with: apt-get install -y tshark");
-            throw;
-        }
-        using (p)
-        {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            string stderr = p.StandardError.ReadToEnd();
-            Assert.True(p.WaitForExit(60_000), "tshark did not finish");
-            Assert.True(p.ExitCode == 0, $"tshark failed ({p.ExitCode}): {stderr}");
-            return FrameSplit().Split(stdout.Result).Where(s => s.Length > 0).ToList();
-        }
+        string[] tables = withKeys ? Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table") : [];
+        string output = Tool.TsharkWithKeys(tables, "-r", ForgedCaptures.Capture(folder), "-V", "-o", "ip.defragment:TRUE");
+        return FrameSplit().Split(output).Where(s => s.Length > 0).ToList();
     }
 
     [GeneratedRegex(@"(?m)^(?=Frame \d+: )")]

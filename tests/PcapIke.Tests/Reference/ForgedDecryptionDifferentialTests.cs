@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PcapIke.Decryption;
 using PcapIke.Diagnostics;
 using PcapIke.Ike;
@@ -23,24 +22,11 @@ public class ForgedDecryptionDifferentialTests
 
     private static Dictionary<long, FrameFields> Tshark(string folder)
     {
-        string home = TestPaths.NewTempDir();
-        Directory.CreateDirectory(Path.Combine(home, "wireshark"));
-        foreach (string table in Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table"))
-            File.Copy(table, Path.Combine(home, "wireshark", Path.GetFileName(table)));
-        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[]
-                 {
-                     "-r", ForgedCaptures.Capture(folder), "-T", "fields", "-e", "frame.number", "-e", "isakmp.typepayload",
-                     "-e", "isakmp.id.type", "-e", "isakmp.id.data.fqdn", "-e", "isakmp.id.data.ipv4_addr", "-e", "isakmp.notify.msgtype",
-                     "-e", "isakmp.auth.method", "-e", "x509af.serialNumber", "-e", "_ws.malformed",
-                     "-E", "aggregator=,", "-E", "occurrence=a",
-                 })
-            psi.ArgumentList.Add(a);
-        psi.Environment["XDG_CONFIG_HOME"] = home;
-        using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        string output = Tool.TsharkWithKeys(Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table"),
+            "-r", ForgedCaptures.Capture(folder), "-T", "fields", "-e", "frame.number", "-e", "isakmp.typepayload",
+            "-e", "isakmp.id.type", "-e", "isakmp.id.data.fqdn", "-e", "isakmp.id.data.ipv4_addr", "-e", "isakmp.notify.msgtype",
+            "-e", "isakmp.auth.method", "-e", "x509af.serialNumber", "-e", "_ws.malformed",
+            "-E", "aggregator=,", "-E", "occurrence=a");
         var result = new Dictionary<long, FrameFields>();
         foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -103,6 +103,23 @@ internal static class Tool
         }
     }
 
+    /// <summary>tshark with the given Wireshark key tables (copied into a throw-away profile); standard output.</summary>
+    public static string TsharkWithKeys(IEnumerable<string> keyTables, params string[] args)
+    {
+        string home = TestPaths.NewTempDir();
+        Directory.CreateDirectory(Path.Combine(home, "wireshark"));
+        foreach (string table in keyTables)
+            File.Copy(table, Path.Combine(home, "wireshark", Path.GetFileName(table)));
+        try
+        {
+            return Tshark(home, args).Out;
+        }
+        finally
+        {
+            Directory.Delete(home, true);
+        }
+    }
+
     public static void Text2Pcap(string hexFile, string output, params string[] options) =>
         Run("text2pcap", "wireshark-common", [.. options, hexFile, output]);
 
