@@ -144,3 +144,76 @@ internal sealed record CaseReportSources(
         }
     }
 }
+
+/// <summary>
+/// <c>batch --reports DIR</c>: one case report per capture (analysed again, whole, since a report needs every SA of
+/// its capture) and <c>index.html</c> linking them by relative links, one line per capture. Report names come from
+/// the capture's file name (letters, digits, '.', '_', '-' kept; a second capture with the same name gets -2, -3 …);
+/// with <c>--redact</c> they are <c>report-001.html</c> … in file order, so no file name leaks.
+/// </summary>
+internal static class CaseReportBatch
+{
+    public static int Write(IReadOnlyList<string> files, string dir, AnalysisOptions options, CaseReportSources sources,
+        bool redact, int parallelism, TextWriter error)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliInputException($"--reports: cannot create {dir}: {ex.Message}");
+        }
+        var names = ReportNames(files, redact);
+        var entries = new CaseIndexEntry[files.Count];
+        int errors = 0;
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, i =>
+        {
+            string file = files[i];
+            string shown = redact ? $"capture {(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}" : file;
+            var analysis = AnalysisInputs.TryAnalyze(file, f => CaptureAnalyzer.Analyze(f, options), out string? failure);
+            if (analysis is null)
+            {
+                Interlocked.Increment(ref errors);
+                entries[i] = new CaseIndexEntry(shown, null, $"error: {(redact ? "the capture could not be read" : failure)}");
+                return;
+            }
+            var report = CaseReportBuilder.Build(analysis, new CaseReportOptions
+            {
+                Inputs = sources.Inputs(file),
+                Commands =
+                [
+                    ["report", .. sources.Arguments(file), "-o", CommandArg.File(names[i], "report"), .. redact ? new CommandArg[] { "--redact" } : []],
+                    ["analyze", .. sources.Arguments(file)],
+                ],
+                Redact = redact,
+            });
+            CaseReportSources.Write(Path.Combine(dir, names[i]), HtmlCaseReportWriter.Render(report), "--reports");
+            string summary = report.Negotiations.Count == 0
+                ? "no IKE negotiation"
+                : $"{report.Negotiations.Count} negotiation{(report.Negotiations.Count == 1 ? "" : "s")}: " +
+                  string.Join("; ", report.Negotiations.Select(n => n.ShortLine));
+            entries[i] = new CaseIndexEntry(shown, names[i], summary);
+        });
+        CaseReportSources.Write(Path.Combine(dir, "index.html"), HtmlCaseReportWriter.RenderIndex(entries, redact), "--reports");
+        return errors;
+    }
+
+    /// <summary>A report file name per capture, distinct (case-insensitively) and never <c>index.html</c>.</summary>
+    public static IReadOnlyList<string> ReportNames(IReadOnlyList<string> files, bool redact)
+    {
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "index.html" };
+        var names = new List<string>(files.Count);
+        for (int i = 0; i < files.Count; i++)
+        {
+            string stem = redact
+                ? $"report-{(i + 1).ToString("000", System.Globalization.CultureInfo.InvariantCulture)}"
+                : new string(Path.GetFileNameWithoutExtension(files[i]).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray());
+            if (stem.Length == 0 || stem[0] == '.') stem = "capture" + stem;
+            string name = stem + ".html";
+            for (int n = 2; !used.Add(name); n++) name = $"{stem}-{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}.html";
+            names.Add(name);
+        }
+        return names;
+    }
+}

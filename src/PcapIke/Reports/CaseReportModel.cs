@@ -48,7 +48,15 @@ public sealed record NegotiationReport(
     public string SummaryLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Initiator} → {Responder}: {Outcome}" +
                                  (StoppedAt is null ? "" : $" at {StoppedAt}") +
                                  (MostImportant is { } f ? $" — {f.Id} {f.FirstSentence}" : "");
+
+    /// <summary>The summary without addresses or texts, for the batch index: <c>IKE SA 1 IKEv1 stalled at MM5 (PI101)</c>.</summary>
+    public string ShortLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Outcome}" +
+                               (StoppedAt is null ? "" : $" at {StoppedAt}") + (MostImportant is { } f ? $" ({f.Id})" : "");
 }
+
+/// <summary>One line of the batch index (<c>batch --reports</c>): the capture, its report (a relative link; null when
+/// the capture could not be read) and its one-line summary or error.</summary>
+public sealed record CaseIndexEntry(string Capture, string? Report, string Summary);
 
 /// <summary>One message of the ladder: an arrow between the two lanes.</summary>
 public sealed record LadderArrow(

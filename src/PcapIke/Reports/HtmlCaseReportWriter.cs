@@ -45,12 +45,7 @@ public static class HtmlCaseReportWriter
     public static string Render(CaseReport report)
     {
         var sb = new StringBuilder(64 * 1024);
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        sb.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{ContentSecurityPolicy}\">\n");
-        sb.Append("<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        sb.Append("<meta name=\"generator\" content=\"pcapike report\">\n");
-        sb.Append($"<title>IKE case report: {ReportEscape.Html(ReportEscape.Truncate(report.Capture, 80))}</title>\n");
-        sb.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
+        Head(sb, $"IKE case report: {ReportEscape.Truncate(report.Capture, 80)}");
 
         sb.Append("<header>\n<h1>IKE case report</h1>\n");
         sb.Append(CultureInfo.InvariantCulture,
@@ -95,6 +90,34 @@ public static class HtmlCaseReportWriter
         sb.Append("<footer>Made by pcapike report. No key material is written to this report: key tables, charon logs and Wireshark profiles are named and hashed only.</footer>\n");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The index of <c>batch --reports</c>: one line per capture with a relative link to its report.</summary>
+    public static string RenderIndex(IReadOnlyList<CaseIndexEntry> entries, bool redacted)
+    {
+        var sb = new StringBuilder(16 * 1024);
+        Head(sb, "IKE case reports");
+        sb.Append(CultureInfo.InvariantCulture, $"<header>\n<h1>IKE case reports</h1>\n<p>{Count(entries.Count, "capture")}, {entries.Count(e => e.Report is not null)} reports.</p>\n");
+        if (redacted) sb.Append("<p class=\"redacted\">Redacted (<code>--redact</code>): captures are named by number; each report has its own pseudonyms.</p>\n");
+        sb.Append("</header>\n<table class=\"index\">\n<tr><th>capture</th><th>report</th><th>summary</th></tr>\n");
+        foreach (var e in entries)
+        {
+            sb.Append($"<tr><td class=\"mono\">{Value(e.Capture)}</td><td>");
+            sb.Append(e.Report is { } href ? $"<a href=\"{ReportEscape.Html(href)}\">{ReportEscape.Html(href)}</a>" : "(none)");
+            sb.Append($"</td><td>{Value(e.Summary)}</td></tr>\n");
+        }
+        sb.Append("</table>\n<footer>Made by pcapike batch --reports.</footer>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    private static void Head(StringBuilder sb, string title)
+    {
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{ContentSecurityPolicy}\">\n");
+        sb.Append("<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append("<meta name=\"generator\" content=\"pcapike report\">\n");
+        sb.Append($"<title>{ReportEscape.Html(title)}</title>\n");
+        sb.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
     }
 
     private static void Negotiation(StringBuilder sb, NegotiationReport n)

@@ -57,8 +57,8 @@ public sealed class ReportRedactor
         int n = Next("ip");
         string pseudonym = address.AddressFamily == AddressFamily.InterNetworkV6
             ? $"2001:db8:ffff::{n.ToString("x", CultureInfo.InvariantCulture)}"
-            : $"10.255.{(n / 254).ToString(CultureInfo.InvariantCulture)}.{(n % 254 + 1).ToString(CultureInfo.InvariantCulture)}";
-        if (n >= 254 * 256) pseudonym = $"2001:db8:ffff::{n.ToString("x", CultureInfo.InvariantCulture)}";
+            : $"10.255.{((n - 1) / 254).ToString(CultureInfo.InvariantCulture)}.{((n - 1) % 254 + 1).ToString(CultureInfo.InvariantCulture)}";
+        if (n > 254 * 256) pseudonym = $"2001:db8:ffff::{n.ToString("x", CultureInfo.InvariantCulture)}";
         return Remember(original, pseudonym, asToken: true);
     }
 
@@ -128,9 +128,9 @@ public sealed class ReportRedactor
         string pseudonym = $"{role}-{n.ToString(CultureInfo.InvariantCulture)}{ext.ToLowerInvariant()}";
         _map["file:" + role + ":" + path] = pseudonym;
         _pseudonyms.Add(pseudonym);
-        // The name alone (and the folder names of its path) must not appear in any text either.
-        foreach (string segment in path.Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries))
-            if (segment is not "." and not ".." && segment.Length >= 2) RegisterToken(segment, pseudonym);
+        // The path as given and the file's name must not appear in any text either (a malformation names the path).
+        RegisterToken(path, pseudonym);
+        RegisterToken(System.IO.Path.GetFileName(path), pseudonym);
         return pseudonym;
     }
 
@@ -144,7 +144,7 @@ public sealed class ReportRedactor
         {
             string s = m.Value;
             if (_pseudonyms.Contains(s)) return s;
-            if (m.Groups["known"].Success) return _map[s];
+            if (_known.Contains(s) || m.Groups["known"].Success) return _map[s];
             if (m.Groups["ip4"].Success || m.Groups["ip6"].Success)
                 return IPAddress.TryParse(s, out var ip) ? Address(ip) : s;
             if (m.Groups["email"].Success)
