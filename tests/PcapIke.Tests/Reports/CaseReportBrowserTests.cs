@@ -34,6 +34,22 @@ public sealed class CaseReportBrowserTests
     [Fact]
     public void TheSevenScenariosAreThere() => Assert.Equal(14, Scenarios().Count);
 
+    /// <summary>The console check is not vacuous: a page that breaks the reports' Content-Security-Policy (an image to
+    /// fetch, an inline script) shows in the console lines, and its script does not run.</summary>
+    [Fact]
+    public void ConsoleCheck_SeesPolicyViolations()
+    {
+        string page = Path.Combine(TestPaths.NewTempDir(), "violation.html");
+        File.WriteAllText(page, "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"" +
+            PcapIke.Reports.HtmlCaseReportWriter.ContentSecurityPolicy + "\"></head><body><p id=\"p\">x</p>" +
+            "<img src=\"http://127.0.0.1:9/x.png\"><script>document.getElementById('p').textContent='ran'</script></body></html>");
+        var (dom, console) = HeadlessChromium.DumpDom(page);
+        Assert.Equal(2, console.Count);
+        Assert.Contains(console, l => l.Contains("Loading the image", StringComparison.Ordinal));
+        Assert.Contains(console, l => l.Contains("Executing inline script violates", StringComparison.Ordinal));
+        Assert.Contains("<p id=\"p\">x</p>", dom);
+    }
+
     [Theory]
     [MemberData(nameof(Scenarios))]
     public void ScenarioReport_RendersInChromium(string scenario, bool withConfig)
