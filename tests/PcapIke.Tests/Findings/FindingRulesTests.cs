@@ -375,7 +375,8 @@ public class FindingRulesTests
     [Fact]
     public void EveryFindingCode_HasARuleThatCanEmitIt_AndAnId()
     {
-        Assert.Equal(Enum.GetValues<FindingCode>().Length, FindingRules.All.Count); // one rule per code
+        // One rule per code, except the model's PI601–PI605, which Model/CaptureExplainer emits with --config.
+        Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (int)c is < 600 or >= 700), FindingRules.All.Count);
         foreach (FindingCode code in Enum.GetValues<FindingCode>())
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }
