@@ -237,6 +237,35 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public void KeyMaterial_FromACharonLog_IsNeverWritten()
+    {
+        string folder = Scenario("strongswan-ikev2-aes-gcm");
+        string dir = TestPaths.NewTempDir();
+        string log = Path.Combine(dir, "charon.log");
+        File.WriteAllLines(log, CharonLogForge.ForIkev2LabCapture("strongswan-ikev2-aes-gcm"));
+        string[] f = File.ReadAllLines(Path.Combine(folder, "ikev2_decryption_table")).First(l => l.Length > 0).Split(',');
+        var keys = new[] { f[2], f[3] }.Select(k => k.Trim().ToLowerInvariant()).ToList();
+        foreach (bool redact in new[] { false, true })
+            foreach (string output in new[] { "case.html", "case.md" })
+            {
+                string path = Path.Combine(dir, (redact ? "r-" : "") + output);
+                var (exit, _, err) = CliRun.Run(["report", Path.Combine(folder, "capture.pcap"), "--keys-from-charon-log", log, "-o", path, .. redact ? new[] { "--redact" } : []]);
+                Assert.True(exit == 0, err);
+                string text = File.ReadAllText(path).ToLowerInvariant();
+                Assert.Contains("(decrypted)", text);
+                Assert.Contains("charon-log", text);   // named and hashed as an input
+                Assert.Contains(CaseReportBuilder.Sha256(log), text);
+                foreach (string key in keys)
+                {
+                    Assert.DoesNotContain(key[..16], text);
+                    // nor as charon dumps it: "12 34 56 …"
+                    Assert.DoesNotContain(string.Join(" ", Enumerable.Range(0, 8).Select(i => key.Substring(2 * i, 2))), text);
+                }
+                Assert.DoesNotContain("sk_ei", text);
+            }
+    }
+
+    [Fact]
     public void Batch_Reports_OneReportPerCapture_AndAnIndexWithRelativeLinks()
     {
         string input = TestPaths.NewTempDir();
