@@ -32,7 +32,7 @@ public static class HtmlCaseReportWriter
         .finding h4{margin:2px 0;font-size:14px}.finding p{margin:3px 0}.fix{color:#0a3069}
         table.certreq td.picked{background:#dafbe1;font-weight:600}.pick{color:#116329;font-weight:600}
         svg.ladder{max-width:100%;height:auto;border:1px solid #d0d7de;background:#fcfcfd}
-        svg.ladder text{font:12px "DejaVu Sans Mono",Menlo,monospace;fill:#1b1f24}svg.ladder .role{font-weight:700}
+        svg.ladder text{font:12px "DejaVu Sans Mono",Menlo,monospace;fill:#1b1f24}svg.ladder .role{font-weight:700}svg.ladder .label{font-size:11.5px}
         svg.ladder .lane line{stroke:#8c959f;stroke-width:2}svg.ladder .msg line{stroke:#0969da;stroke-width:2}svg.ladder .msg polygon{fill:#0969da}
         svg.ladder .msg.retrans line{stroke:#9a6700}svg.ladder .msg.retrans polygon{fill:#9a6700}svg.ladder .msg.retrans .label{fill:#7d4e00}
         svg.ladder .msg.failing line{stroke:#cf222e;stroke-width:3}svg.ladder .msg.failing polygon{fill:#cf222e}svg.ladder .msg.failing .label,svg.ladder .mark{fill:#a40e26;font-weight:700}

@@ -14,7 +14,7 @@ namespace PcapIke.Reports;
 /// </summary>
 public static class LadderSvg
 {
-    private const int Width = 860, LeftLane = 190, RightLane = 690, Top = 64, Row = 40, MaxLabel = 64;
+    private const int Width = 860, LeftLane = 170, RightLane = 710, Top = 64, Row = 40, MaxStep = 58;
 
     public static void Write(StringBuilder sb, NegotiationReport n)
     {
@@ -31,7 +31,7 @@ public static class LadderSvg
             string cls = "msg" + (m.Retransmission ? " retrans" : "") + (m.Failing ? " failing" : "");
             string full = $"frame {m.Frame.ToString(CultureInfo.InvariantCulture)}: {m.Step} · {m.Size.ToString(CultureInfo.InvariantCulture)} B · {m.Offset} s" +
                           (m.Fragments.Length > 0 ? $" · {m.Fragments}" : "");
-            string label = $"{ReportEscape.Truncate(m.Step, MaxLabel - 24)} · {m.Size.ToString(CultureInfo.InvariantCulture)} B · {m.Offset} s";
+            string label = $"{ReportEscape.Truncate(m.Step, MaxStep)} · {m.Size.ToString(CultureInfo.InvariantCulture)} B · {m.Offset} s";
             bool i2r = m.Sender == Role.Initiator;
             sb.Append(CultureInfo.InvariantCulture, $"<g class=\"{cls}\" data-frame=\"{m.Frame}\"><title>{ReportEscape.Html(full)}</title>");
             Arrow(sb, i2r ? LeftLane : RightLane, i2r ? RightLane : LeftLane, y, dashed: m.Retransmission);
@@ -59,7 +59,7 @@ public static class LadderSvg
     private static void Lane(StringBuilder sb, int x, string role, string endpoint, int height)
     {
         sb.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\"><text class=\"role\" x=\"{x}\" y=\"20\" text-anchor=\"middle\">{role}</text>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"endpoint\" x=\"{x}\" y=\"38\" text-anchor=\"middle\">{ReportEscape.Html(ReportEscape.Truncate(endpoint, 48))}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"endpoint\" x=\"{x}\" y=\"38\" text-anchor=\"middle\">{ReportEscape.Html(ReportEscape.Truncate(endpoint, 40))}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"{Top - 16}\" x2=\"{x}\" y2=\"{height - 8}\"/></g>\n");
     }
 
