@@ -15,6 +15,7 @@ public static class CommandLine
         root.Subcommands.Add(ForgeCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(CertsCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 

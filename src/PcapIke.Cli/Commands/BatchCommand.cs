@@ -29,13 +29,18 @@ public static class BatchCommand
         AnalysisInputs.RejectOptionLikeFiles(inputs);
         var csv = new Option<string>("--csv") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
         var jsonl = new Option<string>("--jsonl") { HelpName = "OUT", Description = "Also write one JSON object per IKE SA per line to this file" };
+        var reports = new Option<string>("--reports")
+        {
+            HelpName = "DIR", Description = "Also write one case report (HTML) per capture into DIR, with an index.html linking them",
+        };
+        var redact = new Option<bool>("--redact") { Description = "With --reports: pseudonymise the reports (as report --redact)" };
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, ca, ports.Udp, ports.NatT, ports.Tcp,
+            inputs, csv, jsonl, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
         keys.AddTo(command);
         command.SetAction(pr =>
@@ -61,6 +66,13 @@ public static class BatchCommand
             catch (IOException ex)
             {
                 throw new CliInputException($"cannot write the output: {ex.Message}");
+            }
+            if (pr.GetValue(reports) is { } reportDir)
+            {
+                var sources = new CaseReportSources(pr.GetValue(keys.Tables) ?? [], pr.GetValue(keys.CharonLogs) ?? [],
+                    pr.GetValue(keys.Profile), ReportCommand.ProfileFolder(keys, pr.GetValue(keys.Profile)), [],
+                    pr.GetValue(ca) ?? [], ReportCommand.PortArgs(pr, ports));
+                CaseReportBatch.Write(files, reportDir, options, sources, pr.GetValue(redact), runner.MaxDegreeOfParallelism, error);
             }
             return result.Errors > 0 ? ExitCodes.UnreadableInput : ExitCodes.Ok;
         });

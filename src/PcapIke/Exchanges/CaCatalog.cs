@@ -41,7 +41,8 @@ public sealed class CaCatalog
 
     private static readonly string[] s_certificateExtensions = [".pem", ".crt", ".cer", ".der"];
 
-    private static bool IsCertificateFileName(string file) =>
+    /// <summary>A file that <see cref="Load"/> reads from a directory (by extension).</summary>
+    public static bool IsCertificateFileName(string file) =>
         s_certificateExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase);
 
     private void LoadFile(string file)

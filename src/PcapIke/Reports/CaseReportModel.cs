@@ -1,0 +1,468 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PcapIke.Exchanges;
+using PcapIke.Forge;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// <c>pcapike report</c>: everything one case report shows, already worded and (with <c>--redact</c>) pseudonymised,
+/// so that the HTML and Markdown writers only lay it out and escape it (docs/case-report.md). Built from an analysis
+/// by <see cref="CaseReportBuilder"/>; no key material is ever part of it.
+/// </summary>
+public sealed record CaseReport(
+    string Capture,
+    bool Redacted,
+    long Frames,
+    long IkeMessages,
+    IReadOnlyList<string> Malformations,
+    IReadOnlyList<NegotiationReport> Negotiations,
+    IReadOnlyList<CaseInputHash> Inputs,
+    IReadOnlyList<string> Commands);
+
+/// <summary>An input file and its SHA-256 (lower-case hex), under the role it was given with.</summary>
+public sealed record CaseInputHash(string Role, string Name, string Sha256);
+
+/// <summary>One negotiation (IKE SA) of the report.</summary>
+public sealed record NegotiationReport(
+    int Id,
+    string Version,
+    string Initiator,
+    string Responder,
+    /// <summary>established, failed, stalled, incomplete (<see cref="SaReportText.Outcome"/>).</summary>
+    string Outcome,
+    string OutcomeDetail,
+    /// <summary>The last step reached when the negotiation did not complete; null when established.</summary>
+    string? StoppedAt,
+    CaseFinding? MostImportant,
+    IReadOnlyList<(string Label, string Value)> Summary,
+    IReadOnlyList<LadderArrow> Ladder,
+    MissingReply? Missing,
+    CertRequestColumn InitiatorRequests,
+    CertRequestColumn ResponderRequests,
+    IReadOnlyList<CaseCertificate> Certificates,
+    IReadOnlyList<CaseFinding> Findings)
+{
+    /// <summary>The summary line: <c>IKE SA 1 IKEv1 a → b: stalled at MM5 — PI101 …</c>.</summary>
+    public string SummaryLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Initiator} → {Responder}: {Outcome}" +
+                                 (StoppedAt is null ? "" : $" at {StoppedAt}") +
+                                 (MostImportant is { } f ? $" — {f.Id} {f.FirstSentence}" : "");
+
+    /// <summary>The summary without addresses or texts, for the batch index: <c>IKE SA 1 IKEv1 stalled at MM5 (PI101)</c>.</summary>
+    public string ShortLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Outcome}" +
+                               (StoppedAt is null ? "" : $" at {StoppedAt}") + (MostImportant is { } f ? $" ({f.Id})" : "");
+}
+
+/// <summary>One line of the batch index (<c>batch --reports</c>): the capture, its report (a relative link; null when
+/// the capture could not be read) and its one-line summary or error.</summary>
+public sealed record CaseIndexEntry(string Capture, string? Report, string Summary);
+
+/// <summary>One message of the ladder: an arrow between the two lanes.</summary>
+public sealed record LadderArrow(
+    long Frame,
+    Role Sender,
+    /// <summary>The step as the text ladder writes it, with its retransmission mark (<see cref="SaReportText.StepWithMark"/>).</summary>
+    string Step,
+    int Size,
+    /// <summary>Seconds from the start of the negotiation: <c>+10.021000</c>.</summary>
+    string Offset,
+    bool Retransmission,
+    /// <summary>The step where the negotiation failed or stopped.</summary>
+    bool Failing,
+    string Fragments);
+
+/// <summary>The reply a negotiation that did not complete is still waiting for.</summary>
+public sealed record MissingReply(Role From, string Step, string Why);
+
+/// <summary>One side's CERT_REQ list, and which entry the peer's first-match picked from it, where known.</summary>
+public sealed record CertRequestColumn(
+    string Title,
+    IReadOnlyList<CertRequestRow> Entries,
+    /// <summary>Who picks from this list (the peer of its sender), and how the pick is known.</summary>
+    string? PickNote);
+
+public sealed record CertRequestRow(int Position, string Display, bool Picked);
+
+/// <summary>A certificate sent in the negotiation (clear or decrypted), with its labelled lines.</summary>
+public sealed record CaseCertificate(long Frame, string Sender, string Step, bool Decrypted, int Position, int Count,
+    IReadOnlyList<(string Label, string Value)> Lines);
+
+/// <summary>A finding with its evidence frames, explanation and fix.</summary>
+public sealed record CaseFinding(string Id, string Severity, IReadOnlyList<long> Frames, string Message, string? Fix)
+{
+    /// <summary>The message up to its first sentence end (or 200 characters), for summary lines.</summary>
+    public string FirstSentence
+    {
+        get
+        {
+            int end = Message.IndexOf(". ", StringComparison.Ordinal);
+            string s = end > 0 ? Message[..(end + 1)] : Message;
+            return s.Length > 200 ? s[..199] + "…" : s;
+        }
+    }
+}
+
+/// <summary>One argument of a reproduce command: literal text, or an input file (pseudonymised with <c>--redact</c>).</summary>
+public readonly record struct CommandArg(string Text, string? FileRole = null)
+{
+    public static implicit operator CommandArg(string text) => new(text);
+    public static CommandArg File(string path, string role) => new(path, role);
+}
+
+/// <summary>What a report is made from besides the analysis.</summary>
+public sealed class CaseReportOptions
+{
+    /// <summary>The input files with their roles (<c>capture</c>, <c>keys</c>, <c>charon-log</c>, <c>wireshark-profile</c>,
+    /// <c>config</c>, <c>ca</c>); each is hashed.</summary>
+    public IReadOnlyList<(string Role, string Path)> Inputs { get; init; } = [];
+    /// <summary>The command lines that reproduce the report (without the program name).</summary>
+    public IReadOnlyList<IReadOnlyList<CommandArg>> Commands { get; init; } = [];
+    /// <summary>The routers' configurations (<c>--config</c>): the first-match picks are then the model's where the
+    /// capture does not show them.</summary>
+    public Scenario? Routers { get; init; }
+    public bool Redact { get; init; }
+}
+
+/// <summary>Turns an analysis into a <see cref="CaseReport"/>: the same data as <c>analyze</c> (via
+/// <see cref="SaReportText"/> and <see cref="AnalyzeTextWriter.CertificateLines"/>), worded for the report.</summary>
+public static class CaseReportBuilder
+{
+    public static CaseReport Build(CaptureAnalysis analysis, CaseReportOptions options)
+    {
+        var r = options.Redact ? new ReportRedactor() : ReportRedactor.None;
+        // Known values first, so that the free texts (findings, details) are redacted with the same pseudonyms.
+        if (r.Enabled)
+        {
+            foreach (var (role, path) in options.Inputs) r.File(path, role);
+            if (options.Routers is { } routers) RegisterRouters(r, routers);
+            foreach (var sa in analysis.Sas) RegisterSa(r, sa);
+        }
+        string capture = options.Inputs.FirstOrDefault(i => i.Role == "capture") is { Path: not null } c
+            ? r.File(c.Path, "capture") : r.Enabled ? r.File(analysis.File, "capture") : analysis.File;
+        var picks = new ModelPicks(options.Routers);
+        var negotiations = analysis.Sas.OrderBy(s => s.Id).Select(sa => Negotiation(sa, r, picks)).ToList();
+        var inputs = options.Inputs.Select(i => new CaseInputHash(i.Role, r.File(i.Path, i.Role), Sha256(i.Path))).ToList();
+        var commands = options.Commands.Select(cmd => "pcapike " + string.Join(" ", cmd.Select(a =>
+            ShellQuote(a.FileRole is { } role ? r.File(a.Text, role) : r.Text(a.Text))))).ToList();
+        var malformations = analysis.Malformations.Select(m => r.Text(m.ToString())).ToList();
+        if (analysis.DroppedMalformations > 0)
+            malformations.Add($"… and {analysis.DroppedMalformations.ToString(CultureInfo.InvariantCulture)} more malformations not listed");
+        return new CaseReport(capture, r.Enabled, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, malformations,
+            negotiations, inputs, commands);
+    }
+
+    /// <summary>A value from the wire shown inert: one that a spreadsheet would run as a formula (starting with =, +,
+    /// -, @, tab or CR, e.g. <c>=cmd|' /C calc'!A0</c>) gets a leading apostrophe, as the batch CSV does.</summary>
+    public static string Inert(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+
+    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(f));
+    }
+
+    /// <summary>POSIX shell quoting: the argument as is when it is plain, else in single quotes.</summary>
+    public static string ShellQuote(string arg) =>
+        arg.Length > 0 && arg.All(ch => char.IsAsciiLetterOrDigit(ch) || "-_./=:,+@%".Contains(ch))
+            ? arg
+            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static void RegisterSa(ReportRedactor r, IkeSa sa)
+    {
+        r.Address(sa.Initiator.Address.ToIPAddress());
+        r.Address(sa.Responder.Address.ToIPAddress());
+        foreach (var m in sa.Messages)
+        {
+            r.Address(m.Message.Source.Address.ToIPAddress());
+            r.Address(m.Message.Destination.Address.ToIPAddress());
+        }
+        r.Spi(sa.SpiI);
+        r.Spi(sa.SpiR);
+        foreach (string? id in new[] { sa.InitiatorId, sa.ResponderId })
+            if (id is not null) r.Identity(id);
+        foreach (string? dn in new[] { sa.InitiatorCertificate, sa.ResponderCertificate, sa.InitiatorCertificateIssuer, sa.ResponderCertificateIssuer })
+            if (dn is not null) r.Dn(dn);
+        foreach (var e in sa.InitiatorCertRequests.Concat(sa.ResponderCertRequests))
+        {
+            if (e.Dn is not null) r.Dn(e.Dn);
+            if (e.DnRfc4514 is not null) r.Dn(e.DnRfc4514);
+            if (e.CaName is not null) r.Dn(e.CaName);
+            if (e.CaHash is not null) r.Hash(e.CaHash);
+        }
+        foreach (var c in sa.Certificates)
+        {
+            if (c.Info is not { } i) continue;
+            if (i.Subject is not null) r.Dn(i.Subject);
+            if (i.Issuer is not null) r.Dn(i.Issuer);
+            foreach (string san in i.SubjectAltNames) AltName(r, san);
+        }
+    }
+
+    private static void RegisterRouters(ReportRedactor r, Scenario s)
+    {
+        foreach (var ca in s.Cas)
+        {
+            r.Dn(ca.Subject);
+            if (ca.EnrollmentUrl is not null) r.Text(ca.EnrollmentUrl);
+        }
+        foreach (var router in s.Routers)
+        {
+            r.Name(router.Name);
+            r.Name(router.Hostname);
+            if (router.DomainName is not null) r.Name(router.DomainName);
+            r.Name($"{router.Hostname}.{router.DomainName}".TrimEnd('.'));
+            r.Address(router.Ethernet.Address);
+            r.Address(router.Tunnel.Address);
+            if (router.Loopback is { } lo) r.Address(lo.Address);
+            foreach (var tp in router.Trustpoints)
+            {
+                if (tp.Fqdn is not null) r.Name(tp.Fqdn);
+                if (tp.IpAddress is not null) r.Address(tp.IpAddress);
+                if (tp.SubjectName is not null) r.Dn(tp.SubjectName);
+                if (tp.SerialNumber is not null) r.Name(tp.SerialNumber);
+                if (tp.EnrollmentUrl is not null) r.Text(tp.EnrollmentUrl);
+            }
+        }
+    }
+
+    private static string AltName(ReportRedactor r, string san)
+    {
+        int colon = san.IndexOf(':');
+        if (colon <= 0) return r.Identity(san);
+        string kind = san[..colon], value = san[(colon + 1)..];
+        return kind + ":" + (kind is "URI" ? r.Text(value) : r.Identity(value));
+    }
+
+    private static NegotiationReport Negotiation(IkeSa sa, ReportRedactor r, ModelPicks picks)
+    {
+        string initiator = Endpoint(r, sa.Initiator), responder = Endpoint(r, sa.Responder);
+        var findings = sa.Findings.Select(f => new CaseFinding(f.Id, SaReportText.Severity(f.Severity), f.Frames,
+            r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix))).ToList();
+        bool established = sa.Outcome == SaOutcome.Established;
+        var failing = FailingFrames(sa);
+        long start = sa.StartNanoseconds;
+        var ladder = sa.Messages.Select(m => new LadderArrow(m.Frame, m.Sender, SaReportText.StepWithMark(sa, m), m.Size,
+            "+" + SaReportText.Seconds(m.TimestampNanoseconds - start), m.IsRetransmission, failing.Contains(m),
+            Fragments(m))).ToList();
+        var (iPick, rPick) = FirstMatch(sa, picks);
+        return new NegotiationReport(
+            sa.Id, SaReportText.Version(sa), initiator, responder, SaReportText.Outcome(sa.Outcome), r.Text(sa.OutcomeDetail),
+            established ? null : sa.LastStep, findings.FirstOrDefault(), Summary(sa, r), ladder,
+            established ? null : Missing(sa),
+            Column(sa.InitiatorCertRequests, "initiator", rPick, "responder", r),
+            Column(sa.ResponderCertRequests, "responder", iPick, "initiator", r),
+            sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings);
+    }
+
+    private static string Endpoint(ReportRedactor r, Frames.NetEndpoint e)
+    {
+        string address = r.Address(e.Address.ToIPAddress());
+        return e.Address.IsIPv6 ? $"[{address}]:{e.Port.ToString(CultureInfo.InvariantCulture)}" : $"{address}:{e.Port.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    private static List<(string, string)> Summary(IkeSa sa, ReportRedactor r)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("SPIs", $"i {r.Spi(sa.SpiI)}  r {r.Spi(sa.SpiR)}"),
+        };
+        if (sa.Messages.Count > 0)
+            rows.Add(("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {sa.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages"));
+        rows.Add(("NAT", (sa.NatDetected ? "detected" : "not detected") + (sa.FloatedTo4500 ? ", floated to UDP 4500" : "")));
+        rows.Add(("Offered", sa.Offered.Count == 0 ? "(not seen)" : string.Join("; ", sa.Offered.Select((p, i) => $"{(i + 1).ToString(CultureInfo.InvariantCulture)}. {p}"))));
+        rows.Add(("Chosen", sa.Chosen?.ToString() ?? "(not seen)"));
+        if (sa.InitiatorId is not null || sa.ResponderId is not null)
+            rows.Add(("IDs", $"i {(sa.InitiatorId is { } ii ? Inert(r.Identity(ii)) : "(not seen)")}  r {(sa.ResponderId is { } ri ? Inert(r.Identity(ri)) : "(not seen)")}"
+                + (sa.ResponderIdFromRequest ? " (IDr requested by the initiator)" : "")));
+        if (sa.InitiatorCertificate is { } ic)
+            rows.Add(("Cert (i)", r.Dn(ic) + (sa.InitiatorCertificateIssuer is { } iis ? ", issued by " + r.Dn(iis) : "")));
+        if (sa.ResponderCertificate is { } rc)
+            rows.Add(("Cert (r)", r.Dn(rc) + (sa.ResponderCertificateIssuer is { } ris ? ", issued by " + r.Dn(ris) : "")));
+        foreach (var v in sa.VendorIds)
+        {
+            string what = v.Name is null ? "unknown" + r.Text(VendorText(v.Hex)) : r.Text(v.Name);
+            if (v.Fingerprint is { } fp) what += $" [{r.Text(fp)}]";
+            rows.Add(("Vendor ID", $"{SaReportText.Role(v.Sender)}: {what} {v.Hex}"));
+        }
+        rows.Add(("Outcome", sa.OutcomeDetail.Length == 0 ? SaReportText.Outcome(sa.Outcome) : $"{SaReportText.Outcome(sa.Outcome)}: {r.Text(sa.OutcomeDetail)}"));
+        rows.Add(("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture)));
+        if (sa.RetryOf is { } retry) rows.Add(("Retry of", $"IKE SA {retry.Id.ToString(CultureInfo.InvariantCulture)}"));
+        if (sa.StartsMidNegotiation || sa.EndsMidNegotiation)
+            rows.Add(("Capture", (sa.StartsMidNegotiation, sa.EndsMidNegotiation) switch
+            {
+                (true, true) => "starts and ends in the middle of the negotiation",
+                (true, false) => "starts in the middle of the negotiation",
+                _ => "ends in the middle of the negotiation",
+            }));
+        return rows;
+    }
+
+    /// <summary>An unknown vendor ID whose bytes are text (many are: "FLEXVPN-SUPPORTED"): that text in quotes, as the
+    /// peer sent it (attacker-controlled: the writers escape it; <c>--redact</c> pseudonymises what it names).</summary>
+    private static string VendorText(string hex)
+    {
+        byte[] bytes;
+        try { bytes = Convert.FromHexString(hex); }
+        catch (FormatException) { return ""; }
+        int printable = bytes.Count(b => b is >= 0x20 and < 0x7F);
+        if (bytes.Length < 4 || printable < bytes.Length * 3 / 4) return "";
+        return " \"" + Inert(Encoding.Latin1.GetString(bytes)) + "\"";
+    }
+
+    private static string Fragments(SaMessage m)
+    {
+        var parts = new List<string>();
+        if (m.FragmentTotal > 0) parts.Add($"fragment {m.FragmentNumber.ToString(CultureInfo.InvariantCulture)}/{m.FragmentTotal.ToString(CultureInfo.InvariantCulture)}");
+        if (m.Message.IpFragmentCount > 1)
+            parts.Add($"{m.Message.IpFragmentCount.ToString(CultureInfo.InvariantCulture)} IP fragments from frame {m.Message.FirstFragmentFrame.ToString(CultureInfo.InvariantCulture)}");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The messages of the step where the negotiation failed (those carrying its error notify) or stopped
+    /// (every copy of the last step); none when it was established.</summary>
+    private static HashSet<SaMessage> FailingFrames(IkeSa sa)
+    {
+        var set = new HashSet<SaMessage>();
+        if (sa.Outcome == SaOutcome.Established) return set;
+        if (sa.Outcome == SaOutcome.Failed)
+        {
+            var errorFrames = sa.Notifies.Where(n => n.IsError).Select(n => n.Frame).ToHashSet();
+            foreach (var m in sa.Messages)
+                if (errorFrames.Contains(m.Frame)) set.Add(m);
+        }
+        if (set.Count == 0 && sa.LastStep is { } last)
+            foreach (var m in sa.Messages)
+                if (m.Step == last) set.Add(m);
+        return set;
+    }
+
+    /// <summary>The reply the last step asks for and never got: IKEv1 MM1/MM3/MM5 → MM2/MM4/MM6, AM1/AM2 → AM2/AM3,
+    /// QM1/QM2 → QM2/QM3; IKEv2 a request without its response.</summary>
+    private static MissingReply? Missing(IkeSa sa)
+    {
+        if (sa.LastStep is not { } last || sa.Messages.Count == 0) return null;
+        var lastMessage = sa.Messages.Last(m => m.Step == last);
+        Role other = lastMessage.Sender == Role.Initiator ? Role.Responder : Role.Initiator;
+        if (last.EndsWith(" request", StringComparison.Ordinal))
+        {
+            string exchange = last[..^" request".Length];
+            if (sa.Messages.Any(m => m.Step == exchange + " response" && m.TimestampNanoseconds >= lastMessage.TimestampNanoseconds)) return null;
+            return new MissingReply(other, exchange + " response", $"no {exchange} response in the capture");
+        }
+        if (last.Length == 3 && last[..2] is "MM" or "AM" or "QM" && char.IsAsciiDigit(last[2]))
+        {
+            int n = last[2] - '0';
+            int max = last[..2] == "MM" ? 6 : 3;
+            if (n >= max) return null;
+            string next = $"{last[..2]}{(n + 1).ToString(CultureInfo.InvariantCulture)}";
+            return new MissingReply(other, next, $"{SaReportText.Role(other)} never sent {next}");
+        }
+        return null;
+    }
+
+    private static CertRequestColumn Column(List<CertRequestEntry> entries, string sender, Pick? pick, string picker, ReportRedactor r)
+    {
+        string title = entries.Count == 0 ? $"{sender}: none" : $"{sender} ({string.Join(", ", entries.Select(e => e.Step).Distinct())})";
+        var rows = entries.Select(e => new CertRequestRow(e.Position, Inert(EntryText(e, r)), pick is { } p && p.Position == e.Position)).ToList();
+        string? note = pick is { } pk ? $"{picker}'s first-match: entry {pk.Position.ToString(CultureInfo.InvariantCulture)} ({pk.Source})" : null;
+        return new CertRequestColumn(title, rows, note);
+    }
+
+    private static string EntryText(CertRequestEntry e, ReportRedactor r)
+    {
+        if (e.Dn is not null) return r.Dn(e.Dn);
+        return (e.CaName, e.CaHash) switch
+        {
+            ({ } name, { } hash) => $"{r.Dn(name)} (sha1 {r.Hash(hash)})",
+            (null, { } hash) => $"sha1 {r.Hash(hash)}",
+            ({ } name, null) => r.Dn(name),
+            _ => "(any CA)",
+        };
+    }
+
+    private readonly record struct Pick(int Position, string Source);
+
+    /// <summary>The entry of the responder's list the initiator's first-match picked, and the entry of the initiator's
+    /// list the responder picked: from the certificate each sent (its issuer), else the model's choice (--config), else
+    /// the first entry naming a CA the picker itself requests (so has a trustpoint for).</summary>
+    private static (Pick? Initiator, Pick? Responder) FirstMatch(IkeSa sa, ModelPicks picks)
+    {
+        Pick? Find(List<CertRequestEntry> peerList, List<CertRequestEntry> ownList, string? issuer, Role picker)
+        {
+            if (peerList.Count == 0) return null;
+            if (issuer is not null && peerList.FirstOrDefault(e => Names(e).Contains(DnKey(issuer))) is { } byCert)
+                return new Pick(byCert.Position, "its certificate's issuer");
+            if (picks.CaSubject(sa, picker) is { } modelCa && peerList.FirstOrDefault(e => Names(e).Contains(DnKey(modelCa))) is { } byModel)
+                return new Pick(byModel.Position, "the model's choice from the configurations");
+            var own = ownList.SelectMany(Names).ToHashSet(StringComparer.Ordinal);
+            if (own.Count > 0 && peerList.FirstOrDefault(e => Names(e).Any(own.Contains)) is { } inferred)
+                return new Pick(inferred.Position, "inferred: the first entry naming a CA it requests itself");
+            return null;
+        }
+        return (Find(sa.ResponderCertRequests, sa.InitiatorCertRequests, sa.InitiatorCertificateIssuer, Role.Initiator),
+                Find(sa.InitiatorCertRequests, sa.ResponderCertRequests, sa.ResponderCertificateIssuer, Role.Responder));
+    }
+
+    private static IEnumerable<string> Names(CertRequestEntry e)
+    {
+        if (e.Dn is not null) yield return DnKey(e.Dn);
+        if (e.DnRfc4514 is not null) yield return DnKey(e.DnRfc4514);
+        if (e.CaName is not null) yield return DnKey(e.CaName);
+        if (e.CaHash is not null) yield return "sha1:" + e.CaHash.ToLowerInvariant();
+    }
+
+    /// <summary>A DN compared by attribute types and values, case and spacing ignored.</summary>
+    private static string DnKey(string dn)
+    {
+        var parts = ReportRedactor.SplitDn(dn);
+        if (parts.Count == 0) return dn.Trim().ToLowerInvariant();
+        return string.Join(",", parts.Select(p => p.Type.ToLowerInvariant() + "=" + p.Value.Trim().ToLowerInvariant()));
+    }
+
+    /// <summary>With the routers' configurations: the CA of the certificate each router chooses, by the selection
+    /// model's prediction for the direction of the negotiation (cached per initiator).</summary>
+    private sealed class ModelPicks(Scenario? routers)
+    {
+        private readonly Dictionary<string, Model.DirectionPrediction?> _cache = new(StringComparer.Ordinal);
+
+        public string? CaSubject(IkeSa sa, Role picker)
+        {
+            if (routers is null) return null;
+            var initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
+            var responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
+            if (initiator is null || responder is null || ReferenceEquals(initiator, responder)) return null;
+            if (!_cache.TryGetValue(initiator.Name, out var p))
+            {
+                try { p = Model.SelectionModel.Predict(routers, initiator.Name); }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or ScenarioException) { p = null; }
+                _cache[initiator.Name] = p;
+            }
+            var router = picker == Role.Initiator ? initiator : responder;
+            if (p is null) return null;
+            // The certificate the router sent, else its first-match decision in the model's log (a responder that
+            // rejected the initiator chose but never sent): "…: trustpoint IOSCA1", "…: TP1".
+            if (!p.Negotiation.CertificateSent.TryGetValue(router.Name, out string? tp))
+                tp = p.Negotiation.Log.Where(l => l.Router == router.Name && l.Rule is "I2" or "V2")
+                    .Select(l => l.Text[(l.Text.LastIndexOf(' ') + 1)..].TrimEnd('.'))
+                    .LastOrDefault(w => router.Trustpoints.Any(t => t.Name == w));
+            if (tp is null) return null;
+            var trustpoint = router.Trustpoints.FirstOrDefault(t => t.Name == tp);
+            return trustpoint is null ? null : routers.Cas.FirstOrDefault(c => c.Name == trustpoint.Ca)?.Subject;
+        }
+    }
+
+    private static CaseCertificate Certificate(SeenCertificate c, ReportRedactor r)
+    {
+        var lines = AnalyzeTextWriter.CertificateLines(c).Select(l => (l.Label, l.Label switch
+        {
+            "subject" => r.Dn(l.Value),
+            "issuer" when c.Info?.Issuer is { } issuer && l.Value.StartsWith(issuer, StringComparison.Ordinal) => r.Dn(issuer) + l.Value[issuer.Length..],
+            "alt names" when c.Info is { } info => string.Join(", ", info.SubjectAltNames.Select(s => AltName(r, s))),
+            _ => r.Text(l.Value),
+        })).Select(l => (l.Label, Inert(l.Item2))).ToList();
+        return new CaseCertificate(c.Frame, SaReportText.Role(c.Sender), c.Step, c.Decrypted, c.Position, c.Count, lines);
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// The case report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched (a
+/// Content-Security-Policy of <c>default-src 'none'</c> says so to the browser too), readable offline and printable.
+/// Every text is escaped (<see cref="ReportEscape.Html"/>); values longer than <see cref="LongValue"/> characters
+/// show their start and keep the full value in a <c>&lt;details&gt;</c> element. Layout: docs/case-report.md.
+/// </summary>
+public static class HtmlCaseReportWriter
+{
+    /// <summary>Values longer than this are folded (start shown, full value in &lt;details&gt;).</summary>
+    public const int LongValue = 240;
+
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+    private const string Css = """
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px auto;max-width:1100px;padding:0 16px;color:#1b1f24;background:#fff}
+        h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+        h3{font-size:15px;margin:18px 0 6px}code,pre,.mono{font-family:"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
+        table{border-collapse:collapse;margin:4px 0 8px;width:100%}th,td{border:1px solid #d0d7de;padding:3px 7px;text-align:left;vertical-align:top}
+        th{background:#f6f8fa;font-weight:600}td,li,p,pre,summary{overflow-wrap:anywhere;word-break:break-word}
+        pre{white-space:pre-wrap;background:#f6f8fa;border:1px solid #d0d7de;padding:8px;margin:4px 0}
+        table.facts th{width:150px}.redacted{background:#fff8c5;border:1px solid #d4a72c;padding:4px 8px;display:inline-block}
+        .outcome{font-weight:600;padding:1px 6px;border-radius:3px}.o-established{background:#dafbe1;color:#116329}
+        .o-failed,.o-stalled{background:#ffebe9;color:#a40e26}.o-incomplete{background:#fff8c5;color:#7d4e00}
+        ul.summary{padding-left:18px}ul.summary li{margin:3px 0}
+        .finding{border-left:4px solid #8c959f;padding:2px 10px;margin:8px 0}.finding.sev-error{border-color:#cf222e}.finding.sev-warning{border-color:#bf8700}
+        .finding h4{margin:2px 0;font-size:14px}.finding p{margin:3px 0}.fix{color:#0a3069}
+        table.certreq td.picked{background:#dafbe1;font-weight:600}.pick{color:#116329;font-weight:600}
+        svg.ladder{max-width:100%;height:auto;border:1px solid #d0d7de;background:#fcfcfd}
+        svg.ladder text{font:12px "DejaVu Sans Mono",Menlo,monospace;fill:#1b1f24}svg.ladder .role{font-weight:700}svg.ladder .label{font-size:11.5px}
+        svg.ladder .lane line{stroke:#8c959f;stroke-width:2}svg.ladder .msg line{stroke:#0969da;stroke-width:2}svg.ladder .msg polygon{fill:#0969da}
+        svg.ladder .msg.retrans line{stroke:#9a6700}svg.ladder .msg.retrans polygon{fill:#9a6700}svg.ladder .msg.retrans .label{fill:#7d4e00}
+        svg.ladder .msg.failing line{stroke:#cf222e;stroke-width:3}svg.ladder .msg.failing polygon{fill:#cf222e}svg.ladder .msg.failing .label,svg.ladder .mark{fill:#a40e26;font-weight:700}
+        svg.ladder .frame{fill:#57606a}svg.ladder .missing line{stroke:#8c959f;stroke-width:2}svg.ladder .missing text{fill:#57606a}svg.ladder .cross{font-size:18px;fill:#cf222e}
+        details.full{display:inline}details.full summary{cursor:pointer;color:#0969da;display:inline}
+        footer{margin-top:32px;color:#57606a;font-size:12px}
+        @media print{body{margin:0;max-width:none}details.full>*{display:inline}}
+        """;
+
+    public static string Render(CaseReport report)
+    {
+        var sb = new StringBuilder(64 * 1024);
+        Head(sb, $"IKE case report: {ReportEscape.Truncate(report.Capture, 80)}");
+
+        sb.Append("<header>\n<h1>IKE case report</h1>\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"<p>Capture <code>{Value(report.Capture)}</code>: {report.Frames:N0} frames, {report.IkeMessages:N0} IKE messages, {Count(report.Negotiations.Count, "negotiation")}.</p>\n");
+        if (report.Redacted)
+            sb.Append("<p class=\"redacted\">Redacted (<code>--redact</code>): addresses, host names, DN values, identities, SPIs and file names are pseudonyms; the same original has the same pseudonym throughout this report.</p>\n");
+        sb.Append("</header>\n");
+
+        sb.Append("<section id=\"summary\">\n<h2>Summary</h2>\n");
+        if (report.Negotiations.Count == 0) sb.Append("<p>No IKE negotiation in the capture.</p>\n");
+        else
+        {
+            sb.Append("<ul class=\"summary\">\n");
+            foreach (var n in report.Negotiations)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a> {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.Initiator)} → {Value(n.Responder)}</span>: ");
+                sb.Append($"<span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
+                if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
+                if (n.MostImportant is { } f) sb.Append($" — <strong>{ReportEscape.Html(f.Id)}</strong> {Value(f.FirstSentence)}");
+                sb.Append("</li>\n");
+            }
+            sb.Append("</ul>\n");
+        }
+        if (report.Malformations.Count > 0)
+        {
+            sb.Append("<h3>Malformations</h3>\n<ul>\n");
+            foreach (string m in report.Malformations) sb.Append($"<li class=\"mono\">{Value(m)}</li>\n");
+            sb.Append("</ul>\n");
+        }
+        sb.Append("</section>\n");
+
+        foreach (var n in report.Negotiations) Negotiation(sb, n);
+
+        sb.Append("<section id=\"inputs\">\n<h2>Input files (SHA-256)</h2>\n<table>\n<tr><th>role</th><th>file</th><th>SHA-256</th></tr>\n");
+        foreach (var i in report.Inputs)
+            sb.Append($"<tr><td>{ReportEscape.Html(i.Role)}</td><td class=\"mono\">{Value(i.Name)}</td><td class=\"mono\">{ReportEscape.Html(i.Sha256)}</td></tr>\n");
+        sb.Append("</table>\n</section>\n");
+
+        sb.Append("<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>The commands that make this report and the same analysis as text:</p>\n<pre>");
+        sb.Append(ReportEscape.Html(string.Join("\n", report.Commands), keepNewlines: true));
+        sb.Append("</pre>\n</section>\n");
+        sb.Append("<footer>Made by pcapike report. No key material is written to this report: key tables, charon logs and Wireshark profiles are named and hashed only.</footer>\n");
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The index of <c>batch --reports</c>: one line per capture with a relative link to its report.</summary>
+    public static string RenderIndex(IReadOnlyList<CaseIndexEntry> entries, bool redacted)
+    {
+        var sb = new StringBuilder(16 * 1024);
+        Head(sb, "IKE case reports");
+        sb.Append(CultureInfo.InvariantCulture, $"<header>\n<h1>IKE case reports</h1>\n<p>{Count(entries.Count, "capture")}, {entries.Count(e => e.Report is not null)} reports.</p>\n");
+        if (redacted) sb.Append("<p class=\"redacted\">Redacted (<code>--redact</code>): captures are named by number; each report has its own pseudonyms.</p>\n");
+        sb.Append("</header>\n<table class=\"index\">\n<tr><th>capture</th><th>report</th><th>summary</th></tr>\n");
+        foreach (var e in entries)
+        {
+            sb.Append($"<tr><td class=\"mono\">{Value(e.Capture)}</td><td>");
+            sb.Append(e.Report is { } href ? $"<a href=\"{ReportEscape.Html(href)}\">{ReportEscape.Html(href)}</a>" : "(none)");
+            sb.Append($"</td><td>{Value(e.Summary)}</td></tr>\n");
+        }
+        sb.Append("</table>\n<footer>Made by pcapike batch --reports.</footer>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    private static void Head(StringBuilder sb, string title)
+    {
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append($"<meta http-equiv=\"Content-Security-Policy\" content=\"{ContentSecurityPolicy}\">\n");
+        sb.Append("<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append("<meta name=\"generator\" content=\"pcapike report\">\n");
+        sb.Append($"<title>{ReportEscape.Html(title)}</title>\n");
+        sb.Append("<style>\n").Append(Css).Append("\n</style>\n</head>\n<body>\n");
+    }
+
+    private static void Negotiation(StringBuilder sb, NegotiationReport n)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"<section class=\"sa\" id=\"sa-{n.Id}\">\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.Initiator)} → {Value(n.Responder)}</span></h2>\n");
+        sb.Append($"<p><span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
+        if (n.StoppedAt is { } at) sb.Append($" — stopped at <strong>{ReportEscape.Html(at)}</strong>");
+        if (n.OutcomeDetail.Length > 0) sb.Append($": {Value(n.OutcomeDetail)}");
+        sb.Append("</p>\n");
+
+        sb.Append("<table class=\"facts\">\n");
+        foreach (var (label, value) in n.Summary)
+            sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td>{Value(value)}</td></tr>\n");
+        sb.Append("</table>\n");
+
+        sb.Append(CultureInfo.InvariantCulture, $"<h3>Messages ({n.Ladder.Count})</h3>\n");
+        if (n.Ladder.Count == 0) sb.Append("<p>None.</p>\n");
+        else LadderSvg.Write(sb, n);
+
+        CertRequests(sb, n);
+        Certificates(sb, n);
+
+        sb.Append("<h3>Findings</h3>\n");
+        if (n.Findings.Count == 0) sb.Append("<p>None.</p>\n");
+        foreach (var f in n.Findings)
+        {
+            sb.Append($"<div class=\"finding sev-{ReportEscape.Html(f.Severity)}\">\n<h4>{ReportEscape.Html(f.Id)} {ReportEscape.Html(f.Severity)}");
+            if (f.Frames.Count > 0)
+                sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
+            sb.Append("</h4>\n");
+            foreach (string line in f.Message.Split('\n')) sb.Append($"<p>{ReportEscape.Html(line.TrimEnd('\r'))}</p>\n");
+            if (f.Fix is { } fix)
+            {
+                string[] lines = fix.Split('\n');
+                for (int i = 0; i < lines.Length; i++)
+                    sb.Append($"<p class=\"fix\">{(i == 0 ? "<strong>fix:</strong> " : "")}{ReportEscape.Html(lines[i].TrimEnd('\r'))}</p>\n");
+            }
+            sb.Append("</div>\n");
+        }
+        sb.Append("</section>\n");
+    }
+
+    private static void CertRequests(StringBuilder sb, NegotiationReport n)
+    {
+        var ini = n.InitiatorRequests;
+        var res = n.ResponderRequests;
+        sb.Append("<h3>CERT_REQ (payload order)</h3>\n");
+        if (ini.Entries.Count == 0 && res.Entries.Count == 0)
+        {
+            sb.Append("<p>None.</p>\n");
+            return;
+        }
+        sb.Append($"<table class=\"certreq\">\n<tr><th>#</th><th>{ReportEscape.Html(ini.Title)}</th><th>#</th><th>{ReportEscape.Html(res.Title)}</th></tr>\n");
+        for (int i = 0; i < Math.Max(ini.Entries.Count, res.Entries.Count); i++)
+        {
+            sb.Append("<tr>");
+            Cell(sb, i < ini.Entries.Count ? ini.Entries[i] : null, "the responder");
+            Cell(sb, i < res.Entries.Count ? res.Entries[i] : null, "the initiator");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</table>\n");
+        foreach (var note in new[] { res.PickNote, ini.PickNote })
+            if (note is not null) sb.Append($"<p class=\"pick\">◀ {ReportEscape.Html(note)}</p>\n");
+    }
+
+    private static void Cell(StringBuilder sb, CertRequestRow? row, string picker)
+    {
+        if (row is null)
+        {
+            sb.Append("<td></td><td></td>");
+            return;
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"<td>{row.Position}</td>");
+        if (row.Picked) sb.Append($"<td class=\"picked\">{Value(row.Display)} <span class=\"pick\">◀ first match of {picker}</span></td>");
+        else sb.Append($"<td class=\"mono\">{Value(row.Display)}</td>");
+    }
+
+    private static void Certificates(StringBuilder sb, NegotiationReport n)
+    {
+        sb.Append("<h3>Certificates</h3>\n");
+        if (n.Certificates.Count == 0)
+        {
+            sb.Append("<p>None seen (without keys the certificates of encrypted messages are not read).</p>\n");
+            return;
+        }
+        foreach (var c in n.Certificates)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"<table class=\"facts cert\">\n<tr><th colspan=\"2\">frame {c.Frame}, {ReportEscape.Html(c.Sender)}, {ReportEscape.Html(c.Step)}{(c.Decrypted ? " (decrypted)" : "")}, CERT {c.Position}/{c.Count}</th></tr>\n");
+            foreach (var (label, value) in c.Lines)
+                sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td class=\"mono\">{Value(value)}</td></tr>\n");
+            sb.Append("</table>\n");
+        }
+    }
+
+    /// <summary>An escaped value; a long one shows its start and keeps the whole value, escaped, in &lt;details&gt;.</summary>
+    private static string Value(string value)
+    {
+        if (value.Length <= LongValue) return ReportEscape.Html(value);
+        return ReportEscape.Html(ReportEscape.Truncate(value, 160)) +
+               string.Create(CultureInfo.InvariantCulture, $" <details class=\"full\"><summary>all {value.Length} characters</summary><code>{ReportEscape.Html(value)}</code></details>");
+    }
+
+    private static string Count(int n, string noun) =>
+        string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+}

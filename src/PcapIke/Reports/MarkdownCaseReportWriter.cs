@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using PcapIke.Exchanges;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// The case report as Markdown for ticket systems: the same content as <see cref="HtmlCaseReportWriter"/>, the ladder
+/// as a table (time, frame, direction arrow, size, step, marks). Every text is escaped
+/// (<see cref="ReportEscape.Markdown"/>: no HTML can form, no emphasis, link or table cell can be broken); the
+/// commands are a fenced block longer than any backtick run they hold.
+/// </summary>
+public static class MarkdownCaseReportWriter
+{
+    public static string Render(CaseReport report)
+    {
+        var sb = new StringBuilder(32 * 1024);
+        sb.Append("# IKE case report\n\n");
+        sb.Append(CultureInfo.InvariantCulture,
+            $"Capture {M(report.Capture)}: {report.Frames:N0} frames, {report.IkeMessages:N0} IKE messages, {report.Negotiations.Count} negotiation{(report.Negotiations.Count == 1 ? "" : "s")}.\n\n");
+        if (report.Redacted)
+            sb.Append("> Redacted (`--redact`): addresses, host names, DN values, identities, SPIs and file names are pseudonyms; the same original has the same pseudonym throughout this report.\n\n");
+
+        sb.Append("## Summary\n\n");
+        if (report.Negotiations.Count == 0) sb.Append("No IKE negotiation in the capture.\n\n");
+        foreach (var n in report.Negotiations)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- **IKE SA {n.Id}** {M(n.Version)} {M(n.Initiator)} → {M(n.Responder)}: **{M(n.Outcome)}**");
+            if (n.StoppedAt is { } at) sb.Append($" at **{M(at)}**");
+            if (n.MostImportant is { } f) sb.Append($" — **{M(f.Id)}** {M(f.FirstSentence)}");
+            sb.Append('\n');
+        }
+        if (report.Negotiations.Count > 0) sb.Append('\n');
+        if (report.Malformations.Count > 0)
+        {
+            sb.Append("Malformations:\n\n");
+            foreach (string m in report.Malformations) sb.Append($"- {M(m)}\n");
+            sb.Append('\n');
+        }
+
+        foreach (var n in report.Negotiations) Negotiation(sb, n);
+
+        sb.Append("## Input files (SHA-256)\n\n| role | file | SHA-256 |\n|---|---|---|\n");
+        foreach (var i in report.Inputs) sb.Append($"| {M(i.Role)} | {M(i.Name)} | {M(i.Sha256)} |\n");
+        sb.Append('\n');
+
+        sb.Append("## Reproduce\n\n");
+        string commands = ReportEscape.Visible(string.Join("\n", report.Commands), keepNewlines: true);
+        string fence = ReportEscape.Fence(commands);
+        sb.Append(fence).Append("sh\n").Append(commands).Append('\n').Append(fence).Append("\n\n");
+        sb.Append("No key material is written to this report: key tables, charon logs and Wireshark profiles are named and hashed only.\n");
+        return sb.ToString();
+    }
+
+    private static void Negotiation(StringBuilder sb, NegotiationReport n)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.Initiator)} → {M(n.Responder)}\n\n");
+        sb.Append($"**{M(n.Outcome)}**");
+        if (n.StoppedAt is { } at) sb.Append($" — stopped at **{M(at)}**");
+        if (n.OutcomeDetail.Length > 0) sb.Append($": {M(n.OutcomeDetail)}");
+        sb.Append("\n\n| | |\n|---|---|\n");
+        foreach (var (label, value) in n.Summary) sb.Append($"| {M(label)} | {M(value)} |\n");
+        sb.Append('\n');
+
+        sb.Append(CultureInfo.InvariantCulture, $"### Messages ({n.Ladder.Count})\n\n");
+        if (n.Ladder.Count == 0) sb.Append("None.\n\n");
+        else
+        {
+            sb.Append($"| time | frame | initiator {M(n.Initiator)} | | responder {M(n.Responder)} | size | step | mark |\n|---:|---:|---|:-:|---|---:|---|---|\n");
+            foreach (var m in n.Ladder)
+            {
+                bool i2r = m.Sender == Role.Initiator;
+                var marks = new List<string>();
+                if (m.Retransmission) marks.Add("retransmission");
+                if (m.Failing) marks.Add("**failing step**");
+                if (m.Fragments.Length > 0) marks.Add(M(m.Fragments));
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"| {M(m.Offset)} | {m.Frame} | {(i2r ? "sends" : "")} | {(i2r ? "──▶" : "◀──")} | {(i2r ? "" : "sends")} | {m.Size} | {M(m.Step)} | {string.Join(", ", marks)} |\n");
+            }
+            if (n.Missing is { } missing)
+                sb.Append($"| | | {(missing.From == Role.Initiator ? "✕" : "")} | ✕ | {(missing.From == Role.Responder ? "✕" : "")} | | **{M(missing.Step)} never came** | {M(missing.Why)} |\n");
+            sb.Append('\n');
+        }
+
+        sb.Append("### CERT_REQ (payload order)\n\n");
+        var ini = n.InitiatorRequests;
+        var res = n.ResponderRequests;
+        if (ini.Entries.Count == 0 && res.Entries.Count == 0) sb.Append("None.\n\n");
+        else
+        {
+            sb.Append($"| # | {M(ini.Title)} | # | {M(res.Title)} |\n|---:|---|---:|---|\n");
+            for (int i = 0; i < Math.Max(ini.Entries.Count, res.Entries.Count); i++)
+                sb.Append($"| {Cell(i < ini.Entries.Count ? ini.Entries[i] : null, "the responder")} | {Cell(i < res.Entries.Count ? res.Entries[i] : null, "the initiator")} |\n");
+            sb.Append('\n');
+            foreach (var note in new[] { res.PickNote, ini.PickNote })
+                if (note is not null) sb.Append($"- ◀ {M(note)}\n");
+            if (res.PickNote is not null || ini.PickNote is not null) sb.Append('\n');
+        }
+
+        sb.Append("### Certificates\n\n");
+        if (n.Certificates.Count == 0) sb.Append("None seen (without keys the certificates of encrypted messages are not read).\n\n");
+        foreach (var c in n.Certificates)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"Frame {c.Frame}, {M(c.Sender)}, {M(c.Step)}{(c.Decrypted ? " (decrypted)" : "")}, CERT {c.Position}/{c.Count}:\n\n| | |\n|---|---|\n");
+            foreach (var (label, value) in c.Lines) sb.Append($"| {M(label)} | {M(value)} |\n");
+            sb.Append('\n');
+        }
+
+        sb.Append("### Findings\n\n");
+        if (n.Findings.Count == 0) sb.Append("None.\n\n");
+        foreach (var f in n.Findings)
+        {
+            sb.Append($"- **{M(f.Id)}** {M(f.Severity)}");
+            if (f.Frames.Count > 0)
+                sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
+            sb.Append('\n');
+            foreach (string line in f.Message.Split('\n')) sb.Append($"  {M(line.TrimEnd('\r'))}\n");
+            if (f.Fix is { } fix)
+            {
+                string[] lines = fix.Split('\n');
+                for (int i = 0; i < lines.Length; i++) sb.Append($"  {(i == 0 ? "*fix:* " : "")}{M(lines[i].TrimEnd('\r'))}\n");
+            }
+        }
+        sb.Append('\n');
+    }
+
+    private static string Cell(CertRequestRow? row, string picker) =>
+        row is null ? " | " : string.Create(CultureInfo.InvariantCulture,
+            $"{row.Position} | {(row.Picked ? $"**{M(row.Display)}** ◀ first match of {picker}" : M(row.Display))}");
+
+    private static string M(string text) => ReportEscape.Markdown(text);
+
+}

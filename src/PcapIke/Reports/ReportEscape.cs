@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+
+namespace PcapIke.Reports;
+
+/// <summary>
+/// Escaping for the case report writers. Everything from the wire (DNs, IDs, vendor strings) is attacker-controlled:
+/// every text goes through <see cref="Html"/> or <see cref="Markdown"/>, and characters that would hide or reorder
+/// text (C0/C1 controls, DEL, bidirectional overrides, line/paragraph separators, noncharacters, lone surrogates) are
+/// shown as <c>\xNN</c> / <c>\u{NNNN}</c>.
+/// </summary>
+public static class ReportEscape
+{
+    /// <summary>The text with invisible or reordering characters made visible; line feeds kept when
+    /// <paramref name="keepNewlines"/>, else shown as <c>\n</c>.</summary>
+    public static string Visible(string text, bool keepNewlines = false)
+    {
+        StringBuilder? sb = null;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            string? shown = null;
+            if (c == '\n') shown = keepNewlines ? null : "\\n";
+            else if (c == '\t') shown = null;
+            else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) shown = "\\x" + ((int)c).ToString("x2", CultureInfo.InvariantCulture);
+            else if (c is '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
+                     or '\uFEFF' or '\uFFFE' or '\uFFFF' or (>= '\uFDD0' and <= '\uFDEF'))
+                shown = "\\u{" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) + "}";
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                sb?.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+            else if (char.IsSurrogate(c)) shown = "\\u{" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) + "}";
+            if (shown is null)
+            {
+                sb?.Append(c);
+                continue;
+            }
+            sb ??= new StringBuilder(text.Length + 16).Append(text, 0, i);
+            sb.Append(shown);
+        }
+        return sb?.ToString() ?? text;
+    }
+
+    /// <summary>HTML text or attribute value: <c>&amp; &lt; &gt; &quot; &#39;</c> escaped, invisible characters shown.</summary>
+    public static string Html(string text, bool keepNewlines = false)
+    {
+        string v = Visible(text, keepNewlines);
+        var sb = new StringBuilder(v.Length + 16);
+        foreach (char c in v)
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '"': sb.Append("&quot;"); break;
+                case '\'': sb.Append("&#39;"); break;
+                default: sb.Append(c); break;
+            }
+        return sb.ToString();
+    }
+
+    /// <summary>Markdown inline text: no HTML can form (<c>&lt; &gt; &amp;</c> as entities), the characters that
+    /// make emphasis, links, code, tables and headings backslash-escaped, line feeds as spaces.</summary>
+    public static string Markdown(string text)
+    {
+        string v = Visible(text).Replace('\t', ' ');
+        var sb = new StringBuilder(v.Length + 16);
+        foreach (char c in v)
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '|' or '#' or '~' or '!' or '{' or '}':
+                    sb.Append('\\').Append(c); break;
+                default: sb.Append(c); break;
+            }
+        return sb.ToString();
+    }
+
+    /// <summary>A fence for a Markdown code block holding <paramref name="content"/>: backticks, one more than its
+    /// longest run (at least three).</summary>
+    public static string Fence(string content)
+    {
+        int longest = 0, run = 0;
+        foreach (char c in content)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        return new string('`', Math.Max(3, longest + 1));
+    }
+
+    /// <summary>At most <paramref name="max"/> characters (text elements are not split), with "…" when cut.</summary>
+    public static string Truncate(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        int cut = max - 1;
+        if (char.IsHighSurrogate(text[cut - 1])) cut--;
+        return text[..cut] + "…";
+    }
+}
