@@ -79,7 +79,7 @@ public static class CaptureExplainer
                 ? "No single or paired change of the profiles' trustpoint lines, overlapping profiles or enrollment order makes both directions work in the model; review the trustpoints on both routers."
                 : FixText(routers, fixes[0]);
             sa.Findings.Add(new Finding(FindingCode.ModelExplainsFailure, Severity.Error, evidence,
-                $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {chain}", fixText));
+                $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {Conclusion(p)}. Rule by rule: {chain}", fixText));
             return;
         }
 
@@ -181,6 +181,10 @@ public static class CaptureExplainer
             list.Add(new Contradiction([], $"the negotiation {(observedOk ? "was established" : "failed (" + sa.OutcomeDetail + ")")}, where the model predicts: {Outcome(p.Outcome)}."));
         return list;
     }
+
+    /// <summary>The decisive step: the last decision with a rule (where the negotiation failed).</summary>
+    private static string Conclusion(DirectionPrediction p) =>
+        p.Negotiation.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
 
     /// <summary>The decisions with their rules, in order: "R2 [I1] …; R1 [I2] …".</summary>
     private static string Chain(DirectionPrediction p) =>
