@@ -109,36 +109,8 @@ internal static class LiveLab
     public static string Hex(IEnumerable<byte> types) => string.Join(",", types);
 
     /// <summary>Runs tshark on the capture with the scenario's key table in a private profile; returns its stdout.</summary>
-    public static string Tshark(Scenario s, params string[] args)
-    {
-        string profile = TestSupport.TestPaths.NewTempDir();
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(profile, "wireshark"));
-            File.Copy(s.KeyTable, Path.Combine(profile, "wireshark", Path.GetFileName(s.KeyTable)));
-            var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.Environment["XDG_CONFIG_HOME"] = profile;
-            psi.ArgumentList.Add("-r");
-            psi.ArgumentList.Add(s.Capture);
-            foreach (string a in args) psi.ArgumentList.Add(a);
-            Process p;
-            try { p = Process.Start(psi)!; }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                Assert.Fail($"tshark is not installed ({e.Message}); install it with: apt-get install -y tshark");
-                throw;
-            }
-            using (p)
-            {
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                string stderr = p.StandardError.ReadToEnd();
-                Assert.True(p.WaitForExit(60_000), "tshark did not finish");
-                Assert.True(p.ExitCode == 0, $"tshark failed ({p.ExitCode}): {stderr}");
-                return stdout.Result;
-            }
-        }
-        finally { Directory.Delete(profile, true); }
-    }
+    public static string Tshark(Scenario s, params string[] args) =>
+        TestSupport.Tool.TsharkWithKeys([s.KeyTable], ["-r", s.Capture, .. args]);
 }
 
 /// <summary>One recorded scenario: its folder and what scenarios.tsv says the script configured.</summary>
