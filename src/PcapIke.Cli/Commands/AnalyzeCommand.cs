@@ -38,7 +38,7 @@ public static class AnalyzeCommand
         {
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
             if (pr.GetValue(configs) is { Length: > 0 } configFiles)
-                options = options.With(ConfigScenario.LoadRouters(configFiles));
+                options = options.With(ConfigScenario.LoadRouters(configFiles, pr.GetValue(files)!.FirstOrDefault(f => f != "-"), options));
             Func<string, CaptureAnalysis> run = analyze is null
                 ? f => CaptureAnalyzer.Analyze(f, options)
                 : f => analyze(f, options);

@@ -18,7 +18,9 @@ internal static class ConfigScenario
         Description = "The routers' configurations: running-config and show crypto pki certificates / isakmp / ikev2 profile output, in any order and any number of files, or one scenario file (JSON)",
     };
 
-    public static Scenario LoadRouters(string[] files)
+    /// <summary>The routers of <paramref name="files"/>; with one router's configuration only, its peer is inferred
+    /// from <paramref name="capture"/> when one is given.</summary>
+    public static Scenario LoadRouters(string[] files, string? capture = null, AnalysisOptions? analysis = null)
     {
         foreach (string f in files)
             if (!File.Exists(f))
@@ -37,7 +39,7 @@ internal static class ConfigScenario
                 throw new CliInputException($"--config: {json[0]}: {ex.Message}");
             }
         }
-        return IosConfigInputs.Load(files);
+        return IosConfigInputs.Load(files, capture, analysis);
     }
 
     /// <summary>A capture and its routers: the initiator is the router whose address starts the capture's first SA.</summary>
@@ -45,7 +47,7 @@ internal static class ConfigScenario
     {
         if (configs.Length == 0)
             throw new CliInputException($"{capture}: not a scenario file; a capture needs its routers' configurations (--config R1.txt --config R2.txt)", ExitCodes.Usage);
-        Scenario routers = LoadRouters(configs);
+        Scenario routers = LoadRouters(configs, capture);
         CaptureAnalysis analysis;
         try
         {
@@ -75,7 +77,7 @@ internal static class ConfigScenario
 /// standard error as notes, so the report itself stays about the capture.</summary>
 internal static class IosConfigInputs
 {
-    public static Scenario Load(string[] files)
+    public static Scenario Load(string[] files, string? capture = null, AnalysisOptions? analysis = null)
     {
         var texts = new List<(string, string)>();
         foreach (string f in files)
@@ -91,7 +93,21 @@ internal static class IosConfigInputs
         }
         try
         {
-            var built = Model.Ios.IosScenarioBuilder.Build(texts);
+            Func<System.Net.IPAddress, IkeSa?>? negotiationOf = capture is null ? null : address =>
+            {
+                try
+                {
+                    // The capture as the command reads it (keys, CAs): what it shows of the peer stands in for its configuration.
+                    var options = analysis is null ? new AnalysisOptions() : new AnalysisOptions { Cas = analysis.Cas, Decoder = analysis.Decoder, Keys = analysis.Keys };
+                    return CaptureAnalyzer.Analyze(capture, options).Sas.FirstOrDefault(sa =>
+                        sa.Initiator.Address.ToIPAddress().Equals(address) || sa.Responder.Address.ToIPAddress().Equals(address));
+                }
+                catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    throw new CliInputException($"{capture}: {ex.Message}");
+                }
+            };
+            var built = Model.Ios.IosScenarioBuilder.Build(texts, negotiationOf);
             LastNotes = built.Notes;
             return built.Scenario;
         }

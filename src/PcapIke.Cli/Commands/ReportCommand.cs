@@ -46,7 +46,7 @@ public static class ReportCommand
         {
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
             string[] configFiles = pr.GetValue(configs) ?? [];
-            Scenario? routers = configFiles.Length > 0 ? ConfigScenario.LoadRouters(configFiles) : null;
+            Scenario? routers = configFiles.Length > 0 ? ConfigScenario.LoadRouters(configFiles, pr.GetValue(capture), options) : null;
             if (routers is not null) options = options.With(routers);
             string file = pr.GetValue(capture)!;
             string outPath = pr.GetValue(output)!;

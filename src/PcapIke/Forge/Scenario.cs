@@ -24,6 +24,10 @@ public sealed record Scenario(
     IReadOnlyList<string> Negotiations,
     DateTimeOffset Start)
 {
+    /// <summary>Routers not configured but inferred from a capture (one router's configuration given, its peer as the
+    /// capture shows it): the explanation may try hypotheses about what the capture cannot show of them.</summary>
+    public IReadOnlyList<string> InferredRouters { get; init; } = [];
+
     public RouterSpec Router(string name) => Routers.Single(r => r.Name == name);
     public CaSpec Ca(string name) => Cas.Single(c => c.Name == name);
 

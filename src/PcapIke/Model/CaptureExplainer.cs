@@ -60,6 +60,24 @@ public static class CaptureExplainer
             p = Predicted(routers, initiator.Name, cache);
         }
         var contradictions = Contradictions(sa, p, routers);
+        string hypothesis = "";
+        if (contradictions.Count > 0 && routers.InferredRouters.Count > 0 && Hypothesis(sa, routers, initiator.Name) is { } h)
+        {
+            // What the capture cannot show of the inferred peer (e.g. a responder's validation list, I1/I4): the one
+            // change of it that makes the model reproduce the capture.
+            routers = h.Edit.Apply(routers);
+            cache.Clear();
+            p = Predicted(routers, initiator.Name, cache);
+            contradictions = Contradictions(sa, p, routers);
+            Scenario withHypothesis = routers;
+            string cas = string.Join(", ", (h.Edit switch
+            {
+                SetIsakmpCaTrustPoints e => e.TrustPoints,
+                SetIkev2PkiTrustpoints e => e.TrustPoints,
+                _ => [],
+            }).Select(tp => $"{tp} = {withHypothesis.Ca(withHypothesis.Router(h.Edit.Router).Trustpoint(tp).Ca).Subject}"));
+            hypothesis = $" (Inferred, as the only change of the unseen {h.Edit.Router} that reproduces the capture: {h.Edit.Describe()}{(cas.Length > 0 ? $" ({cas})" : "")}; confirm with its `show crypto isakmp profile` / `show crypto ikev2 profile`.)";
+        }
         if (contradictions.Count > 0)
         {
             sa.Findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, contradictions.SelectMany(c => c.Frames).Distinct().Order().ToArray(),
@@ -70,7 +88,7 @@ public static class CaptureExplainer
             return;
         }
 
-        string chain = Chain(p) + (filled.Count > 0 ? " (From the capture: " + string.Join("; ", filled) + ".)" : "");
+        string chain = Chain(p) + (filled.Count > 0 ? " (From the capture: " + string.Join("; ", filled) + ".)" : "") + hypothesis;
         long[] evidence = sa.Messages.Where(m => !m.IsRetransmission).Select(m => m.Frame).ToArray();
         if (!p.Succeeds)
         {
@@ -180,6 +198,22 @@ public static class CaptureExplainer
         if (observedOk != p.Succeeds && !incomplete)
             list.Add(new Contradiction([], $"the negotiation {(observedOk ? "was established" : "failed (" + sa.OutcomeDetail + ")")}, where the model predicts: {Outcome(p.Outcome)}."));
         return list;
+    }
+
+    private sealed record HypothesisResult(ConfigEdit Edit);
+
+    /// <summary>The single edits of the inferred routers (their trustpoint lines) with which the model reproduces the
+    /// capture; one only if exactly one does, else null (ambiguous or none).</summary>
+    private static HypothesisResult? Hypothesis(IkeSa sa, Scenario routers, string initiator)
+    {
+        var hits = new List<ConfigEdit>();
+        foreach (ConfigEdit edit in FixFinder.Candidates(routers).Where(e => routers.InferredRouters.Contains(e.Router) && e is not Reenroll))
+        {
+            Scenario s = edit.Apply(routers);
+            if (Contradictions(sa, SelectionModel.Predict(s, initiator), s).Count == 0)
+                hits.Add(edit);
+        }
+        return hits.Count == 1 ? new HypothesisResult(hits[0]) : null;
     }
 
     /// <summary>The decisive step: the last decision with a rule (where the negotiation failed).</summary>

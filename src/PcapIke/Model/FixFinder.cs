@@ -5,7 +5,11 @@ namespace PcapIke.Model;
 /// <summary>A set of changes the model has checked: with them applied, both directions establish.</summary>
 public sealed record VerifiedFix(IReadOnlyList<ConfigEdit> Edits, ModelPrediction After)
 {
-    public int Cost => Edits.Sum(e => e.Cost);
+    /// <summary>The edits' cost, plus 5 for each on a router only inferred from the capture (a change to the
+    /// configured router is the one the engineer can make and verify).</summary>
+    public int Cost => Edits.Sum(e => e.Cost + (InferredRouters.Contains(e.Router) ? 5 : 0));
+
+    public IReadOnlyList<string> InferredRouters { get; init; } = [];
 
     public string Describe() => string.Join("; ", Edits.Select(e => e.Describe()));
 }
@@ -46,7 +50,7 @@ public static class FixFinder
         Scenario s = scenario;
         foreach (ConfigEdit e in edits) s = e.Apply(s);
         ModelPrediction after = SelectionModel.PredictBothDirections(s);
-        if (after.BothSucceed) fixes.Add(new VerifiedFix(edits, after));
+        if (after.BothSucceed) fixes.Add(new VerifiedFix(edits, after) { InferredRouters = scenario.InferredRouters });
     }
 
     /// <summary>The single changes worth trying on this pair of routers.</summary>

@@ -78,12 +78,12 @@ public class ConfigExplanationCliTests
     }
 
     [Fact]
-    public void OneRouterOnly_IsAUsageErrorSayingWhatIsMissing()
+    public void NoRunningConfig_IsAUsageErrorSayingWhatIsMissing()
     {
         string folder = "S1-ikev1-r1-initiates";
-        var (exit, _, error) = CliRun.Run("analyze", ForgedCaptures.Capture(folder), "--config", IosTexts(folder)[0]);
+        var (exit, _, error) = CliRun.Run("analyze", ForgedCaptures.Capture(folder), "--config", IosTexts(folder)[2]);
         Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Equal("pcapike: --config: the configurations hold 1 running-config; give both routers' (show running-config), with their show outputs", error.TrimEnd());
+        Assert.Equal("pcapike: --config: the configurations hold 0 running-configs; give both routers' (show running-config), with their show outputs", error.TrimEnd());
     }
 
     [Fact]
@@ -94,5 +94,49 @@ public class ConfigExplanationCliTests
         var (exit, _, error) = CliRun.Run("analyze", ForgedCaptures.Capture("S1-ikev1-r1-initiates"), "--config", junk, "--config", IosTexts("S1-ikev1-r1-initiates")[0]);
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal($"pcapike: --config: {junk}: no IOS running-config or show output recognised", error.TrimEnd());
+    }
+
+    // ---- one router's configuration, the capture standing in for its peer ----
+
+    private static string[] OneRouter(string folder, string router) =>
+        [Path.Combine(ForgedCaptures.Dir(folder), $"{router}-running-config.txt"), Path.Combine(ForgedCaptures.Dir(folder), $"{router}-show-crypto-pki-certificates.txt")];
+
+    [Fact]
+    public void OneRouter_R1Only_S2_TheRejectionIsR1sOwnValidationList()
+    {
+        var (exit, output, error) = CliRun.Run(["analyze", ForgedCaptures.Capture("S2-ikev1-r2-initiates"), .. ConfigArgs(OneRouter("S2-ikev1-r2-initiates", "R1"))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        string pi602 = Assert.Single(ModelFindings(output), f => f.StartsWith("PI602", StringComparison.Ordinal));
+        Assert.Contains("R1 [I4] %CRYPTO-5-IKMP_INVALID_CERT: issuer cn=CA2,o=cisco,o=com is not the CA of any of IOSCA1", pi602);
+    }
+
+    /// <summary>The technote's point, from R2's side only: R1's MM4 lists every CA (a responder always does, I1), so
+    /// its `ca trust-point` cannot be seen on the wire; the model finds the one restriction of R1 that reproduces the
+    /// capture, and the fix on the router that was given.</summary>
+    [Fact]
+    public void OneRouter_R2Only_S2_InfersThePeersHiddenCaTrustPoint_AndFixesOnR2()
+    {
+        var (exit, output, error) = CliRun.Run(["analyze", ForgedCaptures.Capture("S2-ikev1-r2-initiates"), .. ConfigArgs(OneRouter("S2-ikev1-r2-initiates", "R2"))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        string pi602 = Assert.Single(ModelFindings(output), f => f.StartsWith("PI602", StringComparison.Ordinal));
+        Assert.Contains("Inferred, as the only change of the unseen PEER that reproduces the capture: PEER's isakmp profile peer-profile: 'ca trust-point PEER-TP2' (PEER-TP2 = cn=CA1,o=cisco,o=com)", pi602);
+        Assert.Contains("fix: R2's isakmp profile prof1: 'ca trust-point IOSCA1' — R2: crypto isakmp profile prof1 / ca trust-point IOSCA1. Checked with the model: R2 initiates: established, PEER initiates: established.", output);
+    }
+
+    [Fact]
+    public void OneRouter_R2Only_S6_Ikev2WithTheCasNamingTheHashes()
+    {
+        string folder = "S6-ikev2-r2-initiates-asymmetric";
+        string dir = ForgedCaptures.Dir(folder);
+        var (exit, output, error) = CliRun.Run(["analyze", ForgedCaptures.Capture(folder), "--keys", Path.Combine(dir, "ikev2_decryption_table"), "--ca", dir,
+            .. ConfigArgs(OneRouter(folder, "R2"))]);
+        Assert.True(exit == ExitCodes.Ok, error);
+        string pi602 = Assert.Single(ModelFindings(output), f => f.StartsWith("PI602", StringComparison.Ordinal));
+        Assert.Contains("'pki trustpoint PEER-TP2' (PEER-TP2 = cn=CA1,o=cisco,o=com)", pi602);
+        Assert.Contains("fix: R2's ikev2 profile profile1: 'pki trustpoint TP1'", output);
+        // Without the CAs the IKEv2 hashes name nothing: said in one line.
+        var (exit2, _, error2) = CliRun.Run(["analyze", ForgedCaptures.Capture(folder), .. ConfigArgs(OneRouter(folder, "R2"))]);
+        Assert.Equal(ExitCodes.Usage, exit2);
+        Assert.Contains("give the peer's configuration too, or its CA certificates with --ca", error2);
     }
 }

@@ -15,7 +15,10 @@ public sealed record IosScenario(Scenario Scenario, IReadOnlyList<IosNote> Notes
 /// </summary>
 public static class IosScenarioBuilder
 {
-    public static IosScenario Build(IReadOnlyList<(string Name, string Text)> texts)
+    /// <summary>Both routers from their texts, or, when the texts hold one router only, that router and its peer as
+    /// the capture shows it (<see cref="PeerFromCapture"/>; <paramref name="negotiationOf"/> gives the capture's first
+    /// negotiation of an address).</summary>
+    public static IosScenario Build(IReadOnlyList<(string Name, string Text)> texts, Func<System.Net.IPAddress, Exchanges.IkeSa?>? negotiationOf = null)
     {
         var configs = new List<IosRouterConfig>();
         var listings = new List<(string Source, PkiCertificateListing Listing)>();
@@ -31,8 +34,17 @@ public static class IosScenarioBuilder
             if (paste.Kinds.HasFlag(IosTextKinds.Ikev2Profiles)) v2.Add((name, IosShowParser.ParseIkev2Profiles(paste, name)));
             if (paste.Kinds.HasFlag(IosTextKinds.IsakmpProfiles)) v1.Add((name, IosShowParser.ParseIsakmpProfiles(paste, name)));
         }
+        if (configs.Count == 1 && negotiationOf is not null)
+        {
+            IosModeledRouter only = IosRouterModel.Build(configs[0], listings.FirstOrDefault().Listing, v2.FirstOrDefault().Listing,
+                v1.FirstOrDefault().Listing, configs[0].EffectiveHostname ?? "R1");
+            Exchanges.IkeSa sa = negotiationOf(only.Router.Ethernet.Address)
+                ?? throw new FormatException($"the configurations hold one router ({only.Router.Name}, {only.Router.Ethernet.Address}) and the capture has no negotiation of it; give both routers' configurations");
+            return PeerFromCapture(only, sa);
+        }
         if (configs.Count != 2)
-            throw new FormatException($"the configurations hold {configs.Count} running-config{(configs.Count == 1 ? "" : "s")}; give both routers' (show running-config), with their show outputs");
+            throw new FormatException($"the configurations hold {configs.Count} running-config{(configs.Count == 1 ? "" : "s")}; give both routers' (show running-config), with their show outputs"
+                + (configs.Count == 1 ? ", or a capture with a negotiation of this router" : ""));
         string[] names = configs.Select((c, i) => c.EffectiveHostname ?? $"router{i + 1}").ToArray();
         if (names[0] == names[1]) names = [names[0] + "-a", names[1] + "-b"];
 
@@ -96,6 +108,92 @@ public static class IosScenarioBuilder
             Link: new LinkSpec(ScenarioParser.DefaultMtu, CaptureLink.RawIp),
             Negotiations: [pair.Routers[0].Name],
             Start: epoch + interval * (last + 1) + TimeSpan.FromHours(1));
+        return new IosScenario(scenario, notes);
+    }
+
+    /// <summary>
+    /// One router configured, the capture standing in for its peer: the peer's trustpoints are the CAs its CERT_REQ
+    /// list names (IKEv1 DNs; IKEv2 hashes named by a certificate in the capture or --ca), in that order as its store
+    /// order (I1), each with an identity certificate; its profile matches the configured router's address, with
+    /// `ca trust-point` / `pki trustpoint` restricted to those CAs only when, as initiator, it requested fewer CAs than
+    /// a router listing every global trustpoint would (no built-in CA); proposal and transform set as the configured
+    /// router's. Every one of these is noted as inferred from the capture.
+    /// </summary>
+    public static IosScenario PeerFromCapture(IosModeledRouter configured, Exchanges.IkeSa sa)
+    {
+        RouterSpec me = configured.Router;
+        var notes = configured.Notes.Select(n => n with { Text = $"{me.Name}: {n.Text}" }).ToList();
+        var meAddress = me.Ethernet.Address;
+        bool meInitiates = sa.Initiator.Address.ToIPAddress().Equals(meAddress);
+        if (!meInitiates && !sa.Responder.Address.ToIPAddress().Equals(meAddress))
+            throw new FormatException($"{me.Name} ({meAddress}) is neither peer of the capture's negotiation ({sa.Initiator.Address} → {sa.Responder.Address})");
+        var peerAddress = (meInitiates ? sa.Responder : sa.Initiator).Address.ToIPAddress();
+        var peerRequests = meInitiates ? sa.ResponderCertRequests : sa.InitiatorCertRequests;
+        string peerName = me.Name == "PEER" ? "PEER2" : "PEER";
+
+        var cas = configured.Cas.ToList();
+        var trustpoints = new List<TrustpointSpec>();
+        int step = me.Trustpoints.Select(t => t.Enrolled).DefaultIfEmpty(0).Max() + peerRequests.Count + 1;
+        foreach (var entry in peerRequests)
+        {
+            string? dn = entry.Dn ?? entry.CaName;
+            if (dn is null || Findings.IosBuiltInCas.IsBuiltIn(dn)) continue;
+            CaSpec? ca = cas.FirstOrDefault(c => IosBuiltInCasKey(c.Subject) == IosBuiltInCasKey(dn));
+            if (ca is null)
+            {
+                ca = new CaSpec($"PEER-CA{cas.Count + 1}", dn, null, ScenarioParser.DefaultCaValidityDays, ScenarioParser.DefaultIssuedValidityDays);
+                cas.Add(ca);
+            }
+            trustpoints.Add(new TrustpointSpec($"PEER-TP{trustpoints.Count + 1}", ca.Name, step--, null, null, null, peerAddress, $"CN={peerName}", "none"));
+        }
+        string issuer = (meInitiates ? sa.ResponderCertificateIssuer : sa.InitiatorCertificateIssuer) is { } seen ? seen : "";
+        if (trustpoints.Count == 0)
+            throw new FormatException($"the capture shows no CA the peer {peerAddress} requested (no CERT_REQ, or IKEv2 hashes that no certificate of the capture or --ca names): give the peer's configuration too, or its CA certificates with --ca");
+        notes.Add(new IosNote(IosNoteKind.Assumption, $"{peerName} ({peerAddress}) is inferred from the capture: trustpoints for {string.Join(", ", trustpoints.Select(t => cas.First(c => c.Name == t.Ca).Subject))}, in the order of its CERT_REQ list (its store order, I1)"
+            + (issuer.Length > 0 ? $"; the certificate it sent was issued by {issuer}" : "")));
+
+        bool restricted = !meInitiates && !peerRequests.Any(e => e.Dn is { } d && Findings.IosBuiltInCas.IsBuiltIn(d)) && sa.Version == 1;
+        var names = trustpoints.Select(t => t.Name).ToArray();
+        // The peer presents the identity the configured router's tunnel profile matches (else the negotiation in the
+        // capture could not have got as far as it did): `host NAME.DOMAIN` → an FQDN, otherwise its address.
+        string? match = me.Ikev1 is { } m1 ? m1.Profiles.FirstOrDefault(p => p.Name == me.Ipsec.IsakmpProfile)?.MatchIdentity
+            : me.Ikev2?.Profiles.FirstOrDefault(p => p.Name == me.Ipsec.Ikev2Profile)?.MatchIdentityRemote;
+        string[] words = match?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        string? fqdn = words.Length == 2 && words[0] is "host" or "fqdn" && words[1].Contains('.') ? words[1] : null;
+        string hostname = fqdn is null ? peerName : fqdn[..fqdn.IndexOf('.')];
+        string? domain = fqdn?[(fqdn.IndexOf('.') + 1)..];
+        // And it matches the identity the configured router presents (its self-identity / identity local).
+        IsakmpProfileSpec? myV1 = me.Ikev1?.Profiles.FirstOrDefault(p => p.Name == me.Ipsec.IsakmpProfile);
+        Ikev2ProfileSpec? myV2 = me.Ikev2?.Profiles.FirstOrDefault(p => p.Name == me.Ipsec.Ikev2Profile);
+        IkeIdentity myId = myV2 is not null ? IosSelection.Ikev2LocalIdentity(me, myV2, null) : IosSelection.Ikev1SelfIdentity(me, myV1, null);
+        string matchMe = myId.Type switch
+        {
+            Ike.IdentificationType.ID_FQDN => sa.Version == 1 ? $"host {myId.Value}" : $"fqdn {myId.Value}",
+            Ike.IdentificationType.ID_USER_FQDN => sa.Version == 1 ? $"user-fqdn {myId.Value}" : $"email {myId.Value}",
+            _ => sa.Version == 1 ? $"address {myId.Value}" : $"address {myId.Value} 255.255.255.255",
+        };
+        Ikev1Spec? ikev1 = me.Ikev1 is { } v1
+            ? new Ikev1Spec(v1.Policy, [new IsakmpProfileSpec("peer-profile", fqdn is null ? "address" : "fqdn", restricted ? names : [], matchMe)])
+            : null;
+        if (restricted)
+            notes.Add(new IosNote(IosNoteKind.Assumption, $"{peerName} requested no built-in CA as initiator: its isakmp profile is taken to have 'ca trust-point {string.Join(", ", names)}'"));
+        Ikev2Spec? ikev2 = me.Ikev2 is { } v2
+            ? v2 with { Profiles = [new Ikev2ProfileSpec("peer-profile", matchMe, fqdn is null ? $"address {peerAddress}" : $"fqdn {fqdn}", "rsa-sig", "rsa-sig", names)] }
+            : null;
+        var peer = new RouterSpec(peerName, hostname, domain, new InterfaceAddress(peerAddress, 24), new InterfaceAddress(System.Net.IPAddress.Parse("0.0.0.0"), 32), null,
+            trustpoints, ikev1, ikev2,
+            me.Ipsec with { ProfileName = "peer-ipsec", IsakmpProfile = ikev1 is null ? null : "peer-profile", Ikev2Profile = ikev2 is null ? null : "peer-profile" });
+        notes.Add(new IosNote(IosNoteKind.Assumption, $"{peerName} presents {(fqdn is null ? $"its address {peerAddress}" : $"the FQDN {fqdn}")} as its identity ({me.Name}'s profile matches '{match}') and matches {me.Name} with 'match identity {matchMe}'"));
+        var routers = new[] { me, peer };
+        var interval = TimeSpan.FromSeconds(ScenarioParser.DefaultEnrollmentIntervalSeconds);
+        int last = routers.SelectMany(r => r.Trustpoints).Select(t => t.Enrolled).DefaultIfEmpty(0).Max();
+        DateTimeOffset epoch = ScenarioParser.DefaultEpoch;
+        string initiator = meInitiates ? me.Name : peerName;
+        var scenario = new Scenario($"{me.Name}-{peerName}", "one router's configuration, its peer as the capture shows it",
+            "pcapike-model/" + me.Name, epoch, interval, configured.Clock ?? new ClockZone("UTC", TimeSpan.Zero),
+            new KeySettings(KeySettings.DefaultBits, KeySettings.DefaultBits, KeySettings.Sha256WithRsa), cas, routers, initiator,
+            new LinkSpec(ScenarioParser.DefaultMtu, CaptureLink.RawIp), [initiator], epoch + interval * (last + 1) + TimeSpan.FromHours(1))
+        { InferredRouters = [peerName] };
         return new IosScenario(scenario, notes);
     }
 
