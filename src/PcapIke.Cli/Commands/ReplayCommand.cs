@@ -44,7 +44,16 @@ public static class ReplayCommand
             }
             if (pr.GetValue(swap))
                 initiator = scenario.Peer(scenario.Router(initiator)).Name;
-            DirectionPrediction prediction = SelectionModel.Predict(scenario, initiator);
+            DirectionPrediction prediction;
+            try
+            {
+                prediction = SelectionModel.Predict(scenario, initiator);
+            }
+            catch (Exception ex) when (ex is not CliInputException and not OutOfMemoryException)
+            {
+                // Configurations are user input: one the model cannot simulate is one line, not a stack trace.
+                throw new CliInputException($"the selection model cannot run on these configurations: {ex.Message}", ExitCodes.Usage);
+            }
             var output = pr.InvocationConfiguration.Output;
             foreach (var note in IosConfigInputs.LastNotes)
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");

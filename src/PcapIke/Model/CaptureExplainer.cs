@@ -17,7 +17,20 @@ public static class CaptureExplainer
     {
         var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
         foreach (IkeSa sa in sas)
-            routers = Explain(sa, routers, reverseCache);
+        {
+            try
+            {
+                routers = Explain(sa, routers, reverseCache);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Configurations are user input: a combination the model cannot simulate must not end the analysis.
+                sa.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info,
+                    sa.Messages.Count > 0 ? [sa.Messages[0].Frame] : [],
+                    $"The selection model could not be applied to the configurations given ({ex.GetType().Name}: {ex.Message}); this negotiation is explained from the capture alone.",
+                    "Check that the configurations are complete (trustpoints, profiles and the tunnel's ipsec profile of both routers)."));
+            }
+        }
     }
 
     /// <summary>Explains one SA; returns the routers, with the CAs the configurations left unknown filled from the
