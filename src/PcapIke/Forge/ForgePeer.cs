@@ -116,6 +116,9 @@ internal sealed class ForgePeer
         return s.VerifySignature(signature);
     }
 
+    /// <summary>A certificate subject as IOS prints it (<c>serialNumber=100+ipaddress=…,cn=R1,…</c>).</summary>
+    public static string IosSubject(X509Certificate cert) => IosName(cert.SubjectDN);
+
     /// <summary>A Name as IOS prints it (<c>cn=CA2,o=cisco,o=com</c>).</summary>
     public static string IosName(Org.BouncyCastle.Asn1.X509.X509Name name) =>
         DistinguishedName.TryDecode(name.GetEncoded(), out var dn) && dn is not null ? dn.ToIosString() : name.ToString();

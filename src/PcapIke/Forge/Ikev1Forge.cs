@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
 using PcapIke.Crypto;
 using PcapIke.Decryption;
 using PcapIke.Ike;
@@ -57,6 +55,21 @@ internal sealed class Ikev1Forge : NegotiationForge
                 said = true;
             }
         }
+    }
+
+    /// <summary>MM5/MM6: records the certificate <paramref name="who"/> sends and what IOS prints building the message
+    /// (<paramref name="delay"/> after the last event: the time the signature takes).</summary>
+    private void SignsWith(ForgePeer who, string trustpoint, ForgedIdentity cert, IkeIdentity id, TimeSpan delay)
+    {
+        _n.CertificateSent[who.Name] = trustpoint;
+        string subject = ForgePeer.IosSubject(cert.Certificate);
+        Log(who, "", $"constructing CERT payload for {subject}; using the {trustpoint} trustpoint's keypair to sign");
+        _t += delay;
+        DebugId(who, id, processing: false);
+        Debug(who, $"ISAKMP ({1010 + _index}): constructing CERT payload for {subject}");
+        Debug(who, $"{Conn}: using the {trustpoint} trustpoint's keypair to sign");
+        bool initiator = ReferenceEquals(who, _i);
+        Debug(who, $"{Conn}: sending packet to {(initiator ? _r : _i).Address} my_port 500 peer_port 500 ({(initiator ? "I" : "R")}) MM_KEY_EXCH");
     }
 
     private void DebugId(ForgePeer who, IkeIdentity id, bool processing)
@@ -178,7 +191,7 @@ internal sealed class Ikev1Forge : NegotiationForge
             return;
         }
         ForgedIdentity certI = _i.Identity(tpI.Value.Trustpoint);
-        IkeIdentity idI = IosSelection.Ikev1SelfIdentity(_i.Spec, iProfile, IosSubject(certI.Certificate));
+        IkeIdentity idI = IosSelection.Ikev1SelfIdentity(_i.Spec, iProfile, ForgePeer.IosSubject(certI.Certificate));
         byte[] idiiB = IosPayloads.Ikev1Id(idI);
         byte[] hashI = Ikev1KeyDerivation.HashI(prf, keys.Skeyid, gxi, gxr, ckyI, ckyR, saiB, idiiB);
         var mm5 = new IkePayloadChain()
@@ -186,13 +199,7 @@ internal sealed class Ikev1Forge : NegotiationForge
             .Add(PayloadType.CERT, IosPayloads.X509Signature(certI.Der))
             .Add(PayloadType.SIG, ForgePeer.Ikev1Sign(certI.Keys.Private, hashI))
             .Add(PayloadType.N, IosPayloads.Ikev1Notify((ushort)Ikev1NotifyType.INITIAL_CONTACT, [.. ckyI, .. ckyR]));
-        _n.CertificateSent[_i.Name] = tpI.Value.Trustpoint;
-        Log(_i, "", $"constructing CERT payload for {IosSubject(certI.Certificate)}; using the {tpI.Value.Trustpoint} trustpoint's keypair to sign");
-        _t += TimeSpan.FromMilliseconds(7);
-        DebugId(_i, idI, processing: false);
-        Debug(_i, $"ISAKMP ({1010 + _index}): constructing CERT payload for {IosSubject(certI.Certificate)}");
-        Debug(_i, $"{Conn}: using the {tpI.Value.Trustpoint} trustpoint's keypair to sign");
-        Debug(_i, $"{Conn}: sending packet to {_r.Address} my_port 500 peer_port 500 (I) MM_KEY_EXCH");
+        SignsWith(_i, tpI.Value.Trustpoint, certI, idI, TimeSpan.FromMilliseconds(7));
         byte[] mm5Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm5), suite, keys.EncryptionKey, iv);
         iv = mm5Bytes[^suite.BlockSize..];
         Send(_i, TimeSpan.Zero, mm5Bytes, "MM5");
@@ -254,20 +261,14 @@ internal sealed class Ikev1Forge : NegotiationForge
             return;
         }
         ForgedIdentity certR = _r.Identity(tpR.Value.Trustpoint);
-        IkeIdentity idR = IosSelection.Ikev1SelfIdentity(_r.Spec, rProfile.Value, IosSubject(certR.Certificate));
+        IkeIdentity idR = IosSelection.Ikev1SelfIdentity(_r.Spec, rProfile.Value, ForgePeer.IosSubject(certR.Certificate));
         byte[] idirB = IosPayloads.Ikev1Id(idR);
         byte[] hashR = Ikev1KeyDerivation.HashR(prf, keys.Skeyid, gxi, gxr, ckyI, ckyR, saiB, idirB);
         var mm6 = new IkePayloadChain()
             .Add(PayloadType.ID, idirB)
             .Add(PayloadType.CERT, IosPayloads.X509Signature(certR.Der))
             .Add(PayloadType.SIG, ForgePeer.Ikev1Sign(certR.Keys.Private, hashR));
-        _n.CertificateSent[_r.Name] = tpR.Value.Trustpoint;
-        Log(_r, "", $"constructing CERT payload for {IosSubject(certR.Certificate)}; using the {tpR.Value.Trustpoint} trustpoint's keypair to sign");
-        _t += TimeSpan.FromMilliseconds(8);
-        DebugId(_r, idR, processing: false);
-        Debug(_r, $"ISAKMP ({1010 + _index}): constructing CERT payload for {IosSubject(certR.Certificate)}");
-        Debug(_r, $"{Conn}: using the {tpR.Value.Trustpoint} trustpoint's keypair to sign");
-        Debug(_r, $"{Conn}: sending packet to {_i.Address} my_port 500 peer_port 500 (R) MM_KEY_EXCH");
+        SignsWith(_r, tpR.Value.Trustpoint, certR, idR, TimeSpan.FromMilliseconds(8));
         byte[] mm6Bytes = Ikev1MessageCrypto.Encrypt(IkeMessageBuilder.Message(Header(spiR), mm6), suite, keys.EncryptionKey, iv);
         Send(_r, TimeSpan.Zero, mm6Bytes, "MM6");
         byte[] lastPhase1Block = mm6Bytes[^suite.BlockSize..];
@@ -378,6 +379,4 @@ internal sealed class Ikev1Forge : NegotiationForge
     }
 
 
-    /// <summary>A certificate subject as IOS prints it (<c>serialNumber=100+ipaddress=…,cn=R1,…</c>).</summary>
-    internal static string IosSubject(X509Certificate cert) => ForgePeer.IosName(cert.SubjectDN);
 }

@@ -159,9 +159,11 @@ internal sealed class Ikev2Forge : NegotiationForge
         }
         ForgedIdentity certI = _i.Identity(tpI.Value.Trustpoint);
         _n.CertificateSent[_i.Name] = tpI.Value.Trustpoint;
-        IkeIdentity idI = IosSelection.Ikev2LocalIdentity(_i.Spec, iProfile, Ikev1Forge.IosSubject(certI.Certificate));
+        IkeIdentity idI = IosSelection.Ikev2LocalIdentity(_i.Spec, iProfile, ForgePeer.IosSubject(certI.Certificate));
         byte[] idiBody = IosPayloads.Ikev2Id(idI);
-        byte[] authI = ForgePeer.Ikev2Sign(certI.Keys.Private, [.. message1, .. nr, .. prf.Compute(keys.SkPi, idiBody)]);
+        // RFC 7296 §2.15: the initiator signs RealMessage1 | Nr | prf(SK_pi, RestOfInitIDPayload).
+        byte[] signedI = [.. message1, .. nr, .. prf.Compute(keys.SkPi, idiBody)];
+        byte[] authI = ForgePeer.Ikev2Sign(certI.Keys.Private, signedI);
         var certReqI = IosSelection.Ikev2InitiatorCertRequests(_i.Store, iProfile);
         uint espSpiI = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Random("esp-spi-i", 4));
         var authReq = new IkePayloadChain()
@@ -180,7 +182,7 @@ internal sealed class Ikev2Forge : NegotiationForge
             .Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.SET_WINDOW_SIZE, [0, 0, 0, 5]))
             .Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.ESP_TFC_PADDING_NOT_SUPPORTED))
             .Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.NON_FIRST_FRAGMENTS_ALSO));
-        Log(_i, "V3", $"IKE_AUTH request signed with trustpoint {tpI.Value.Trustpoint} ({Ikev1Forge.IosSubject(certI.Certificate)}), identity {idI.Value}");
+        Log(_i, "V3", $"IKE_AUTH request signed with trustpoint {tpI.Value.Trustpoint} ({ForgePeer.IosSubject(certI.Certificate)}), identity {idI.Value}");
         if (certReqI.Count > 0)
             _n.CertRequestLists.Add(("IKE_AUTH request", _i.Name, certReqI.Select(t => t.CaDn).ToArray()));
         Debug(_i, $"[IKEv2 -> PKI] Getting cert chain for the trustpoint {tpI.Value.Trustpoint}");
@@ -212,7 +214,7 @@ internal sealed class Ikev2Forge : NegotiationForge
             Debug(_r, "[IKEv2 -> PKI] Validating certificate chain");
             if (_r.Validate(certI.Certificate, validation.Value, Time, out string why) is null)
                 failure = "Validation of certificate chain FAILED: " + why;
-            else if (!ForgePeer.Ikev2Verify(certI.Certificate.GetPublicKey(), [.. message1, .. nr, .. prf.Compute(keys.SkPi, idiBody)], authI))
+            else if (!ForgePeer.Ikev2Verify(certI.Certificate.GetPublicKey(), signedI, authI))
                 failure = "Verification of peer's authentication data FAILED";
             else
             {
@@ -230,12 +232,7 @@ internal sealed class Ikev2Forge : NegotiationForge
                 Debug(_r, "Verification of peer's authentication data FAILED");
             }
             Debug(_r, "Sending authentication failure notify");
-            _t += TimeSpan.FromMilliseconds(4);
-            DebugPayloads(_r, "IKEv2 IKE_AUTH Exchange RESPONSE", new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED)), true);
-            _t -= TimeSpan.FromMilliseconds(4);
-            var af = new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED));
-            SendProtected(_r, TimeSpan.FromMilliseconds(4), respHeader, af, suite, keys.Responder, false, "IKE_AUTH response AUTHENTICATION_FAILED");
-            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            SendAuthenticationFailed(respHeader, suite, keys);
             return;
         }
 
@@ -244,16 +241,16 @@ internal sealed class Ikev2Forge : NegotiationForge
         Log(_r, tpR.Rule, tpR.Reason);
         if (tpR.Value is null)
         {
-            var af = new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED));
-            SendProtected(_r, TimeSpan.FromMilliseconds(4), respHeader, af, suite, keys.Responder, false, "IKE_AUTH response AUTHENTICATION_FAILED");
-            _n.Outcome = ForgeOutcome.AuthenticationFailed;
+            SendAuthenticationFailed(respHeader, suite, keys);
             return;
         }
         ForgedIdentity certR = _r.Identity(tpR.Value.Trustpoint);
         _n.CertificateSent[_r.Name] = tpR.Value.Trustpoint;
-        IkeIdentity idR = IosSelection.Ikev2LocalIdentity(_r.Spec, rp, Ikev1Forge.IosSubject(certR.Certificate));
+        IkeIdentity idR = IosSelection.Ikev2LocalIdentity(_r.Spec, rp, ForgePeer.IosSubject(certR.Certificate));
         byte[] idrBody = IosPayloads.Ikev2Id(idR);
-        byte[] authR = ForgePeer.Ikev2Sign(certR.Keys.Private, [.. message2, .. ni, .. prf.Compute(keys.SkPr, idrBody)]);
+        // RFC 7296 §2.15: the responder signs RealMessage2 | Ni | prf(SK_pr, RestOfRespIDPayload).
+        byte[] signedR = [.. message2, .. ni, .. prf.Compute(keys.SkPr, idrBody)];
+        byte[] authR = ForgePeer.Ikev2Sign(certR.Keys.Private, signedR);
         var authResp = new IkePayloadChain()
             .Add(PayloadType.V, IosPayloads.VidCiscoDeleteReason)
             .Add(PayloadType.IDr, idrBody)
@@ -289,7 +286,7 @@ internal sealed class Ikev2Forge : NegotiationForge
         var iValidation = IosSelection.Ikev2ValidationList(_i.Store, iProfile);
         Log(_i, iValidation.Rule, $"validating against {string.Join(", ", iValidation.Value.Where(t => !t.BuiltIn).Select(t => t.Trustpoint))}");
         if (_i.Validate(certR.Certificate, iValidation.Value, Time, out string iWhy) is null
-            || !ForgePeer.Ikev2Verify(certR.Certificate.GetPublicKey(), [.. message2, .. ni, .. prf.Compute(keys.SkPr, idrBody)], authR))
+            || !ForgePeer.Ikev2Verify(certR.Certificate.GetPublicKey(), signedR, authR))
         {
             Log(_i, "V4", $"Validation of certificate chain FAILED: {iWhy}; deleting the IKE SA");
             DeleteIkeSa(suite, keys, spiIv, spiRv);
@@ -305,6 +302,17 @@ internal sealed class Ikev2Forge : NegotiationForge
         }
         Log(_i, "", "IKE SA and Child SA established: tunnel up");
         _n.Outcome = ForgeOutcome.Established;
+    }
+
+    /// <summary>The IKE_AUTH response that carries only N(AUTHENTICATION_FAILED) (technote: "Sending authentication
+    /// failure notify"), and the negotiation's end.</summary>
+    private void SendAuthenticationFailed(IkeHeaderFields respHeader, Ikev2CipherSuite suite, Ikev2Keys keys)
+    {
+        var af = new IkePayloadChain().Add(PayloadType.Nv2, IosPayloads.Ikev2Notify(Ikev2NotifyType.AUTHENTICATION_FAILED));
+        _t += TimeSpan.FromMilliseconds(4);
+        DebugPayloads(_r, "IKEv2 IKE_AUTH Exchange RESPONSE", af, true);
+        SendProtected(_r, TimeSpan.Zero, respHeader, af, suite, keys.Responder, false, "IKE_AUTH response AUTHENTICATION_FAILED");
+        _n.Outcome = ForgeOutcome.AuthenticationFailed;
     }
 
     /// <summary>INFORMATIONAL (message ID 2) carrying D(IKE), and the responder's empty INFORMATIONAL response (RFC 7296 §1.4.1).</summary>

@@ -183,9 +183,10 @@ public sealed record StoreOrder(string Router, IReadOnlyList<string> NewestFirst
     public override Scenario Apply(Scenario s)
     {
         int top = s.Routers.SelectMany(r => r.Trustpoints).Max(t => t.Enrolled) + NewestFirst.Count;
+        var rank = NewestFirst.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
         return WithRouter(s, Router, r => r with
         {
-            Trustpoints = r.Trustpoints.Select(t => NewestFirst.IndexOf(t.Name) is var i and >= 0 ? t with { Enrolled = top - i } : t).ToArray(),
+            Trustpoints = r.Trustpoints.Select(t => rank.TryGetValue(t.Name, out int i) ? t with { Enrolled = top - i } : t).ToArray(),
         });
     }
 
@@ -195,14 +196,4 @@ public sealed record StoreOrder(string Router, IReadOnlyList<string> NewestFirst
     public override string Describe() => $"{Router}'s certificate store order {string.Join(", ", NewestFirst)} (newest first)";
     public override int Cost => 20 * NewestFirst.Count;
     protected override IEnumerable<string> Trustpoints => NewestFirst;
-}
-
-internal static class ListExtensions
-{
-    public static int IndexOf(this IReadOnlyList<string> list, string value)
-    {
-        for (int i = 0; i < list.Count; i++)
-            if (list[i] == value) return i;
-        return -1;
-    }
 }

@@ -74,7 +74,7 @@ public partial class ForgedCaptureTsharkTests
             foreach (var (router, trustpoint) in n.CertificateSent)
             {
                 RouterSpec spec = result.Scenario.Router(router);
-                string subject = Ikev1Forge.IosSubject(result.Pki.Identity(router, trustpoint).Certificate);
+                string subject = ForgePeer.IosSubject(result.Pki.Identity(router, trustpoint).Certificate);
                 IkeIdentity id = n.Version == 1
                     ? IosSelection.Ikev1SelfIdentity(spec, spec.Ikev1!.Profiles.First(p => p.Name == n.Profile[router]), subject)
                     : IosSelection.Ikev2LocalIdentity(spec, spec.Ikev2!.Profiles.First(p => p.Name == n.Profile[router]), subject);
