@@ -28,6 +28,14 @@ public sealed partial class ExchangeCorrelator
     /// </summary>
     public const int MinimumAuthPlaintext = 34;
 
+    /// <summary>How much capture time after an SA's last message counts (<see cref="IkeSa.ObservedUntilNanoseconds"/>):
+    /// the default idle timeout; "over 180 s" is all that is said past it.</summary>
+    public static readonly long ObservationCapNanoseconds = DefaultIdleTimeout.Ticks * 100;
+
+    /// <summary>"12.5 s", or "over 180 s" at the cap.</summary>
+    public static string ObservedSeconds(long nanoseconds) =>
+        nanoseconds >= ObservationCapNanoseconds ? $"over {ObservationCapNanoseconds / 1_000_000_000} s" : Seconds(nanoseconds) + " s";
+
     /// <summary>
     /// At the end of the capture: finishes the SAs still open, in order of their first message (id), with steps,
     /// retransmissions, last step and outcome set. With an <c>onFinished</c> callback each of them is handed to it, in
@@ -56,10 +64,95 @@ public sealed partial class ExchangeCorrelator
     /// (CA certificates seen in the capture after an SA was evicted do not name its CERTREQ hashes.)</summary>
     private void Finish(SaState s)
     {
+        // capped, so an SA finished early (idle) reads the same as one finished at the end of the capture
+        s.Sa.ObservedUntilNanoseconds = Math.Min(_clock, s.LastTimestamp + ObservationCapNanoseconds);
         ResolveCaNames(s.Sa);
         MarkIosUnnamedVendorIds(s.Sa);
+        CheckRetryLink(s);
+        FindUnseen(s.Sa);
         Decide(s);
     }
+
+    /// <summary>A later attempt is a retry only if the earlier one had stopped when it started: an earlier attempt
+    /// that still sends messages afterwards is a negotiation of its own running at the same time.</summary>
+    private static void CheckRetryLink(SaState s)
+    {
+        if (s.Sa.RetryKind == RetryKind.NewAttempt && s.Sa.RetryOf is { } prev && prev.Messages.Count > 0
+            && prev.Messages[^1].TimestampNanoseconds > s.Sa.StartNanoseconds)
+            Unlink(prev, s.Sa);
+        if (s.RetriedBy is { } next && next.Sa.RetryKind == RetryKind.NewAttempt
+            && s.Sa.Messages[^1].TimestampNanoseconds > next.Sa.StartNanoseconds)
+        {
+            Unlink(s.Sa, next.Sa);
+            s.RetriedBy = null;
+        }
+    }
+
+    private static void Unlink(IkeSa earlier, IkeSa later)
+    {
+        later.RetryOf = null;
+        later.RetryKind = RetryKind.None;
+        earlier.RetriedAs = null;
+    }
+
+    /// <summary>
+    /// The messages the capture lacks that the peers' own later messages prove were sent (RFC 2409 §5: MM3 carries the
+    /// responder cookie MM2 chose, MM5 is encrypted with keys that need MM4's KE, MM4/MM6 answer MM3/MM5; RFC 7296
+    /// §1.2, §2.2: an IKE_AUTH request carries the SPI of the IKE_SA_INIT response, and a response answers the peer's
+    /// request of the same message ID). Only between captured messages: what precedes the first message is the
+    /// capture starting mid-negotiation, not a gap. Sets <see cref="IkeSa.OnlyDirection"/> when every message is one
+    /// side's and the other side's are proven.
+    /// </summary>
+    internal static void FindUnseen(IkeSa sa)
+    {
+        sa.Unseen.Clear();
+        sa.OnlyDirection = null;
+        var msgs = sa.Messages;
+        if (msgs.Count < 2) return;
+        long first = msgs[0].TimestampNanoseconds;
+        var have = new HashSet<(Role, string, uint)>();
+        foreach (SaMessage m in msgs) have.Add((m.Sender, m.Step, StepKey(m)));
+        var added = new HashSet<(Role, string, uint)>();
+        void Need(SaMessage by, Role sender, string step, uint key)
+        {
+            if (by.TimestampNanoseconds <= first && by == msgs[0]) return;
+            if (have.Contains((sender, step, key)) || !added.Add((sender, step, key))) return;
+            sa.Unseen.Add(new UnseenMessage(sender, step, by.Frame, by.Step, Confidence.High));
+        }
+        foreach (SaMessage m in msgs)
+        {
+            if (m.IsRetransmission || m == msgs[0]) continue;
+            Role other = m.Sender == Role.Initiator ? Role.Responder : Role.Initiator;
+            switch (m.Exchange)
+            {
+                case ExchangeKind.MainMode or ExchangeKind.AggressiveMode when m.Step.Length == 3 && m.Step[2] is >= '2' and <= '6':
+                    int n = m.Step[2] - '0';
+                    if (m.Exchange == ExchangeKind.AggressiveMode && n > 3) break;
+                    // the previous step is the other side's (odd steps the initiator's, even the responder's)
+                    Role prevSender = (n - 1) % 2 == 1 ? Role.Initiator : Role.Responder;
+                    if (prevSender == other) Need(m, other, m.Step[..2] + (n - 1), 0);
+                    break;
+                case ExchangeKind.QuickMode when m.Step is "QM2" or "QM3":
+                    Need(m, other, m.Step == "QM2" ? "QM1" : "QM2", m.Message.Ike.MessageId);
+                    break;
+                case ExchangeKind.IkeAuth when !m.Message.Ike.IsResponse && m.Sender == Role.Initiator && m.Step == "IKE_AUTH request":
+                    Need(m, Role.Responder, "IKE_SA_INIT response", 0);
+                    goto default;
+                default:
+                    if (sa.Version == 2 && m.Message.Ike.IsResponse && m.Exchange != ExchangeKind.Other)
+                        Need(m, other, m.Step[..m.Step.LastIndexOf(' ')] + " request", StepKey(m));
+                    break;
+            }
+        }
+        if (sa.Unseen.Count > 0 && msgs.All(m => m.Sender == msgs[0].Sender) && sa.Unseen.All(u => u.Sender != msgs[0].Sender))
+            sa.OnlyDirection = msgs[0].Sender;
+    }
+
+    /// <summary>What tells two messages of one step apart: the message ID for Quick Mode and IKEv2 (the IKE_SA_INIT /
+    /// IKE_AUTH steps are unique by name), 0 otherwise.</summary>
+    private static uint StepKey(SaMessage m) =>
+        m.Exchange is ExchangeKind.QuickMode or ExchangeKind.CreateChildSa or ExchangeKind.InformationalV2
+            ? m.Message.Ike.MessageId : 0;
 
     private void ResolveCaNames(IkeSa sa)
     {
@@ -74,6 +167,16 @@ public sealed partial class ExchangeCorrelator
     /// unnamed 16-byte VID from a sender that also sent a Cisco IOS VID is fingerprinted as Cisco IOS.</summary>
     private static void MarkIosUnnamedVendorIds(IkeSa sa)
     {
+        // The set decides, not one ID. A Cisco-compatible vendor ID (IKE Fragmentation (Cisco), CISCO-UNITY,
+        // CISCO-DELETE-REASON) names Cisco IOS only next to one that only IOS sends, or next to the unnamed 16-byte ID
+        // IOS adds to MM3/MM4 (the technote's debug); strongSwan sends "IKE Fragmentation (Cisco)" by default.
+        for (int i = 0; i < sa.VendorIds.Count; i++)
+        {
+            VendorIdEntry v = sa.VendorIds[i];
+            if (v.Fingerprint == "Cisco IOS" && v.Name is { } n && IsCiscoCompatible(n)
+                && !sa.VendorIds.Any(o => o.Sender == v.Sender && (o.Name is { } on ? IsCiscoOnly(on) : o.Hex.Length == 32)))
+                sa.VendorIds[i] = v with { Fingerprint = null };
+        }
         // strongSwan, libreswan and others send the Cisco Unity VID too (to talk to Cisco concentrators): from a
         // sender that also identified itself otherwise, Unity says nothing about being Cisco.
         for (int i = 0; i < sa.VendorIds.Count; i++)
@@ -137,7 +240,7 @@ public sealed partial class ExchangeCorrelator
 
         if (FailedByNotify(sa) is { } failure)
         {
-            Set(sa, SaOutcome.Failed, failure, endsMid: false);
+            Set(sa, SaOutcome.Failed, failure + RetriedText(s), endsMid: false);
             return;
         }
         if (sa.Version == 2 && s.RestartNotify is not null && s.RetriedBy is not null)
@@ -156,11 +259,17 @@ public sealed partial class ExchangeCorrelator
                     or ExchangeKind.Informational && msgs[0].Message.Ike.IsEncrypted);
             var quickModes = msgs.Where(m => m.Exchange == ExchangeKind.QuickMode).GroupBy(m => m.Message.Ike.MessageId).ToList();
             bool quickDone = quickModes.Count == 0 || quickModes.Any(g => g.Any(m => m.Step == "QM3"));
-            if (phase1 && quickDone)
+            if (phase1 && quickDone && EncryptedAnswerAfterMm6(sa) is null)
             {
                 string detail = msgs.Any(m => m.Step is "MM6" or "AM3") ? ""
                     : $"phase 1 established before the capture (first seen: {first})";
+                Unretry(s);
                 Set(sa, SaOutcome.Established, detail, endsMid: false);
+                return;
+            }
+            if (EncryptedErrorAfterMainMode(sa) is { } inferred)
+            {
+                Set(sa, SaOutcome.Failed, inferred + RetriedText(s), endsMid: false, Confidence.Medium);
                 return;
             }
         }
@@ -178,15 +287,20 @@ public sealed partial class ExchangeCorrelator
                     int body = 0;
                     int capacity = decrypted ? int.MaxValue
                         : AuthResponseCapacity(s, responses.Where(m => !m.IsRetransmission).ToList(), out body);
-                    if (capacity < MinimumAuthPlaintext)
+                    string partial = IncompleteResponseText(responses);
+                    if (capacity < MinimumAuthPlaintext && partial.Length == 0)
                     {
                         Set(sa, SaOutcome.Failed,
                             $"{step} too small to carry IDr/AUTH ({body} bytes encrypted, at most {capacity} of plaintext): "
-                            + "likely an error notify (decrypt to confirm)", endsMid: false);
+                            + "likely an error notify (decrypt to confirm)" + RetriedText(s), endsMid: false, Confidence.High);
                         return;
                     }
-                    Set(sa, SaOutcome.Established, !decrypted && responses.Any(m => m.Message.Ike.IsEncrypted)
-                        ? $"{step} received, encrypted: contents not verified (decrypt to confirm)" : "", endsMid: false);
+                    Unretry(s);
+                    bool encrypted = !decrypted && responses.Any(m => m.Message.Ike.IsEncrypted);
+                    Set(sa, SaOutcome.Established, partial.Length > 0
+                        ? $"{step} seen in part ({partial}); a fragmented response carries IDr/AUTH and certificates, not a lone error notify: contents not verified"
+                        : encrypted ? $"{step} received, encrypted: contents not verified (decrypt to confirm)" : "", endsMid: false,
+                        partial.Length > 0 ? Confidence.Medium : encrypted ? Confidence.High : Confidence.Seen);
                     return;
                 }
             }
@@ -197,22 +311,118 @@ public sealed partial class ExchangeCorrelator
             }
         }
 
+        if (sa.OnlyDirection is { } only)
+        {
+            // One direction captured: the other side's messages are proven (sa.Unseen), so a missing answer is not seen.
+            string side = RoleText(only), other = RoleText(only == Role.Initiator ? Role.Responder : Role.Initiator);
+            string proof = string.Join(", ", sa.Unseen.Select(u => $"{u.ProvenByStep} (frame {u.ProvenByFrame}) shows {u.Step} reached it"));
+            string oneWay = $"one direction captured: only the {side}'s messages are in the capture, though its {proof}";
+            if (StalledDetail(sa, furthest) is { } resent)
+            {
+                Set(sa, SaOutcome.Stalled, $"{resent.Split("; ")[0]}; {oneWay}; the re-sends show the {side} received no answer to {furthest.Step} that it accepted (inferred: the {other}'s messages are not in the capture)" + RetriedText(s),
+                    endsMid: true, Confidence.Medium);
+                return;
+            }
+            Set(sa, SaOutcome.Incomplete, $"{oneWay}; whether the {other} answered {furthest.Step} is not in the capture" + RetriedText(s), endsMid: true);
+            return;
+        }
         if (StalledDetail(sa, furthest) is { } stall)
         {
-            Set(sa, SaOutcome.Stalled, stall, endsMid: true);
+            Set(sa, SaOutcome.Stalled, stall + RetriedText(s), endsMid: true);
+            return;
+        }
+        if (s.RetriedBy is { } retry)
+        {
+            // The initiator gave up and started over with new SPIs/cookies: the attempt was abandoned, not cut off.
+            Set(sa, SaOutcome.Stalled,
+                $"at {furthest.Step}: abandoned; the initiator started again as IKE SA #{retry.Sa.Id} {Seconds(retry.Sa.StartNanoseconds - msgs[^1].TimestampNanoseconds)} s later with new {(sa.Version == 1 ? "cookies" : "SPIs")}",
+                endsMid: true);
             return;
         }
         string why = sa.StartsMidNegotiation
             ? $"capture starts mid-negotiation (first seen: {first}) and ends after {sa.LastStep}"
-            : $"capture ends after {sa.LastStep}";
+            : sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds >= ObservationCapNanoseconds
+                ? $"no further message in the {ObservedSeconds(ObservationCapNanoseconds)} after {sa.LastStep}"
+                : $"capture ends {ObservedSeconds(sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds)} after {sa.LastStep}";
         Set(sa, SaOutcome.Incomplete, why, endsMid: true);
     }
 
-    private static void Set(IkeSa sa, SaOutcome outcome, string detail, bool endsMid)
+    private static void Set(IkeSa sa, SaOutcome outcome, string detail, bool endsMid, Confidence confidence = Confidence.Seen)
     {
         sa.Outcome = outcome;
         sa.OutcomeDetail = detail;
         sa.EndsMidNegotiation = endsMid;
+        sa.OutcomeConfidence = confidence;
+    }
+
+    /// <summary>"; retried as IKE SA #n 30.4 s later" for an attempt the initiator started again.</summary>
+    private static string RetriedText(SaState s) =>
+        s.RetriedBy is { } r && s.Sa.Messages.Count > 0
+            ? $"; retried as IKE SA #{r.Sa.Id} {Seconds(r.Sa.StartNanoseconds - s.Sa.Messages[^1].TimestampNanoseconds)} s later"
+            : "";
+
+    /// <summary>An established SA is no attempt that was retried: a later negotiation between the same peers is one of
+    /// its own (a rekey, another tunnel).</summary>
+    private static void Unretry(SaState s)
+    {
+        if (s.RetriedBy is { } next && next.Sa.RetryKind == RetryKind.NewAttempt)
+        {
+            Unlink(s.Sa, next.Sa);
+            s.RetriedBy = null;
+        }
+    }
+
+    /// <summary>
+    /// IKEv1 without keys: the responder answered MM5 with an encrypted Informational instead of MM6 (or the initiator
+    /// answered MM6 with one and nothing followed): that side's error notify (RFC 2408 §4.8, RFC 2409 §5.7: after
+    /// MM4 every Informational is encrypted with the phase 1 keys). Inferred, medium confidence: a DPD or
+    /// INITIAL-CONTACT notify is also an encrypted Informational.
+    /// </summary>
+    private static string? EncryptedErrorAfterMainMode(IkeSa sa)
+    {
+        var msgs = sa.Messages;
+        var mm5 = msgs.FirstOrDefault(m => m.Step == "MM5" && m.Sender == Role.Initiator);
+        if (mm5 is not null && !msgs.Any(m => m.Step == "MM6"))
+        {
+            var info = msgs.FirstOrDefault(m => m.Exchange == ExchangeKind.Informational && m.Sender == Role.Responder
+                && m.Message.Ike.IsEncrypted && m.Message.Decryption?.Inner is null && m.TimestampNanoseconds >= mm5.TimestampNanoseconds);
+            if (info is not null)
+                return $"at MM5: the responder answered MM5 with an encrypted Informational (frame {info.Frame}) instead of MM6: " +
+                       "most likely its error notify (decrypt to confirm); alternatives: a DPD or INITIAL-CONTACT notify, with MM6 lost";
+        }
+        return EncryptedAnswerAfterMm6(sa);
+    }
+
+    private static string? EncryptedAnswerAfterMm6(IkeSa sa)
+    {
+        var msgs = sa.Messages;
+        var mm6 = msgs.FirstOrDefault(m => m.Step == "MM6");
+        if (mm6 is null || msgs.Any(m => m.Exchange == ExchangeKind.QuickMode && m.TimestampNanoseconds > mm6.TimestampNanoseconds))
+            return null;
+        var info = msgs.FirstOrDefault(m => m.Exchange == ExchangeKind.Informational && m.Sender == Role.Initiator
+            && m.Message.Ike.IsEncrypted && m.Message.Decryption?.Inner is null && m.TimestampNanoseconds >= mm6.TimestampNanoseconds);
+        if (info is null || msgs[^1] != info && msgs.Any(m => m.TimestampNanoseconds > info.TimestampNanoseconds && !m.IsRetransmission && m.Exchange != ExchangeKind.Informational))
+            return null;
+        return $"at MM6: the initiator answered MM6 with an encrypted Informational (frame {info.Frame}) and no Quick Mode followed: " +
+               "most likely its error notify (it rejected the responder's MM6; decrypt to confirm); alternatives: an INITIAL-CONTACT or DPD notify, phase 1 up and Quick Mode not captured";
+    }
+
+    /// <summary>What of an IKE_AUTH response the capture lacks: fragments never seen, messages seen only in part; empty
+    /// when whole.</summary>
+    private static string IncompleteResponseText(List<SaMessage> responses)
+    {
+        var parts = new List<string>();
+        var frags = responses.Where(m => m.FragmentTotal > 0).ToList();
+        if (frags.Count > 0)
+        {
+            int total = frags.Max(m => m.FragmentTotal);
+            var missing = Enumerable.Range(1, total).Except(frags.Select(m => m.FragmentNumber)).ToList();
+            if (missing.Count > 0)
+                parts.Add($"fragment{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} of {total} never seen");
+        }
+        var cut = responses.FirstOrDefault(m => m.Message.IsPartial);
+        if (cut is not null) parts.Add($"frame {cut.Message.FirstFragmentFrame}: {cut.Message.GapDetail}");
+        return string.Join("; ", parts);
     }
 
     /// <summary>The last clear error notify after which the negotiation made no further progress, as
@@ -288,6 +498,7 @@ public sealed partial class ExchangeCorrelator
         {
             IkeMessageDissection ike = m.Message.Ike;
             if (!ike.IsEncrypted) return int.MaxValue;   // a clear response: nothing to infer
+            if (m.FragmentTotal > 1) return int.MaxValue; // RFC 7383: fragmented, so larger than one fragment
             int length = ExchangeCorrelator.FirstDetails<EncryptedFragmentDetails>(ike)?.Length
                 ?? ExchangeCorrelator.FirstDetails<EncryptedDetails>(ike)?.Length ?? ike.EncryptedLength;
             body += length;

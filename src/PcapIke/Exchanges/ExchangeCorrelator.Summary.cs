@@ -206,17 +206,28 @@ public sealed partial class ExchangeCorrelator
         return new ProposalView(Name(1), keyLength, Name(3), Name(2), Name(4), null, null);
     }
 
-    /// <summary>What a vendor ID name says about the peer's implementation.</summary>
+    /// <summary>Vendor IDs only Cisco's own IOS / IOS-XE send.</summary>
+    internal static bool IsCiscoOnly(string name) =>
+        name is "Cisco IOS device" or "CISCO-DYNAMIC-ROUTE" or "FLEXVPN-SUPPORTED" or "CISCOVPN-REV-02" or "Cisco Copyright (c) 2009";
+
+    /// <summary>Cisco-defined vendor IDs that other implementations send too, to work with Cisco peers (strongSwan sends
+    /// "IKE Fragmentation (Cisco)" by default and CISCO-UNITY, CISCO-DELETE-REASON when asked): alone they fingerprint
+    /// nothing.</summary>
+    internal static bool IsCiscoCompatible(string name) =>
+        name.StartsWith("CISCO-UNITY", StringComparison.Ordinal) || name.StartsWith("Cisco-Unity", StringComparison.Ordinal)
+        || name is "CISCO-DELETE-REASON" or "IKE Fragmentation (Cisco, 80000000)";
+
+    /// <summary>What a vendor ID name says about the peer's implementation, alone (the SA's whole set decides, see
+    /// <see cref="PeerPlatform.Of"/>).</summary>
     public static string? FingerprintOf(string? vendorIdName)
     {
         if (vendorIdName is null) return null;
-        if (vendorIdName.StartsWith("CISCO-UNITY", StringComparison.Ordinal) || vendorIdName.StartsWith("Cisco-Unity", StringComparison.Ordinal)
-            || vendorIdName is "Cisco IOS device" or "CISCO-DELETE-REASON" or "CISCO-DYNAMIC-ROUTE" or "FLEXVPN-SUPPORTED"
-                or "CISCOVPN-REV-02" or "Cisco Copyright (c) 2009" or "IKE Fragmentation (Cisco, 80000000)")
+        if (IsCiscoOnly(vendorIdName) || IsCiscoCompatible(vendorIdName))
             return "Cisco IOS";
         if (vendorIdName.StartsWith("CISCO-CONCENTRATOR", StringComparison.Ordinal)) return "Cisco ASA";
         if (vendorIdName == "strongSwan") return "strongSwan";
-        if (vendorIdName.StartsWith("MS NT5 ISAKMPOAKLEY", StringComparison.Ordinal) || vendorIdName.StartsWith("Microsoft", StringComparison.Ordinal))
+        if (vendorIdName.StartsWith("MS NT5 ISAKMPOAKLEY", StringComparison.Ordinal) || vendorIdName.StartsWith("Microsoft", StringComparison.Ordinal)
+            || vendorIdName is "MS-Negotiation Discovery Capable" or "IKE CGA version 1" or "MS-MamieExists")
             return "Windows";
         if (vendorIdName.StartsWith("Libreswan", StringComparison.Ordinal) || vendorIdName.StartsWith("Openswan", StringComparison.Ordinal))
             return "libreswan/Openswan";

@@ -34,6 +34,8 @@ public sealed partial class ExchangeCorrelator
     /// <summary>The latest SA per initiator SPI/cookie: finds MM1's reply, IKE_SA_INIT's response, and messages that
     /// still carry a zero responder cookie (an Informational right after MM2, as in ipsec.cap).</summary>
     private readonly Dictionary<(int Version, ulong SpiI), SaState> _byInitiatorSpi = new();
+    /// <summary>The latest negotiation started from one address towards another (by version): links retries.</summary>
+    private readonly Dictionary<(int Version, NetAddress Initiator, NetAddress Responder), SaState> _latestAttempt = new();
 
     /// <param name="cas">Known CA certificates, to name IKEv2 CERTREQ hashes.</param>
     /// <param name="onFinished">Receives each SA once it is finished (<see cref="IdleTimeout"/>, then
@@ -101,6 +103,7 @@ public sealed partial class ExchangeCorrelator
             bool senderIsResponder = phase1 && ike.ResponderSpi != 0 && !ike.IsEncrypted && Has(ike, PayloadType.SA);
             bool clean = phase1 && ike.ResponderSpi == 0;
             s = NewSa(1, m, senderIsResponder, startsMid: !clean);
+            if (clean) LinkNewAttempt(s, m);
         }
         BindResponderSpi(s, 1, ike.InitiatorSpi, ike.ResponderSpi);
 
@@ -127,8 +130,14 @@ public sealed partial class ExchangeCorrelator
                     step = fs;
                     break;
                 }
-                var r = s.MainMode.Advance(new MainModeFacts(sender, Has(ike, PayloadType.SA),
-                    Has(ike, PayloadType.KE) || Has(ike, PayloadType.NONCE), ike.IsEncrypted, cisco is not null));
+                // A message whose payloads could not be read (a header Length of 0, a first payload cut off) is
+                // placed by the header's first payload type.
+                bool unread = ike.Payloads.Count == 0;
+                var r = s.MainMode.Advance(new MainModeFacts(sender,
+                    Has(ike, PayloadType.SA) || unread && ike.FirstPayloadRaw == (byte)PayloadType.SA,
+                    Has(ike, PayloadType.KE) || Has(ike, PayloadType.NONCE)
+                        || unread && ike.FirstPayloadRaw is (byte)PayloadType.KE or (byte)PayloadType.NONCE,
+                    ike.IsEncrypted, cisco is not null));
                 s.MainMode = r.Next;
                 step = "MM" + r.Step;
                 rejects = r.RejectsPeersNext;
@@ -202,19 +211,25 @@ public sealed partial class ExchangeCorrelator
         }
         if (s is null)
         {
-            if (retryOf is null && isInitRequest)
-                // the latest such SA (highest id); evicted ones are idle far longer than the retry window
-                foreach (SaState o in _live)
-                    if (o.Sa.Version == 2 && o.RestartNotify is not null && o.RetriedBy is null
-                        && m.TimestampNanoseconds - o.LastTimestamp <= RetryWindowNanoseconds
-                        && SamePeers(o.Sa, m.Source, m.Destination) && (retryOf is null || o.Sa.Id > retryOf.Sa.Id))
-                        retryOf = o;
+            // The latest attempt between the same peers (a hash lookup: no walk over the live SAs). After COOKIE or
+            // INVALID_KE_PAYLOAD, a new SPIi within the retry window is the restart; otherwise a later IKE_SA_INIT
+            // request from the same initiator is a new attempt.
+            if (retryOf is null && isInitRequest
+                && _latestAttempt.TryGetValue((2, m.Source.Address, m.Destination.Address), out SaState? o)
+                && o.Node is not null && o.RestartNotify is not null && o.RetriedBy is null
+                && m.TimestampNanoseconds - o.LastTimestamp <= RetryWindowNanoseconds)
+                retryOf = o;
             s = NewSa(2, m, senderIsResponder: !ike.IsInitiator, startsMid: !isInitRequest);
             if (retryOf is not null)
             {
                 s.Sa.RetryOf = retryOf.Sa;
+                s.Sa.RetryKind = RetryKind.Restart;
+                retryOf.Sa.RetriedAs = s.Sa;
                 retryOf.RetriedBy = s;
+                _latestAttempt[(2, m.Source.Address, m.Destination.Address)] = s;
             }
+            else if (isInitRequest && ike.ResponderSpi == 0)
+                LinkNewAttempt(s, m);
         }
         BindResponderSpi(s, 2, ike.InitiatorSpi, ike.ResponderSpi);
 
@@ -279,6 +294,26 @@ public sealed partial class ExchangeCorrelator
             };
 
     // ---- lookup ------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A clean first message (MM1, AM1, IKE_SA_INIT request) from the initiator of the latest live attempt towards the
+    /// same responder starts a new attempt linked to it (<see cref="RetryKind.NewAttempt"/>). Whether it really was a
+    /// retry — the earlier one had stopped, and was not established — is checked when they are finished
+    /// (<see cref="CheckRetryLink"/>): negotiations from both sides at once are keyed by direction and never linked.
+    /// </summary>
+    private void LinkNewAttempt(SaState s, DissectedMessage m)
+    {
+        var key = (s.Sa.Version, m.Source.Address, m.Destination.Address);
+        if (_latestAttempt.TryGetValue(key, out SaState? prev) && prev != s && prev.Node is not null && prev.RetriedBy is null
+            && !prev.Sa.StartsMidNegotiation && prev.Sa.Initiator.Address == m.Source.Address)
+        {
+            s.Sa.RetryOf = prev.Sa;
+            s.Sa.RetryKind = RetryKind.NewAttempt;
+            prev.Sa.RetriedAs = s.Sa;
+            prev.RetriedBy = s;
+        }
+        _latestAttempt[key] = s;
+    }
 
     private SaState? Find(int version, ulong spiI, ulong spiR)
     {
@@ -346,6 +381,9 @@ public sealed partial class ExchangeCorrelator
             _byInitiatorSpi.Remove((v, s.Sa.SpiI));
         if (s.Sa.SpiR != 0 && _byPair.TryGetValue((v, s.Sa.SpiI, s.Sa.SpiR), out SaState? byPair) && byPair == s)
             _byPair.Remove((v, s.Sa.SpiI, s.Sa.SpiR));
+        var peers = (v, s.Sa.Initiator.Address, s.Sa.Responder.Address);
+        if (_latestAttempt.TryGetValue(peers, out SaState? latest) && latest == s)
+            _latestAttempt.Remove(peers);
     }
 
     private static Role SenderOf(IkeSa sa, DissectedMessage m)
@@ -399,8 +437,13 @@ public sealed partial class ExchangeCorrelator
 
         public void Append(SaMessage m)
         {
-            Sa.Messages.Add(m);
-            LastTimestamp = m.TimestampNanoseconds;
+            // In capture time order: a message the frame layer hands on late (an IP datagram whose missing fragments
+            // it waited for) goes before later ones.
+            var list = Sa.Messages;
+            int at = list.Count;
+            while (at > 0 && list[at - 1].TimestampNanoseconds > m.TimestampNanoseconds) at--;
+            list.Insert(at, m);
+            LastTimestamp = Math.Max(LastTimestamp, m.TimestampNanoseconds);
             if (Node is { List: { } live } node && node != live.Last)
             {
                 live.Remove(node);

@@ -20,6 +20,35 @@ public enum SaOutcome : byte
     Incomplete,
 }
 
+/// <summary>How a statement is known: seen on the wire, or inferred with this confidence.</summary>
+public enum Confidence : byte
+{
+    /// <summary>Read off the capture (a message, a clear payload, a decrypted notify).</summary>
+    Seen,
+    /// <summary>Inferred; the alternatives are unlikely (e.g. an IKE_AUTH response too small for IDr and AUTH).</summary>
+    High,
+    /// <summary>Inferred; the usual cause, with real alternatives.</summary>
+    Medium,
+    /// <summary>Inferred; one of several candidates.</summary>
+    Low,
+}
+
+/// <summary>Why an SA is linked to an earlier attempt (<see cref="IkeSa.RetryOf"/>).</summary>
+public enum RetryKind : byte
+{
+    None,
+    /// <summary>IKEv2: restarted as asked by COOKIE or INVALID_KE_PAYLOAD (RFC 7296 §2.6, §1.2).</summary>
+    Restart,
+    /// <summary>The same initiator started again towards the same responder, with new SPIs/cookies, after the earlier
+    /// attempt stopped (its retry timer or the traffic that triggers the tunnel).</summary>
+    NewAttempt,
+}
+
+/// <summary>A message the capture does not hold although the peer's own messages prove it was sent: e.g. MM4, proven
+/// by the initiator's MM5 (which needs MM4's key exchange), or the IKE_SA_INIT response, proven by an IKE_AUTH request
+/// (which carries the responder's SPI).</summary>
+public sealed record UnseenMessage(Role Sender, string Step, long ProvenByFrame, string ProvenByStep, Confidence Confidence);
+
 /// <summary>The exchange a message belongs to (RFC 2409 section 5, RFC 7296 section 1.2).</summary>
 public enum ExchangeKind : byte
 {
@@ -194,8 +223,26 @@ public sealed class IkeSa
     public string OutcomeDetail { get; set; } = "";
     public bool StartsMidNegotiation { get; set; }
     public bool EndsMidNegotiation { get; set; }
-    /// <summary>IKEv2: the earlier IKE_SA_INIT attempt this one restarts (COOKIE or INVALID_KE_PAYLOAD).</summary>
+    /// <summary>The earlier attempt this one repeats: IKEv2 restarted after COOKIE or INVALID_KE_PAYLOAD
+    /// (<see cref="RetryKind.Restart"/>), or the same initiator starting again towards the same responder after the
+    /// earlier attempt stopped (<see cref="RetryKind.NewAttempt"/>).</summary>
     public IkeSa? RetryOf { get; set; }
+    public RetryKind RetryKind { get; set; }
+    /// <summary>The later attempt that repeats this one (the other end of <see cref="RetryOf"/>).</summary>
+    public IkeSa? RetriedAs { get; set; }
+    /// <summary>How the outcome is known: <see cref="Confidence.Seen"/> when the wire shows it (MM6, a clear or
+    /// decrypted notify, re-sends), else the confidence of the inference (<see cref="OutcomeDetail"/> says it).</summary>
+    public Confidence OutcomeConfidence { get; set; }
+    /// <summary>Messages the capture lacks that the peers' own messages prove were sent.</summary>
+    public List<UnseenMessage> Unseen { get; } = new();
+    /// <summary>The capture holds the messages of one side only although the other side's messages are proven
+    /// (<see cref="Unseen"/>): the side whose messages it holds.</summary>
+    public Role? OnlyDirection { get; set; }
+    /// <summary>The capture time up to which traffic was seen when the SA was finished (the end of the capture, or the
+    /// time it went idle): how long after its last message a reply could still have come.</summary>
+    public long ObservedUntilNanoseconds { get; set; }
+    /// <summary>Messages of the SA the capture holds only part of (IP fragments missing, snap length).</summary>
+    public IEnumerable<SaMessage> PartialMessages => Messages.Where(m => m.Message.IsPartial);
     public List<Finding> Findings { get; } = new();
 
     public int Retransmissions => Messages.Count(m => m.IsRetransmission);

@@ -23,4 +23,39 @@ public sealed record Finding(
 {
     /// <summary>The stable identifier printed in reports and CSV, e.g. <c>PI101</c>.</summary>
     public string Id => FindingCodes.Id(Code);
+
+    /// <summary><see cref="Exchanges.Confidence.Seen"/> when everything the finding states is on the wire; otherwise the
+    /// confidence of what it infers (<see cref="Inferred"/>), with the <see cref="Alternatives"/> that remain.</summary>
+    public Exchanges.Confidence Confidence { get; init; } = Exchanges.Confidence.Seen;
+    /// <summary>What the capture shows, when the finding also infers.</summary>
+    public string? Seen { get; init; }
+    /// <summary>What is concluded from it (with <see cref="Confidence"/>); null when nothing is inferred.</summary>
+    public string? Inferred { get; init; }
+    /// <summary>The other explanations the capture leaves open.</summary>
+    public IReadOnlyList<string> Alternatives { get; init; } = Array.Empty<string>();
+
+    /// <summary>A finding that states what is seen and what it infers, with a confidence and the alternatives; its
+    /// <see cref="Message"/> says all of it in that order ("Seen: … Inferred (medium confidence): … Alternatives: …").</summary>
+    public static Finding Inference(FindingCode code, Severity severity, IReadOnlyList<long> frames, string seen,
+        string inferred, Exchanges.Confidence confidence, IReadOnlyList<string> alternatives, string? fix = null) =>
+        new(code, severity, frames, Compose(seen, inferred, confidence, alternatives), fix)
+        {
+            Confidence = confidence, Seen = seen, Inferred = inferred, Alternatives = alternatives,
+        };
+
+    public static string ConfidenceText(Exchanges.Confidence c) => c switch
+    {
+        Exchanges.Confidence.Seen => "seen",
+        Exchanges.Confidence.High => "high",
+        Exchanges.Confidence.Medium => "medium",
+        _ => "low",
+    };
+
+    private static string Compose(string seen, string inferred, Exchanges.Confidence confidence, IReadOnlyList<string> alternatives)
+    {
+        string Sentence(string s) => s.Length > 0 && s[^1] is '.' or ')' or '"' ? s : s + ".";
+        var text = $"Seen: {Sentence(seen)} Inferred ({ConfidenceText(confidence)} confidence): {Sentence(inferred)}";
+        if (alternatives.Count > 0) text += $" Alternatives: {string.Join("; ", alternatives)}.";
+        return text;
+    }
 }

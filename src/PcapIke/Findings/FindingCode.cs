@@ -32,6 +32,16 @@ public enum FindingCode : ushort
     /// <summary>IKEv2: the responder answered IKE_SA_INIT and the initiator never sent IKE_AUTH (with IOS: no
     /// <c>pki trustpoint</c> in the initiator's profile, "Failed to build certificate payload").</summary>
     InitiatorStoppedAfterIkeSaInit = 111,
+    /// <summary>A message the capture holds only part of: IP fragments never captured, or RFC 7383 / Cisco IKE fragments
+    /// missing from a fragment set; what is missing and where it can have been lost.</summary>
+    MessageIncomplete = 112,
+    /// <summary>Messages the peers' own messages prove were sent are not in the capture: one direction captured, or
+    /// packets the capture point missed.</summary>
+    MessagesNotCaptured = 113,
+    /// <summary>Frames cut by the capture's snap length: what that hides.</summary>
+    ShortSnapLength = 114,
+    /// <summary>The same initiator started the negotiation again with new SPIs/cookies: the attempts and where each stopped.</summary>
+    RepeatedAttempts = 115,
 
     // ---- certificate requests (2xx) ----
     /// <summary>The two sides' CERT_REQ lists name the same CAs in a different order (first-match picks differ).</summary>

@@ -20,6 +20,12 @@ namespace PcapIke.Frames;
 // first copy and saying so serves forensics better). Dropped or evicted datagrams are reported unless their first
 // fragment showed they were not IKE.
 //
+// A datagram that cannot be completed is still an IKE message when its first fragment is in the capture: that
+// fragment carries the UDP header and the 28-byte ISAKMP header (SPIs, exchange, flags, message ID), so its step,
+// direction and time are known. It is handed to the sink with MessageGap.IpFragmentsMissing and what is missing
+// (EmitPartial): when it is dropped (timeout, eviction, end of the capture), or at once when the snap length cut
+// one of its fragments (it can never be completed).
+//
 // IkeDatagram.IpLength of a reassembled datagram: IPv4, the header length of the first fragment plus the
 // reassembled data (the total length of the original datagram); IPv6, 40 + the unfragmentable extension headers
 // of the first fragment + the reassembled fragmentable part, i.e. 40 + the payload length of the original packet
@@ -41,6 +47,8 @@ public sealed partial class FrameDecoder
         public long FirstFrame;
         public int FirstIpOffset;
         public long LastSeenNs;
+        public long FirstSeenNs;
+        public bool SnapCut;             // a fragment was cut by the snap length: the datagram cannot be completed
         public bool HaveFirst;
         public int HeaderLength;         // IPv4 IHL; IPv6 40 + unfragmentable extension headers
         public byte Protocol;            // IPv4 protocol; IPv6 Next Header of the fragment header
@@ -71,16 +79,33 @@ public sealed partial class FrameDecoder
 
     /// <summary>At the end of the capture: reports IP datagrams still incomplete and TCP streams that stopped
     /// inside a message, and forgets them.</summary>
-    public void Flush()
+    /// <remarks>An incomplete IKE datagram whose first fragment was captured is handed to <paramref name="sink"/>
+    /// as a message with <see cref="MessageGap.IpFragmentsMissing"/>.</remarks>
+    public void Flush(IIkeDatagramSink? sink = null)
     {
-        while (_lru.First is { } node) Drop(node.Value, "the capture ended before it was complete");
+        while (_lru.First is { } node)
+        {
+            // The rest of a datagram arrives within milliseconds; "the capture ended" only when it ended that soon.
+            long after = _clockNs - node.Value.LastSeenNs;
+            Drop(node.Value, after <= CaptureEndedWindowNs
+                ? $"the capture ended {Ms(after)} after its last fragment, before it was complete"
+                : $"the rest never appeared in the capture, which went on for {Ms(after)} after its last fragment: lost before the capture point, or not recorded by it",
+                sink);
+        }
         FlushTcp();
     }
 
-    private void ExpireStale(long nowNs)
+    /// <summary>How soon after a datagram's last fragment the end of the capture counts as the reason it is
+    /// incomplete.</summary>
+    private const long CaptureEndedWindowNs = 1_000_000_000;
+
+    private static string Ms(long ns) => ns >= 10_000_000_000
+        ? $"{ns / 1e9:0} s" : ns >= 1_000_000_000 ? $"{ns / 1e9:0.0} s" : $"{ns / 1e6:0.###} ms";
+
+    private void ExpireStale(long nowNs, IIkeDatagramSink sink)
     {
         while (_lru.First is { } node && nowNs - node.Value.LastSeenNs > _timeoutNs)
-            Drop(node.Value, $"no fragment arrived for {_options.ReassemblyTimeout.TotalSeconds:0.###} s");
+            Drop(node.Value, $"no fragment arrived for {_options.ReassemblyTimeout.TotalSeconds:0.###} s: lost before the capture point, or not recorded by it", sink);
     }
 
     private FrameKind AddIPv4Fragment(in CaptureRecord r, IIkeDatagramSink sink, int off, int ihl, int totalLength,
@@ -121,7 +146,31 @@ public sealed partial class FrameDecoder
             // only its extent, to know when it is complete); otherwise the datagram cannot be reassembled.
             bool ignorable = p is { Ignored: true }
                 || fragOffset == 0 && ClassifyFirstFragment(ipv6, protocol, data) != FrameKind.IpFragmentHeld;
-            if (!ignorable) return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
+            if (!ignorable)
+            {
+                Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
+                if (r.OriginalLength <= r.Data.Length) return FrameKind.Malformed;
+                // An IKE datagram that can never be completed: what its first fragment shows is still a message.
+                if (p is { HaveFirst: true, Ignored: false })
+                {
+                    p.SnapCut = true;
+                    EmitPartial(p, sink, $"its fragment at offset {fragOffset} was cut by the snap length ({r.Data.Length} of {r.OriginalLength} bytes of frame {r.FrameNumber} captured)");
+                    Ignore(p, FrameKind.IpFragmentHeld);
+                }
+                else if (fragOffset == 0 && data.Length >= 8)
+                {
+                    p ??= NewPending(key, ipv6, r, ipOff, sink);
+                    p.LastSeenNs = p.FirstSeenNs = r.TimestampNanoseconds;
+                    p.HaveFirst = true;
+                    p.HeaderLength = headerLength;
+                    p.Protocol = protocol;
+                    p.SnapCut = true;
+                    if (EnsureCapacity(p, data.Length, sink) && Merge(p, 0, data.Length, data, out _)) p.Count++;
+                    EmitPartial(p, sink, $"its first fragment was cut by the snap length ({r.Data.Length} of {r.OriginalLength} bytes of frame {r.FrameNumber} captured)");
+                    Ignore(p, FrameKind.IpFragmentHeld);
+                }
+                return FrameKind.Malformed;
+            }
         }
         if (more && (dataLength == 0 || dataLength % 8 != 0))
         {
@@ -139,14 +188,7 @@ public sealed partial class FrameDecoder
         }
 
         if (p == null)
-        {
-            while (_pendingCount >= _options.MaxPendingDatagrams && _lru.First is { } oldest)
-                Drop(oldest.Value, $"evicted: more than {_options.MaxPendingDatagrams} incomplete datagrams");
-            p = new Pending { Key = key, IPv6 = ipv6, FirstFrame = r.FrameNumber, FirstIpOffset = ipOff };
-            p.Node = _lru.AddLast(p);
-            _pending.Add(key, p);
-            _pendingCount++;
-        }
+            p = NewPending(key, ipv6, r, ipOff, sink);
         else
         {
             _lru.Remove(p.Node!);
@@ -175,6 +217,7 @@ public sealed partial class FrameDecoder
         if (fragOffset == 0 && !p.HaveFirst)
         {
             p.HaveFirst = true;
+            p.FirstSeenNs = r.TimestampNanoseconds;
             p.HeaderLength = headerLength;
             p.Protocol = protocol;
             FrameKind kind = ClassifyFirstFragment(ipv6, protocol, data);
@@ -182,7 +225,7 @@ public sealed partial class FrameDecoder
         }
         if (!p.Ignored && data.Length < dataLength)
             return Truncated(r, MalformationLayer.Network, dataOffset, dataLength, $"{ver} fragment data");
-        if (!p.Ignored && !EnsureCapacity(p, end))
+        if (!p.Ignored && !EnsureCapacity(p, end, sink))
         {
             Release(p);
             return Malformed(r, MalformationLayer.Network, ipOff,
@@ -265,7 +308,7 @@ public sealed partial class FrameDecoder
     }
 
     /// <summary>Makes room for <paramref name="end"/> bytes, within the byte budget (evicting other datagrams).</summary>
-    private bool EnsureCapacity(Pending p, int end)
+    private bool EnsureCapacity(Pending p, int end, IIkeDatagramSink? sink)
     {
         byte[]? old = p.Data;
         if (old != null && old.Length >= end) return true;
@@ -275,7 +318,7 @@ public sealed partial class FrameDecoder
             (uint)Math.Min(65536, Math.Max(end, Math.Max(2048, oldLength * 2))));
         // Evict the least recently updated others until it fits (p itself was just moved to the end).
         while (_heldBytes + want - oldLength > _options.MaxReassemblyBytes && _lru.First is { } node && node.Value != p)
-            Drop(node.Value, $"evicted: incomplete datagrams hold more than {_options.MaxReassemblyBytes} bytes");
+            Drop(node.Value, $"evicted: incomplete datagrams hold more than {_options.MaxReassemblyBytes} bytes", sink);
         if (_heldBytes + want - oldLength > _options.MaxReassemblyBytes) return false;
         byte[] nb = ArrayPool<byte>.Shared.Rent(want);
         if (old != null)
@@ -376,16 +419,82 @@ public sealed partial class FrameDecoder
         _pendingCount--;
     }
 
-    /// <summary>Drops an incomplete datagram, reporting it unless it was known not to be IKE.</summary>
-    private void Drop(Pending p, string why)
+    private Pending NewPending(FragmentKey key, bool ipv6, in CaptureRecord r, int ipOff, IIkeDatagramSink sink)
+    {
+        while (_pendingCount >= _options.MaxPendingDatagrams && _lru.First is { } oldest)
+            Drop(oldest.Value, $"evicted: more than {_options.MaxPendingDatagrams} incomplete datagrams", sink);
+        var p = new Pending { Key = key, IPv6 = ipv6, FirstFrame = r.FrameNumber, FirstIpOffset = ipOff };
+        p.Node = _lru.AddLast(p);
+        _pending.Add(key, p);
+        _pendingCount++;
+        return p;
+    }
+
+    /// <summary>Drops an incomplete datagram, reporting it unless it was known not to be IKE; one whose first fragment
+    /// was captured is handed to <paramref name="sink"/> as a message with what is missing.</summary>
+    private void Drop(Pending p, string why, IIkeDatagramSink? sink)
     {
         if (!p.Ignored)
         {
-            string total = p.Total >= 0 ? p.Total.ToString() : "an unknown number of";
+            string missing = MissingText(p);
             Report(p.FirstFrame, p.FirstIpOffset, MalformationLayer.Network,
                 $"incomplete {(p.IPv6 ? "IPv6" : "IPv4")} datagram (id 0x{p.Key.Id:X}, {p.Key.Source} to {p.Key.Destination}): " +
-                $"{p.Count} fragments, {p.Received} of {total} data bytes; dropped: {why}");
+                $"{missing}; dropped: {why}");
+            if (sink is not null) EmitPartial(p, sink, $"{missing}; {why}");
         }
         Release(p);
+    }
+
+    /// <summary>"data at offset 1480–2959 never seen; 2040 of 3480 data bytes captured in 2 fragments" (data bytes of
+    /// the datagram, after its IP header).</summary>
+    private static string MissingText(Pending p)
+    {
+        var gaps = new List<string>();
+        int cur = 0;
+        for (int i = 0; i < p.RangeCount; i++)
+        {
+            if (p.Ranges[2 * i] > cur) gaps.Add(cur == 0 ? "the first fragment (offset 0)" : $"the fragment at offset {cur} (data {cur}–{p.Ranges[2 * i] - 1})");
+            cur = p.Ranges[2 * i + 1];
+        }
+        if (p.Total < 0) gaps.Add($"the last fragment (data from offset {cur})");
+        else if (cur < p.Total) gaps.Add($"the fragment at offset {cur} (data {cur}–{p.Total - 1})");
+        string total = p.Total >= 0 ? p.Total.ToString() : "an unknown number of";
+        return $"{string.Join(" and ", gaps)} never seen; {p.Received} of {total} data bytes captured in {p.Count} fragment{(p.Count == 1 ? "" : "s")}";
+    }
+
+    /// <summary>Hands the captured start of an incomplete datagram to the sink when it is UDP on an IKE or NAT-T port
+    /// carrying at least an ISAKMP header: the message is known by its header although its end is missing.</summary>
+    private void EmitPartial(Pending p, IIkeDatagramSink sink, string detail)
+    {
+        if (!p.HaveFirst || p.Ignored || p.Data is null || p.RangeCount == 0 || p.Ranges[0] != 0)
+            return;
+        ReadOnlySpan<byte> data = p.Data.AsSpan(0, p.Ranges[1]);
+        byte protocol = p.Protocol;
+        int at = 0;
+        if (p.IPv6 && SkipIPv6Extensions(data, ref protocol, ref at) != 0) return;
+        if (protocol != 17 || data.Length - at < 8) return;
+        ReadOnlySpan<byte> udp = data[at..];
+        ushort sp = U16(udp, 0), dp = U16(udp, 2);
+        int flags = (_portFlags[sp] | _portFlags[dp]) & (PortIke | PortNatT);
+        int udpLength = U16(udp, 4);
+        if (flags == 0 || udpLength < 8) return;
+        ReadOnlySpan<byte> payload = udp.Slice(8, Math.Min(udp.Length, udpLength) - 8);
+        int declared = udpLength - 8;
+        IkeTransport transport = IkeTransport.Udp;
+        if ((flags & PortNatT) != 0 && payload.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(payload) == 0)
+        {
+            // RFC 3948 §2.2: the non-ESP marker precedes IKE on the NAT-T port
+            payload = payload[4..];
+            declared -= 4;
+            transport = IkeTransport.UdpNonEspMarker;
+        }
+        else if ((flags & PortNatT) != 0 && (flags & PortIke) == 0)
+            return;                                              // ESP in UDP: not IKE
+        if (payload.Length < IsakmpHeaderLength) return;    // not even the ISAKMP header
+        int ipLength = p.HeaderLength + at + udpLength;
+        var datagram = new IkeDatagram(p.FirstFrame, p.FirstSeenNs, new NetEndpoint(p.Key.Source, sp),
+            new NetEndpoint(p.Key.Destination, dp), transport, payload, messageOffsetInFrame: -1, p.Count, p.FirstFrame,
+            ipLength, declared, p.SnapCut ? MessageGap.SnapLength : MessageGap.IpFragmentsMissing, detail);
+        sink.OnIkeDatagram(in datagram);
     }
 }

@@ -52,11 +52,15 @@ public sealed partial class FrameDecoder
     private const byte PortIke = 1, PortNatT = 2, PortTcp = 4;
     private const int MaxVlanTags = 8;
     private const int MaxIPv6ExtensionHeaders = 16;
+    /// <summary>The fixed ISAKMP header (RFC 2408 §3.1, RFC 7296 §3.1): what a partial message must hold at least.</summary>
+    private const int IsakmpHeaderLength = 28;
 
     private readonly string _file;
     private readonly IMalformationSink _malformations;
     private readonly FrameDecoderOptions _options;
     private readonly byte[] _portFlags = new byte[65536];
+    /// <summary>The timestamp of the latest frame decoded.</summary>
+    private long _clockNs;
 
     public FrameDecoder(string fileName, IMalformationSink malformations, FrameDecoderOptions? options = null)
     {
@@ -82,7 +86,8 @@ public sealed partial class FrameDecoder
     public FrameKind Decode(in CaptureRecord record, IIkeDatagramSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        if (_pendingCount > 0) ExpireStale(record.TimestampNanoseconds);
+        _clockNs = record.TimestampNanoseconds;
+        if (_pendingCount > 0) ExpireStale(record.TimestampNanoseconds, sink);
         ReadOnlySpan<byte> f = record.Data;
         switch (record.LinkType)
         {
@@ -304,9 +309,12 @@ public sealed partial class FrameDecoder
             return TransportMalformed(r, segOffset, reportBase, 4, $"UDP length {udpLength} is below 8");
         if (udpLength > declaredLength)
             return TransportMalformed(r, segOffset, reportBase, 4, $"UDP length {udpLength} exceeds the {declaredLength} bytes of IP payload");
-        if (udpLength > seg.Length)
+        // A frame cut by the snap length still shows the start of the IKE message: handed on with what is missing.
+        bool snapCut = udpLength > seg.Length && segOffset >= 0 && r.OriginalLength > r.Data.Length;
+        if (udpLength > seg.Length && !snapCut)
             return TransportTruncated(r, segOffset, reportBase, 0, udpLength, seg.Length, "UDP datagram on an IKE port");
-        ReadOnlySpan<byte> payload = seg.Slice(8, udpLength - 8);
+        ReadOnlySpan<byte> payload = seg.Slice(8, Math.Min(udpLength, seg.Length) - 8);
+        int declaredPayload = udpLength - 8;
         int payloadOffset = segOffset < 0 ? -1 : segOffset + 8;
 
         IkeTransport transport = IkeTransport.Udp;
@@ -320,6 +328,7 @@ public sealed partial class FrameDecoder
                 if (payload.Length == 4)
                     return TransportMalformed(r, segOffset, reportBase, 8, "non-ESP marker with no IKE message after it");
                 payload = payload[4..];
+                declaredPayload -= 4;
                 if (payloadOffset >= 0) payloadOffset += 4;
                 transport = IkeTransport.UdpNonEspMarker;
             }
@@ -332,9 +341,26 @@ public sealed partial class FrameDecoder
         }
         if (payload.Length == 0)
             return TransportMalformed(r, segOffset, reportBase, 8, "empty UDP payload on an IKE port");
+        if (snapCut) return SnapCutIke(r, sink, src, sp, dst, dp, transport, payload, payloadOffset, ipLength, declaredPayload);
 
         var datagram = new IkeDatagram(r.FrameNumber, r.TimestampNanoseconds, new NetEndpoint(src, sp),
             new NetEndpoint(dst, dp), transport, payload, payloadOffset, fragments, firstFrame, ipLength);
+        sink.OnIkeDatagram(in datagram);
+        return FrameKind.Ike;
+    }
+
+    /// <summary>An IKE message whose frame the snap length cut: reported once, and handed on when its ISAKMP header
+    /// (28 bytes, RFC 2408 §3.1 / RFC 7296 §3.1) was captured.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FrameKind SnapCutIke(in CaptureRecord r, IIkeDatagramSink sink, NetAddress src, ushort sp, NetAddress dst,
+        ushort dp, IkeTransport transport, ReadOnlySpan<byte> payload, int payloadOffset, int ipLength, int declared)
+    {
+        string detail = $"frame cut by the snap length: {payload.Length} of the IKE message's {declared} bytes captured ({r.Data.Length} of {r.OriginalLength} frame bytes)";
+        Report(r.FrameNumber, payloadOffset, MalformationLayer.Transport, $"IKE message {detail}; dissected as far as it goes");
+        if (payload.Length < IsakmpHeaderLength) return FrameKind.Malformed;
+        var datagram = new IkeDatagram(r.FrameNumber, r.TimestampNanoseconds, new NetEndpoint(src, sp),
+            new NetEndpoint(dst, dp), transport, payload, payloadOffset, 1, r.FrameNumber, ipLength, declared,
+            MessageGap.SnapLength, detail);
         sink.OnIkeDatagram(in datagram);
         return FrameKind.Ike;
     }

@@ -10,7 +10,8 @@ public readonly ref struct IkeDatagram
 {
     public IkeDatagram(long frameNumber, long timestampNanoseconds, NetEndpoint source, NetEndpoint destination,
         IkeTransport transport, ReadOnlySpan<byte> message, int messageOffsetInFrame, int ipFragmentCount,
-        long firstFragmentFrame, int ipLength)
+        long firstFragmentFrame, int ipLength, int declaredLength = -1, MessageGap gap = MessageGap.None,
+        string? gapDetail = null)
     {
         FrameNumber = frameNumber;
         TimestampNanoseconds = timestampNanoseconds;
@@ -22,6 +23,9 @@ public readonly ref struct IkeDatagram
         IpFragmentCount = ipFragmentCount;
         FirstFragmentFrame = firstFragmentFrame;
         IpLength = ipLength;
+        DeclaredLength = declaredLength < 0 ? message.Length : declaredLength;
+        Gap = gap;
+        GapDetail = gapDetail;
     }
 
     /// <summary>The frame that carried (or, for a reassembled datagram, completed) the message.</summary>
@@ -44,6 +48,26 @@ public readonly ref struct IkeDatagram
     /// 40 + the payload length (when reassembled: 40 + unfragmentable extension headers + reassembled fragmentable
     /// part, without the Fragment header, RFC 8200 section 4.5). For TCP: the datagram of the completing segment.</summary>
     public int IpLength { get; }
+    /// <summary>Bytes the IKE message has on the wire (from the UDP length, or the reassembled datagram's extent):
+    /// equals <c>Message.Length</c> unless <see cref="Gap"/> says part of it is missing from the capture.</summary>
+    public int DeclaredLength { get; }
+    /// <summary>Why <see cref="Message"/> holds only the first part of the message (IP fragments never captured, or
+    /// the capture's snap length), or <see cref="MessageGap.None"/>.</summary>
+    public MessageGap Gap { get; }
+    /// <summary>What is missing, for a person ("fragment at offset 1480 never seen; 1480 of 1452 ... bytes captured").</summary>
+    public string? GapDetail { get; }
+}
+
+/// <summary>Why an IKE message was handed on although the capture does not hold all of it. Its first bytes (UDP and
+/// the 28-byte ISAKMP header, RFC 7296 §3.1 / RFC 2408 §3.1) were captured, so its SPIs, exchange, flags and message ID
+/// are known.</summary>
+public enum MessageGap : byte
+{
+    None,
+    /// <summary>IP fragments of the datagram (after the first) never appeared in the capture (RFC 791 §3.2, RFC 8200 §4.5).</summary>
+    IpFragmentsMissing,
+    /// <summary>The frame was cut by the capture's snap length.</summary>
+    SnapLength,
 }
 
 /// <summary>Receives each IKE message the frame decoder finds.</summary>

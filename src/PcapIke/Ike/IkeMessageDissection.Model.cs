@@ -17,7 +17,12 @@ public sealed record IkePayloadSummary(
     byte NextPayloadRaw,
     byte FlagsRaw,
     bool IsCritical,
-    IkePayloadDetails? Details);
+    IkePayloadDetails? Details)
+{
+    /// <summary>Only the start of this payload was captured (its body runs past the captured bytes): its type and
+    /// length are from its generic header, its body is not read.</summary>
+    public bool IsCut { get; init; }
+}
 
 /// <summary>Per-type details; null on a payload whose body could not be decoded (see the findings).</summary>
 public abstract record IkePayloadDetails;

@@ -55,6 +55,31 @@ public sealed class IkeMessageDissection
     public IEnumerable<IkeDecodeFinding> Malformations => _findings.Where(f => !f.IsCondition);
     public bool IsMalformed => _findings.Any(f => !f.IsCondition);
 
+    /// <summary>
+    /// A payload whose generic header was captured but whose body runs past the captured bytes (a frame cut by the snap
+    /// length, an IP fragment missing): listed with <see cref="IkePayloadSummary.IsCut"/> so the message's shape stays
+    /// known. IKEv2 SK/SKF (RFC 7296 §3.14, RFC 7383 §2.5) mark the message encrypted; SKF's fragment number and total
+    /// (its first 4 body bytes) are read when captured.
+    /// </summary>
+    private void AddCutPayload(ReadOnlySpan<byte> message, int at, byte type, int version)
+    {
+        if (at < IsakmpHeader.Size || at + 4 > message.Length) return;
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(message.Slice(at + 2, 2));
+        IkePayloadDetails? details = null;
+        if (version == 2 && type == (byte)PayloadType.SKF && at + 8 <= message.Length && length >= 8)
+            details = new EncryptedFragmentDetails(System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(message.Slice(at + 4, 2)),
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(message.Slice(at + 6, 2)), length - 8);
+        else if (version == 2 && type == (byte)PayloadType.SK && length >= 4)
+            details = new EncryptedDetails(length - 4);
+        if (version == 2 && type is (byte)PayloadType.SK or (byte)PayloadType.SKF)
+        {
+            IsEncrypted = true;
+            EncryptedLength = Math.Max(0, length - (type == (byte)PayloadType.SKF ? 8 : 4));
+        }
+        _payloads.Add(new IkePayloadSummary(type, IkeNames.Of((PayloadType)type), IkeNames.PayloadDisplayName(type), at, length,
+            message[at], message[at + 1], version == 2 && (message[at + 1] & 0x80) != 0, details) { IsCut = true });
+    }
+
     /// <summary>Dissects one ISAKMP/IKE message starting at its header.</summary>
     public static IkeMessageDissection Dissect(ReadOnlySpan<byte> message)
     {
@@ -100,6 +125,8 @@ public sealed class IkeMessageDissection
         }
         if (reader.Result.Status != DecodeStatus.Ok && reader.Result != reader.HeaderResult)
             d.Add(reader.Result, null);
+        if (reader.Result.Status == DecodeStatus.PayloadPastBuffer)
+            d.AddCutPayload(message, reader.Result.Offset, reader.NextPayloadRaw, version);
         return d;
     }
 

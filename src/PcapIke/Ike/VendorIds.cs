@@ -25,6 +25,10 @@ public static class VendorIds
     private static VendorIdEntry Hex(string name, string hex, VendorIdMatch match, string source) =>
         new(name, Convert.FromHexString(hex), match, source);
 
+    /// <summary>Vendor IDs that are the MD5 of a fixed string (the derivation shown instead of a hex constant).</summary>
+    private static VendorIdEntry Md5(string name, string text, string source) =>
+        new(name, System.Security.Cryptography.MD5.HashData(Encoding.ASCII.GetBytes(text)), VendorIdMatch.Exact, source);
+
     private static VendorIdEntry Ascii(string name, string text, VendorIdMatch match, string source) =>
         new(name, Encoding.ASCII.GetBytes(text), match, source);
 
@@ -65,6 +69,9 @@ public static class VendorIds
         Hex("strongSwan", "882fe56d6fd20dbc2251613b2ebe5beb", VendorIdMatch.Exact, "ws, lsw, ssw: MD5(\"strongSwan\")"),
         Hex("MS NT5 ISAKMPOAKLEY", "1e2b516905991c7d7c96fcbfb587e461", VendorIdMatch.Prefix, "ws, lsw: followed by a 4-byte version"),
         Hex("Microsoft Vid-Initial-Contact", "26244d38eddb61b3172a36e3d0cfb819", VendorIdMatch.Exact, "ws, lsw"),
+        Md5("MS-Negotiation Discovery Capable", "MS-Negotiation Discovery Capable", "ws, lsw: MD5 of the name (Windows Vista and later, AuthIP)"),
+        Md5("IKE CGA version 1", "IKE CGA version 1", "ws, lsw: MD5 of the name (Windows)"),
+        Md5("MS-MamieExists", "MS-MamieExists", "ws, lsw: MD5 of the name (Windows)"),
         Hex("A GSS-API Authentication Method for IKE", "b46d8914f3aaa3f2fedeb7c7db2943ca", VendorIdMatch.Exact, "ws"),
         Hex("GSSAPI", "621b04bb09882ac1e15935fefa24aeee", VendorIdMatch.Exact, "ws"),
         Hex("KAME/racoon", "7003cbc1097dbe9c2600ba6983bc8b35", VendorIdMatch.Exact, "ws"),

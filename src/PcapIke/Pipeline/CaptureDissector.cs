@@ -34,7 +34,8 @@ public static class CaptureDissector
         public void OnIkeDatagram(in IkeDatagram d)
         {
             var ike = IkeMessageDissection.Dissect(d.Message);
-            var decryption = decryptor?.Process(d.Message, ike);
+            // A message the capture holds only part of cannot be decrypted (its ICV and tail are missing): not tried.
+            var decryption = d.Gap == MessageGap.None ? decryptor?.Process(d.Message, ike) : null;
             foreach (var m in ike.ToMalformations(file, d.FrameNumber)) malformations.Report(m);
             var certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
                 ? [.. CertificatePayloadsOf(ike, d.Message, false), .. CertificatePayloadsOf(inner, bytes, true)]
@@ -47,6 +48,7 @@ public static class CaptureDissector
                 Certificates = certificates.Count == 0 ? Array.Empty<byte[]>()
                     : certificates.Where(c => c.EncodingRaw == X509Encoding).Select(c => c.Data).ToList(),
                 Decryption = decryption,
+                Gap = d.Gap, GapDetail = d.GapDetail, DeclaredLength = d.DeclaredLength,
             });
         }
     }

@@ -50,7 +50,7 @@ public static class CaptureScanner
             stats.CapturedBytes += record.Data.Length;
             stats.Count(decoder.Decode(record, counting));
         }
-        decoder.Flush();
+        decoder.Flush(counting);
         stats.StreamBytes = reader.Position;
         stats.IkeMessages = counting.Count;
         return stats;

@@ -18,6 +18,17 @@ public sealed record DissectedMessage(
 {
     public DateTime Timestamp => DateTime.UnixEpoch.AddTicks(TimestampNanoseconds / 100);
 
+    /// <summary>Why the capture holds only the start of this message (IP fragments never seen, the snap length), or
+    /// <see cref="MessageGap.None"/>. Its header (SPIs, exchange, flags, message ID) is known either way.</summary>
+    public MessageGap Gap { get; init; }
+    /// <summary>What is missing, e.g. "the fragment at offset 1480 (data 1480–2959) never seen; 1480 of 3480 data bytes
+    /// captured in 1 fragment; the capture ended ..."; null when whole.</summary>
+    public string? GapDetail { get; init; }
+    /// <summary>Bytes of the IKE message on the wire (UDP payload less any non-ESP marker); the captured part is
+    /// <c>Ike.BufferLength</c>.</summary>
+    public int DeclaredLength { get; init; }
+    public bool IsPartial => Gap != MessageGap.None;
+
     /// <summary>The first 8 bytes (big-endian) of the SHA-256 of the IKE message bytes: equal hashes mean a byte-identical
     /// re-send (RFC 7296 §2.1, RFC 2408 retransmission). 0 when not computed.</summary>
     public ulong ContentHash { get; init; }

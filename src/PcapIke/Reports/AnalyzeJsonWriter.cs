@@ -89,6 +89,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteString("lastStep", sa.LastStep);
         w.WriteString("outcome", SaReportText.Outcome(sa.Outcome));
         w.WriteString("outcomeDetail", sa.OutcomeDetail);
+        w.WriteString("outcomeConfidence", Finding.ConfidenceText(sa.OutcomeConfidence));
         if (sa.InitiatorId is not null) w.WriteString("initiatorId", sa.InitiatorId);
         if (sa.ResponderId is not null) w.WriteString("responderId", sa.ResponderId);
         if (sa.ResponderIdFromRequest) w.WriteBoolean("responderIdFromRequest", true);
@@ -104,6 +105,22 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteBoolean("endsMidNegotiation", sa.EndsMidNegotiation);
         if (sa.RetryOf is { } retry) w.WriteNumber("retryOf", retry.Id);
         else w.WriteNull("retryOf");
+        if (sa.RetriedAs is { } later) w.WriteNumber("retriedAs", later.Id);
+        else w.WriteNull("retriedAs");
+        w.WriteString("retryKind", sa.RetryKind switch { RetryKind.Restart => "restart", RetryKind.NewAttempt => "newAttempt", _ => null });
+        if (sa.OnlyDirection is { } only) w.WriteString("onlyDirection", SaReportText.Role(only));
+        else w.WriteNull("onlyDirection");
+        w.WriteStartArray("unseen");
+        foreach (var u in sa.Unseen)
+        {
+            w.WriteStartObject();
+            w.WriteString("sender", SaReportText.Role(u.Sender));
+            w.WriteString("step", u.Step);
+            w.WriteNumber("provenByFrame", u.ProvenByFrame);
+            w.WriteString("provenByStep", u.ProvenByStep);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteStartArray("offered");
         foreach (var p in sa.Offered) WriteProposal(w, p);
         w.WriteEndArray();
@@ -180,6 +197,15 @@ public sealed class AnalyzeJsonWriter : IDisposable
         {
             w.WriteNumber("ipFragments", d.IpFragmentCount);
             w.WriteNumber("firstFragmentFrame", d.FirstFragmentFrame);
+        }
+        if (d.IsPartial)
+        {
+            w.WriteStartObject("partial");
+            w.WriteString("cause", d.Gap == Frames.MessageGap.SnapLength ? "snapLength" : "ipFragmentsMissing");
+            w.WriteNumber("capturedBytes", d.Ike.BufferLength);
+            w.WriteNumber("messageBytes", d.DeclaredLength);
+            w.WriteString("detail", d.GapDetail);
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }
@@ -277,6 +303,12 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteEndArray();
         w.WriteString("message", f.Message);
         w.WriteString("fix", f.Fix);
+        w.WriteString("confidence", Finding.ConfidenceText(f.Confidence));
+        w.WriteString("seen", f.Seen);
+        w.WriteString("inferred", f.Inferred);
+        w.WriteStartArray("alternatives");
+        foreach (string a in f.Alternatives) w.WriteStringValue(a);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 }

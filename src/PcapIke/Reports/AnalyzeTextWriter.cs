@@ -60,9 +60,13 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             Field(i == 0 ? "Vendor IDs" : "", $"{SaReportText.Role(v.Sender),-9}  {what}  {v.Hex}");
         }
         Field("Last step", sa.LastStep ?? "(none)");
-        Field("Outcome", sa.OutcomeDetail.Length == 0 ? SaReportText.Outcome(sa.Outcome) : $"{SaReportText.Outcome(sa.Outcome)}: {sa.OutcomeDetail}");
+        Field("Outcome", SaReportText.OutcomeLine(sa));
         Field("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture));
         if (sa.RetryOf is { } retry) Field("Retry of", string.Create(CultureInfo.InvariantCulture, $"IKE SA {retry.Id}"));
+        if (sa.RetriedAs is { } later) Field("Retried as", string.Create(CultureInfo.InvariantCulture, $"IKE SA {later.Id}"));
+        if (sa.OnlyDirection is { } only) Field("Captured", $"the {SaReportText.Role(only)}'s messages only (one direction)");
+        foreach (var u in sa.Unseen)
+            Field("Not captured", string.Create(CultureInfo.InvariantCulture, $"{SaReportText.Role(u.Sender)}'s {u.Step}, proven by {u.ProvenByStep} (frame {u.ProvenByFrame})"));
         if (sa.StartsMidNegotiation || sa.EndsMidNegotiation)
             Field("Capture", (sa.StartsMidNegotiation, sa.EndsMidNegotiation) switch
             {
@@ -134,14 +138,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         return string.Create(CultureInfo.InvariantCulture, $"{transport} {i}/{r}");
     }
 
-    private static string Fragments(SaMessage m)
-    {
-        var sb = new StringBuilder();
-        if (m.FragmentTotal > 0) sb.Append(CultureInfo.InvariantCulture, $"  [fragment {m.FragmentNumber}/{m.FragmentTotal}]");
-        if (m.Message.IpFragmentCount > 1)
-            sb.Append(CultureInfo.InvariantCulture, $"  [{m.Message.IpFragmentCount} IP fragments from frame {m.Message.FirstFragmentFrame}]");
-        return sb.ToString();
-    }
+    private static string Fragments(SaMessage m) => string.Concat(SaReportText.FragmentParts(m).Select(p => $"  [{p}]"));
 
     private void WriteCertRequests(IkeSa sa)
     {

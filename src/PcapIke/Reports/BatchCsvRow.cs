@@ -34,6 +34,11 @@ public sealed partial class BatchCsvRow
     /// <summary>Finding ids, space-separated, in the SA's order: <c>PI101 PI204</c>.</summary>
     [CsvColumn("finding_codes")] public string? FindingCodes { get; set; }
     [CsvColumn("error")] public string? Error { get; set; }
+    /// <summary>seen, high, medium or low: how the outcome is known.</summary>
+    [CsvColumn("outcome_confidence")] public string? OutcomeConfidence { get; set; }
+    /// <summary>The SA id of the earlier attempt this one repeats, and of the later one that repeats it.</summary>
+    [CsvColumn("retry_of")] public int? RetryOf { get; set; }
+    [CsvColumn("retried_as")] public int? RetriedAs { get; set; }
 
     public static BatchCsvRow FromSa(string file, IkeSa sa) => new()
     {
@@ -54,6 +59,9 @@ public sealed partial class BatchCsvRow
         InitiatorCertReq = SaReportText.CertRequestList(sa.InitiatorCertRequests),
         ResponderCertReq = SaReportText.CertRequestList(sa.ResponderCertRequests),
         FindingCodes = string.Join(" ", sa.Findings.Select(f => f.Id)),
+        OutcomeConfidence = Findings.Finding.ConfidenceText(sa.OutcomeConfidence),
+        RetryOf = sa.RetryOf?.Id,
+        RetriedAs = sa.RetriedAs?.Id,
     };
 
     public static BatchCsvRow FromError(string file, string error) => new() { File = file, Error = error };

@@ -249,13 +249,18 @@ public static class CaseReportBuilder
             Fragments(m))).ToList();
         var (iPick, rPick) = FirstMatch(sa, picks);
         return new NegotiationReport(
-            sa.Id, SaReportText.Version(sa), initiator, responder, SaReportText.Outcome(sa.Outcome), r.Text(sa.OutcomeDetail),
+            sa.Id, SaReportText.Version(sa), initiator, responder, SaReportText.Outcome(sa.Outcome), r.Text(OutcomeDetail(sa)),
             established ? null : sa.LastStep, findings.FirstOrDefault(), Summary(sa, r), ladder,
             established ? null : Missing(sa),
             Column(sa.InitiatorCertRequests, "initiator", rPick, "responder", r),
             Column(sa.ResponderCertRequests, "responder", iPick, "initiator", r),
             sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings);
     }
+
+    /// <summary>The outcome detail, with how it is known when it is inferred.</summary>
+    private static string OutcomeDetail(IkeSa sa) =>
+        sa.OutcomeConfidence == Confidence.Seen ? sa.OutcomeDetail
+            : $"{sa.OutcomeDetail} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
 
     private static string Endpoint(ReportRedactor r, Frames.NetEndpoint e)
     {
@@ -287,9 +292,13 @@ public static class CaseReportBuilder
             if (v.Fingerprint is { } fp) what += $" [{r.Text(fp)}]";
             rows.Add(("Vendor ID", $"{SaReportText.Role(v.Sender)}: {what} {v.Hex}"));
         }
-        rows.Add(("Outcome", sa.OutcomeDetail.Length == 0 ? SaReportText.Outcome(sa.Outcome) : $"{SaReportText.Outcome(sa.Outcome)}: {r.Text(sa.OutcomeDetail)}"));
+        rows.Add(("Outcome", r.Text(SaReportText.OutcomeLine(sa))));
         rows.Add(("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture)));
         if (sa.RetryOf is { } retry) rows.Add(("Retry of", $"IKE SA {retry.Id.ToString(CultureInfo.InvariantCulture)}"));
+        if (sa.RetriedAs is { } later) rows.Add(("Retried as", $"IKE SA {later.Id.ToString(CultureInfo.InvariantCulture)}"));
+        if (sa.OnlyDirection is { } only) rows.Add(("Captured", $"the {SaReportText.Role(only)}'s messages only (one direction)"));
+        foreach (var u in sa.Unseen)
+            rows.Add(("Not captured", $"{SaReportText.Role(u.Sender)}'s {u.Step}, proven by {u.ProvenByStep} (frame {u.ProvenByFrame.ToString(CultureInfo.InvariantCulture)})"));
         if (sa.StartsMidNegotiation || sa.EndsMidNegotiation)
             rows.Add(("Capture", (sa.StartsMidNegotiation, sa.EndsMidNegotiation) switch
             {
@@ -312,14 +321,7 @@ public static class CaseReportBuilder
         return " \"" + Inert(Encoding.Latin1.GetString(bytes)) + "\"";
     }
 
-    private static string Fragments(SaMessage m)
-    {
-        var parts = new List<string>();
-        if (m.FragmentTotal > 0) parts.Add($"fragment {m.FragmentNumber.ToString(CultureInfo.InvariantCulture)}/{m.FragmentTotal.ToString(CultureInfo.InvariantCulture)}");
-        if (m.Message.IpFragmentCount > 1)
-            parts.Add($"{m.Message.IpFragmentCount.ToString(CultureInfo.InvariantCulture)} IP fragments from frame {m.Message.FirstFragmentFrame.ToString(CultureInfo.InvariantCulture)}");
-        return string.Join(", ", parts);
-    }
+    private static string Fragments(SaMessage m) => string.Join(", ", SaReportText.FragmentParts(m));
 
     /// <summary>The messages of the step where the negotiation failed (those carrying its error notify) or stopped
     /// (every copy of the last step); none when it was established.</summary>

@@ -39,6 +39,15 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteString("transport", m.Transport.ToString());
         _w.WriteNumber("ipLength", m.IpLength);
         _w.WriteNumber("ipFragments", m.IpFragmentCount);
+        if (m.IsPartial)
+        {
+            _w.WriteStartObject("partial");
+            _w.WriteString("cause", m.Gap == Frames.MessageGap.SnapLength ? "snapLength" : "ipFragmentsMissing");
+            _w.WriteNumber("capturedBytes", m.Ike.BufferLength);
+            _w.WriteNumber("messageBytes", m.DeclaredLength);
+            _w.WriteString("detail", m.GapDetail);
+            _w.WriteEndObject();
+        }
         if (m.IpFragmentCount > 1) _w.WriteNumber("firstFragmentFrame", m.FirstFragmentFrame);
         _w.WriteBoolean("hasHeader", d.HasHeader);
         if (d.HasHeader)

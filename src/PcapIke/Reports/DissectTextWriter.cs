@@ -37,7 +37,11 @@ public sealed class DissectTextWriter(TextWriter output, bool verbose)
         if (m.Transport == IkeTransport.UdpNonEspMarker) line.Append("  nat-t");
         else if (m.Transport == IkeTransport.Tcp) line.Append("  tcp");
         if (d.IsEncrypted) line.Append("  encrypted");
-        if (d.IsMalformed) line.Append("  MALFORMED");
+        // a message the capture holds only in part is not malformed: what is missing is said instead
+        if (m.IsPartial)
+            line.Append(CultureInfo.InvariantCulture,
+                $"  PARTIAL ({d.BufferLength} of {m.DeclaredLength} bytes captured: {(m.Gap == MessageGap.SnapLength ? "snap length" : "IP fragments missing")})");
+        else if (d.IsMalformed) line.Append("  MALFORMED");
         output.WriteLine(line.ToString());
         if (verbose)
         {
@@ -107,11 +111,12 @@ public sealed class DissectTextWriter(TextWriter output, bool verbose)
             _ when p.TypeName is { } n => n.Replace("v2", "", StringComparison.Ordinal),
             _ => $"#{p.TypeRaw}",
         };
-        return p.Details switch
+        name = p.Details switch
         {
             NotifyDetails n => $"{name}({n.TypeName ?? n.TypeRaw.ToString(CultureInfo.InvariantCulture)})",
             EncryptedFragmentDetails f => $"{name}({f.FragmentNumber}/{f.TotalFragments})",
             _ => name,
         };
+        return p.IsCut ? name + "…(cut)" : name;
     }
 }

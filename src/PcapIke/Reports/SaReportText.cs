@@ -29,6 +29,25 @@ public static class SaReportText
 
     /// <summary>The outcome as reports and the CSV write it: <c>established</c>, <c>failed</c>, <c>stalled</c>,
     /// <c>incomplete</c>.</summary>
+    /// <summary>What the ladder says of a message's fragments: "fragment 1/3", "3 IP fragments from frame 3", and for a
+    /// message the capture holds only in part "partial: 900 of 1440 bytes captured (IP fragments missing)".</summary>
+    public static IEnumerable<string> FragmentParts(SaMessage m)
+    {
+        if (m.FragmentTotal > 0) yield return string.Create(CultureInfo.InvariantCulture, $"fragment {m.FragmentNumber}/{m.FragmentTotal}");
+        if (m.Message.IpFragmentCount > 1)
+            yield return string.Create(CultureInfo.InvariantCulture, $"{m.Message.IpFragmentCount} IP fragments from frame {m.Message.FirstFragmentFrame}");
+        if (m.Message.IsPartial)
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"partial: {m.Message.Ike.BufferLength} of {m.Message.DeclaredLength} bytes captured ({(m.Message.Gap == Frames.MessageGap.SnapLength ? "snap length" : "IP fragments missing")})");
+    }
+
+    /// <summary>"stalled: at MM5: … (inferred, medium confidence)": the outcome, its detail, and how it is known when inferred.</summary>
+    public static string OutcomeLine(IkeSa sa)
+    {
+        string line = sa.OutcomeDetail.Length == 0 ? Outcome(sa.Outcome) : $"{Outcome(sa.Outcome)}: {sa.OutcomeDetail}";
+        return sa.OutcomeConfidence == Confidence.Seen ? line : $"{line} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
+    }
+
     public static string Outcome(SaOutcome outcome) => outcome switch
     {
         SaOutcome.Established => "established",

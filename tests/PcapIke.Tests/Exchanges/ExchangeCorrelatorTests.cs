@@ -244,14 +244,16 @@ public class ExchangeCorrelatorTests
         Assert.Equal(2, sas.Count);
         Assert.Same(sas[0], sas[1].RetryOf);
         Assert.Equal(SaOutcome.Failed, sas[0].Outcome);
-        Assert.Equal("notify INVALID_KE_PAYLOAD at IKE_SA_INIT response", sas[0].OutcomeDetail);
+        Assert.Equal("notify INVALID_KE_PAYLOAD at IKE_SA_INIT response; retried as IKE SA #2 1.5 s later", sas[0].OutcomeDetail);
+        Assert.Equal(RetryKind.Restart, sas[1].RetryKind);
         Assert.Equal(SaOutcome.Incomplete, sas[1].Outcome);
 
-        // too late to be a restart: not linked
+        // too late to be a restart: a new attempt by the same initiator, linked as such
         var late = Analyze([InitRequest(0),
             new(0.01, R2, 500, R1, 500, Message(2, SpiI, 0, IkeSaInit, FlagResponse, 0, [Notify(17, [0, 14])])),
             InitRequest(30, newSpiI, seed: 20)]).Sas;
-        Assert.Null(late[1].RetryOf);
+        Assert.Same(late[0], late[1].RetryOf);
+        Assert.Equal(RetryKind.NewAttempt, late[1].RetryKind);
     }
 
     [Fact]

@@ -122,10 +122,13 @@ internal sealed class SaBuilder
         return m;
     }
 
-    public IkeSa Done(SaOutcome outcome, string detail = "")
+    /// <summary>Sets the outcome; the capture ends <paramref name="observedAfter"/> seconds after the last message.</summary>
+    public IkeSa Done(SaOutcome outcome, string detail = "", double observedAfter = 0)
     {
         Sa.Outcome = outcome;
         Sa.OutcomeDetail = detail;
+        Sa.ObservedUntilNanoseconds = _t + (long)Math.Round(observedAfter * 1e9);
+        ExchangeCorrelator.FindUnseen(Sa);
         return Sa;
     }
 }

@@ -123,14 +123,25 @@ public class FrameDecoderTransportTests
     }
 
     [Fact]
-    public void IkeFrameCutBySnaplen_IsReportedAsTruncatedAtTheUdpHeader()
+    public void IkeFrameCutBySnaplen_IsReportedAtTheIkeMessage_AndHandedOnWithWhatIsMissing()
     {
         var frame = Packets.Ethernet(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, Ike));
         var cut = frame[..96];
-        Assert.Equal(FrameKind.Malformed, Read.Frame(_decoder, _sink, LinkType.Ethernet, cut, frameNumber: 4, originalLength: frame.Length));
+        Assert.Equal(FrameKind.Ike, Read.Frame(_decoder, _sink, LinkType.Ethernet, cut, frameNumber: 4, originalLength: frame.Length));
         var bad = Assert.Single(_m.Items);
-        Assert.Equal((4L, 34L, MalformationLayer.Transport), (bad.Frame, bad.Offset, bad.Layer));
-        Assert.Contains("snaplen", bad.Reason);
+        Assert.Equal((4L, 42L, MalformationLayer.Transport), (bad.Frame, bad.Offset, bad.Layer));
+        Assert.Contains($"cut by the snap length: 54 of the IKE message's {Ike.Length} bytes captured (96 of {frame.Length} frame bytes)", bad.Reason);
+        var d = Assert.Single(_sink.Items);
+        Assert.Equal((MessageGap.SnapLength, 54, Ike.Length), (d.Gap, d.Message.Length, d.DeclaredLength));
+        Assert.Equal(Ike[..54], d.Message);
+    }
+
+    [Fact]
+    public void IkeFrameCutInsideTheIsakmpHeader_IsReportedAndNotHandedOn()
+    {
+        var frame = Packets.Ethernet(Packets.IPv4Udp("192.0.2.1", "192.0.2.2", 500, 500, Ike));
+        Assert.Equal(FrameKind.Malformed, Read.Frame(_decoder, _sink, LinkType.Ethernet, frame[..60], frameNumber: 4, originalLength: frame.Length));
+        Assert.Contains("snap length", Assert.Single(_m.Items).Reason);
         Assert.Empty(_sink.Items);
     }
 

@@ -121,13 +121,19 @@ internal static class Packets
 
 /// <summary>An owned copy of an <see cref="IkeDatagram"/>.</summary>
 internal sealed record DatagramCopy(long FrameNumber, long TimestampNanoseconds, NetEndpoint Source, NetEndpoint Destination,
-    IkeTransport Transport, byte[] Message, int MessageOffsetInFrame, int IpFragmentCount, long FirstFragmentFrame, int IpLength);
+    IkeTransport Transport, byte[] Message, int MessageOffsetInFrame, int IpFragmentCount, long FirstFragmentFrame, int IpLength)
+{
+    public MessageGap Gap { get; init; }
+    public string? GapDetail { get; init; }
+    public int DeclaredLength { get; init; }
+}
 
 internal sealed class RecordingSink : IIkeDatagramSink
 {
     public List<DatagramCopy> Items { get; } = new();
     public void OnIkeDatagram(in IkeDatagram d) => Items.Add(new DatagramCopy(d.FrameNumber, d.TimestampNanoseconds, d.Source,
-        d.Destination, d.Transport, d.Message.ToArray(), d.MessageOffsetInFrame, d.IpFragmentCount, d.FirstFragmentFrame, d.IpLength));
+        d.Destination, d.Transport, d.Message.ToArray(), d.MessageOffsetInFrame, d.IpFragmentCount, d.FirstFragmentFrame, d.IpLength)
+        { Gap = d.Gap, GapDetail = d.GapDetail, DeclaredLength = d.DeclaredLength });
 }
 
 internal sealed class CountingSink : IIkeDatagramSink
