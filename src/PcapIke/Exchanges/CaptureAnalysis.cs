@@ -64,7 +64,7 @@ public static class CaptureAnalyzer
         options ??= new AnalysisOptions();
         var sas = new List<IkeSa>();
         var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, correlator.AddHeaderless);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
         if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers);
@@ -99,7 +99,7 @@ public static class CaptureAnalyzer
             count++;
             onSa(sa);
         }) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, correlator.AddHeaderless);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped);
     }

@@ -319,7 +319,7 @@ public sealed partial class ExchangeCorrelator
             string oneWay = $"one direction captured: only the {side}'s messages are in the capture, though its {proof}";
             if (StalledDetail(sa, furthest) is { } resent)
             {
-                Set(sa, SaOutcome.Stalled, $"{resent.Split("; ")[0]}; {oneWay}; the re-sends show the {side} received no answer to {furthest.Step} that it accepted (inferred: the {other}'s messages are not in the capture)" + RetriedText(s),
+                Set(sa, SaOutcome.Stalled, $"{resent.Split("; ")[0]}; {oneWay}; the re-sends show the {side} received no answer to {furthest.Step} that it accepted" + RetriedText(s),
                     endsMid: true, Confidence.Medium);
                 return;
             }

@@ -88,6 +88,25 @@ public sealed partial class ExchangeCorrelator
         else AddIkev2(message);
     }
 
+    /// <summary>
+    /// Later IP fragments whose first fragment never appeared: attached to the SA between the same two addresses when
+    /// exactly one such SA is open (both versions, either direction, by hash lookups), else left to the malformation
+    /// the frame layer reported.
+    /// </summary>
+    public void AddHeaderless(HeaderlessDatagram datagram)
+    {
+        SaState? found = null;
+        int n = 0;
+        foreach (int v in (ReadOnlySpan<int>)[1, 2])
+            foreach (var key in new[] { (v, datagram.Source, datagram.Destination), (v, datagram.Destination, datagram.Source) })
+                if (_latestAttempt.TryGetValue(key, out SaState? s) && s.Node is not null && s != found)
+                {
+                    found = s;
+                    n++;
+                }
+        if (n == 1) found!.Sa.HeaderlessDatagrams.Add(datagram);
+    }
+
     // ---- IKEv1 -------------------------------------------------------------------------------------------------
 
     private void AddIkev1(DissectedMessage m)

@@ -241,6 +241,9 @@ public sealed class IkeSa
     /// <summary>The capture time up to which traffic was seen when the SA was finished (the end of the capture, or the
     /// time it went idle): how long after its last message a reply could still have come.</summary>
     public long ObservedUntilNanoseconds { get; set; }
+    /// <summary>UDP datagrams between the SA's peers of which the capture holds only later IP fragments (their first,
+    /// with the UDP and IKE headers, never seen), attached when the SA is the only one between those addresses.</summary>
+    public List<HeaderlessDatagram> HeaderlessDatagrams { get; } = new();
     /// <summary>Messages of the SA the capture holds only part of (IP fragments missing, snap length).</summary>
     public IEnumerable<SaMessage> PartialMessages => Messages.Where(m => m.Message.IsPartial);
     public List<Finding> Findings { get; } = new();

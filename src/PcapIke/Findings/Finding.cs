@@ -53,7 +53,7 @@ public sealed record Finding(
 
     private static string Compose(string seen, string inferred, Exchanges.Confidence confidence, IReadOnlyList<string> alternatives)
     {
-        string Sentence(string s) => s.Length > 0 && s[^1] is '.' or ')' or '"' ? s : s + ".";
+        string Sentence(string s) => s.Length > 0 && s[^1] is '.' ? s : s + ".";
         var text = $"Seen: {Sentence(seen)} Inferred ({ConfidenceText(confidence)} confidence): {Sentence(inferred)}";
         if (alternatives.Count > 0) text += $" Alternatives: {string.Join("; ", alternatives)}.";
         return text;

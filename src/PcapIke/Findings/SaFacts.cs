@@ -98,8 +98,10 @@ internal static class SaFacts
         sa.VendorIds.Where(v => v.Sender == side && v.Fingerprint is not null).Select(v => v.Fingerprint)
             .OrderBy(f => f!.StartsWith("Cisco", StringComparison.Ordinal) ? 1 : 0).FirstOrDefault();
 
-    /// <summary>IOS commands in advice only where a peer is IOS (by its vendor IDs).</summary>
-    public static bool AnyIos(IkeSa sa) => Platform(sa, Role.Initiator) == "Cisco IOS" || Platform(sa, Role.Responder) == "Cisco IOS";
+    /// <summary>IOS commands in advice only where a peer is IOS: by its vendor IDs, or a CERT_REQ list that carries the
+    /// IOS built-in CAs (only IOS requests those, selection-model.md I1).</summary>
+    public static bool AnyIos(IkeSa sa) => Platform(sa, Role.Initiator) == "Cisco IOS" || Platform(sa, Role.Responder) == "Cisco IOS"
+        || sa.InitiatorCertRequests.Concat(sa.ResponderCertRequests).Any(e => IosBuiltInCas.IsBuiltIn(e.Dn ?? e.CaName));
     public static bool AnyStrongSwan(IkeSa sa) => Platform(sa, Role.Initiator) == "strongSwan" || Platform(sa, Role.Responder) == "strongSwan";
 
     /// <summary>Advice in the peer's own terms: IOS when a peer is IOS, strongSwan's when one is strongSwan, else neutral.</summary>

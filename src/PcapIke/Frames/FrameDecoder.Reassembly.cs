@@ -159,7 +159,7 @@ public sealed partial class FrameDecoder
                 }
                 else if (fragOffset == 0 && data.Length >= 8)
                 {
-                    p ??= NewPending(key, ipv6, r, ipOff, sink);
+                    p ??= NewPending(key, ipv6, r, ipOff, protocol, sink);
                     p.LastSeenNs = p.FirstSeenNs = r.TimestampNanoseconds;
                     p.HaveFirst = true;
                     p.HeaderLength = headerLength;
@@ -188,7 +188,7 @@ public sealed partial class FrameDecoder
         }
 
         if (p == null)
-            p = NewPending(key, ipv6, r, ipOff, sink);
+            p = NewPending(key, ipv6, r, ipOff, protocol, sink);
         else
         {
             _lru.Remove(p.Node!);
@@ -419,11 +419,15 @@ public sealed partial class FrameDecoder
         _pendingCount--;
     }
 
-    private Pending NewPending(FragmentKey key, bool ipv6, in CaptureRecord r, int ipOff, IIkeDatagramSink sink)
+    private Pending NewPending(FragmentKey key, bool ipv6, in CaptureRecord r, int ipOff, byte protocol, IIkeDatagramSink sink)
     {
         while (_pendingCount >= _options.MaxPendingDatagrams && _lru.First is { } oldest)
             Drop(oldest.Value, $"evicted: more than {_options.MaxPendingDatagrams} incomplete datagrams", sink);
-        var p = new Pending { Key = key, IPv6 = ipv6, FirstFrame = r.FrameNumber, FirstIpOffset = ipOff };
+        var p = new Pending
+        {
+            Key = key, IPv6 = ipv6, FirstFrame = r.FrameNumber, FirstIpOffset = ipOff, Protocol = protocol,
+            FirstSeenNs = r.TimestampNanoseconds,
+        };
         p.Node = _lru.AddLast(p);
         _pending.Add(key, p);
         _pendingCount++;
@@ -441,6 +445,11 @@ public sealed partial class FrameDecoder
                 $"incomplete {(p.IPv6 ? "IPv6" : "IPv4")} datagram (id 0x{p.Key.Id:X}, {p.Key.Source} to {p.Key.Destination}): " +
                 $"{missing}; dropped: {why}");
             if (sink is not null) EmitPartial(p, sink, $"{missing}; {why}");
+            // only later fragments of a UDP datagram (IPv4 names the protocol in every fragment; IPv6 in the fragment
+            // header): the message they belong to is unknown, the SA they may belong to is found by addresses
+            if (sink is not null && !p.HaveFirst && p.Protocol == 17)
+                sink.OnHeaderlessDatagram(new HeaderlessDatagram(p.FirstFrame, p.FirstSeenNs, p.Key.Source, p.Key.Destination,
+                    p.Key.Id, p.Protocol, p.Count, p.Received, $"{missing}; {why}"));
         }
         Release(p);
     }

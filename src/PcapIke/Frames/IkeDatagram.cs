@@ -74,4 +74,14 @@ public enum MessageGap : byte
 public interface IIkeDatagramSink
 {
     void OnIkeDatagram(in IkeDatagram datagram);
+
+    /// <summary>An incomplete UDP datagram on which the capture holds only fragments after the first: the first, which
+    /// carries the UDP and IKE headers, was never seen, so what it carried is unknown. Called when it is dropped.</summary>
+    void OnHeaderlessDatagram(HeaderlessDatagram datagram) { }
 }
+
+/// <summary>The later fragments of an IP datagram whose first fragment never appeared in the capture (RFC 791 §3.2:
+/// only the first fragment carries the transport header): addresses, IP ID, protocol and extent are known, its ports
+/// and content are not.</summary>
+public sealed record HeaderlessDatagram(long FirstFrame, long TimestampNanoseconds, NetAddress Source, NetAddress Destination,
+    uint IpId, byte Protocol, int Fragments, int Bytes, string Detail);

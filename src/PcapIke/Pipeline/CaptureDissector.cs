@@ -13,10 +13,12 @@ namespace PcapIke.Pipeline;
 /// </summary>
 public static class CaptureDissector
 {
+    /// <param name="onHeaderless">Receives the UDP datagrams of which only later IP fragments were captured.</param>
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null,
+        Action<HeaderlessDatagram>? onHeaderless = null)
     {
-        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys));
+        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), onHeaderless);
         return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
@@ -28,9 +30,11 @@ public static class CaptureDissector
     }
 
     private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage,
-        MessageDecryptor? decryptor)
+        MessageDecryptor? decryptor, Action<HeaderlessDatagram>? onHeaderless)
         : IIkeDatagramSink
     {
+        public void OnHeaderlessDatagram(HeaderlessDatagram datagram) => onHeaderless?.Invoke(datagram);
+
         public void OnIkeDatagram(in IkeDatagram d)
         {
             var ike = IkeMessageDissection.Dissect(d.Message);

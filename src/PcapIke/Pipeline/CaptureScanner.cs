@@ -64,5 +64,7 @@ public static class CaptureScanner
             Count++;
             inner.OnIkeDatagram(datagram);
         }
+
+        public void OnHeaderlessDatagram(HeaderlessDatagram datagram) => inner.OnHeaderlessDatagram(datagram);
     }
 }

@@ -65,6 +65,8 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (sa.RetryOf is { } retry) Field("Retry of", string.Create(CultureInfo.InvariantCulture, $"IKE SA {retry.Id}"));
         if (sa.RetriedAs is { } later) Field("Retried as", string.Create(CultureInfo.InvariantCulture, $"IKE SA {later.Id}"));
         if (sa.OnlyDirection is { } only) Field("Captured", $"the {SaReportText.Role(only)}'s messages only (one direction)");
+        foreach (var h in sa.HeaderlessDatagrams)
+            Field("Headerless", string.Create(CultureInfo.InvariantCulture, $"frame {h.FirstFrame}: {h.Fragments} later IP fragments from {h.Source} (IP ID 0x{h.IpId:X}, {h.Bytes} bytes), first fragment not captured"));
         foreach (var u in sa.Unseen)
             Field("Not captured", string.Create(CultureInfo.InvariantCulture, $"{SaReportText.Role(u.Sender)}'s {u.Step}, proven by {u.ProvenByStep} (frame {u.ProvenByFrame})"));
         if (sa.StartsMidNegotiation || sa.EndsMidNegotiation)

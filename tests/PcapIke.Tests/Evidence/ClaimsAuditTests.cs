@@ -52,6 +52,7 @@ public class ClaimsAuditTests
         Add(FindingCode.FailedInsideEncryptedMessage, Imperfect("ikev2-skf-response-fragment-lost"), "a fragmented response is no lone error notify");
         Add(FindingCode.InitiatorStoppedAfterIkeSaInit, Imperfect("ikev2-ip-fragment-lost"), "the initiator sent IKE_AUTH (in part)");
         Add(FindingCode.InitiatorStoppedAfterIkeSaInit, Imperfect("ikev2-skf-fragment-lost"), "the initiator sent IKE_AUTH");
+        Add(FindingCode.InitiatorStoppedAfterIkeSaInit, Imperfect("ikev2-first-ip-fragment-lost"), "the initiator's later IP fragments follow the response");
         Add(FindingCode.MessageIncomplete, Bundled("strongswan-ikev2-ip-fragments"), "every fragment captured");
         Add(FindingCode.MessageIncomplete, Bundled("strongswan-ikev2-skf"), "every SKF fragment captured");
         Add(FindingCode.MessagesNotCaptured, Bundled("S2-ikev1-r2-initiates"), "both directions, nothing proven missing");

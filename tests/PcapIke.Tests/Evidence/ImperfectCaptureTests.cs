@@ -50,6 +50,22 @@ public class ImperfectCaptureTests
     }
 
     [Fact]
+    public void FirstIpFragmentLost_LaterFragmentsAttachedToTheSa_NoClaimThatIkeAuthWasNeverSent()
+    {
+        var a = Analyze("ikev2-first-ip-fragment-lost");
+        IkeSa sa = Assert.Single(a.Sas);
+        var h = Assert.Single(sa.HeaderlessDatagrams);
+        Assert.Equal((3L, 2, 17), (h.FirstFrame, h.Fragments, (int)h.Protocol));
+        Assert.Contains("the first fragment (offset 0) never seen", h.Detail);
+        None(sa, FindingCode.InitiatorStoppedAfterIkeSaInit);
+        Finding pi112 = Only(sa, FindingCode.MessageIncomplete);
+        Assert.Contains("2 later IP fragments of a UDP datagram from the initiator", pi112.Message);
+        Assert.Contains("sent after IKE_SA_INIT response", pi112.Inferred);
+        Assert.Equal(Confidence.Low, pi112.Confidence);
+        Assert.Contains(a.Malformations, m => m.Frame == 3 && m.Reason.Contains("the first fragment (offset 0) never seen", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SkfFragmentLost_FragmentsAreNotResends_AdviceFitsFragmentationInUse()
     {
         IkeSa sa = Assert.Single(Analyze("ikev2-skf-fragment-lost").Sas);

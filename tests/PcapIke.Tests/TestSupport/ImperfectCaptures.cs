@@ -31,6 +31,9 @@ internal static class ImperfectCaptures
         // 6 s later, new IP IDs) and the responder never answers.
         ["ikev2-ip-fragment-lost"] = () => Bundled("strongswan-ikev2-ip-fragments").Keep(1, 2, 3, 5)
             .Resend(TimeSpan.FromSeconds(2), 1, 3, 4).Resend(TimeSpan.FromSeconds(6), 2, 3, 4),
+        // the same capture without the request's first fragment (frame 3) and without the response: the later
+        // fragments are seen, the UDP and IKE headers are not
+        ["ikev2-first-ip-fragment-lost"] = () => Bundled("strongswan-ikev2-ip-fragments").Keep(1, 2, 4, 5),
         // strongswan-ikev2-skf: 3-5 IKE_AUTH request as SKF 1/3, 2/3, 3/3; 6-8 the response. SKF 2/3 is lost each time;
         // the request is re-sent once, 4 s later.
         ["ikev2-skf-fragment-lost"] = () => Bundled("strongswan-ikev2-skf").Keep(1, 2, 3, 5)

@@ -7,7 +7,12 @@ internal static class CertRequests
 {
     public static string Key(CertRequestEntry e) => IosBuiltInCas.DnKey(e.Dn ?? e.CaHash ?? e.CaName ?? "");
 
-    public static string Where(IkeSa sa, Role side) => (sa.Version, side) switch
+    /// <summary>The message that carried the side's list (strongSwan's IKEv1 Main Mode sends it in MM5/MM6, IOS in
+    /// MM3/MM4); the usual one when the list is empty.</summary>
+    public static string Where(IkeSa sa, Role side) =>
+        (side == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests) is { Count: > 0 } list ? list[0].Step : Usual(sa, side);
+
+    private static string Usual(IkeSa sa, Role side) => (sa.Version, side) switch
     {
         (1, Role.Initiator) => "MM3",
         (1, Role.Responder) => "MM4",
@@ -58,9 +63,13 @@ public sealed class CertRequestFirstEntryDiffersRule : IFindingRule
             $"The CERT_REQ lists start with different CAs: initiator {Quote(i[0])} ({CertRequests.Where(sa, Role.Initiator)}), " +
             $"responder {Quote(r[0])} ({CertRequests.Where(sa, Role.Responder)}). " + Picks(sa, i[0], r[0]) +
             "; if either side validates against a restricted trustpoint list that lacks the other's pick, the tunnel only comes up from one side.",
-            "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first. " +
-            "Confirm with `show crypto pki certificates` on both routers (the first certificate listed is the newest, its CA is requested first) " +
-            "and the profiles' `ca trust-point` / `pki trustpoint` lines."));
+            ForPlatform(sa, "Configure both peers to trust the same CAs, or enrol so both list the same CA first.",
+                "Configure the same trustpoints on both peers' profiles, or enrol so both stores list the same CA first. " +
+                "Confirm with `show crypto pki certificates` on both routers (the first certificate listed is the newest, its CA is requested first) " +
+                "and the profiles' `ca trust-point` / `pki trustpoint` lines."))
+        {
+            Confidence = sa.InitiatorCertificateIssuer is not null && sa.ResponderCertificateIssuer is not null ? Exchanges.Confidence.Seen : Exchanges.Confidence.Medium,
+        });
     }
 
     /// <summary>What each side signed with: the issuer of the certificate it sent when that is known (a clear or
@@ -96,10 +105,15 @@ public sealed class CertRequestRestrictedInitiatorRule : IFindingRule
         if (i.Count != 1 || i[0].Display == "(any CA)")
             return;
         string config = sa.Version == 1 ? "`ca trust-point` in its ISAKMP profile" : "`pki trustpoint` in its IKEv2 profile";
-        findings.Add(new Finding(FindingCode.CertRequestRestrictedInitiator, Severity.Info, [i[0].Frame],
-            $"The initiator's {CertRequests.Where(sa, Role.Initiator)} carries a single CERT_REQ, for {Quote(i[0])}: it is restricted by {config}. " +
-            "It asks only for that CA and validates the responder's certificate against that trustpoint only; as a responder the same " +
-            "router requests every global trustpoint (the profile is not known before MM5), so the reverse direction may pick a different certificate."));
+        string seen = $"the initiator's {CertRequests.Where(sa, Role.Initiator)} carries a single CERT_REQ, for {Quote(i[0])}";
+        findings.Add(SaFacts.AnyIos(sa)
+            ? Finding.Inference(FindingCode.CertRequestRestrictedInitiator, Severity.Info, [i[0].Frame], seen,
+                $"it is restricted by {config}: it asks only for that CA and validates the responder's certificate against that trustpoint only; as a responder the same " +
+                "router requests every global trustpoint (the profile is not known before MM5), so the reverse direction may pick a different certificate",
+                Exchanges.Confidence.Medium, ["the router has only that one CA's trustpoint"])
+            : Finding.Inference(FindingCode.CertRequestRestrictedInitiator, Severity.Info, [i[0].Frame], seen,
+                "the initiator trusts (or is configured to use) just that CA, and expects the responder's certificate from it",
+                Exchanges.Confidence.Medium, ["it trusts more CAs but names only one in its request"]));
     }
 }
 

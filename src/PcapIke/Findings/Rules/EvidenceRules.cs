@@ -14,6 +14,19 @@ public sealed class MessageIncompleteRule : IFindingRule
 {
     public void Evaluate(IkeSa sa, List<Finding> findings)
     {
+        foreach (var h in sa.HeaderlessDatagrams)
+        {
+            Role from = h.Source == sa.Initiator.Address ? Role.Initiator : Role.Responder;
+            var before = sa.Messages.LastOrDefault(m => m.TimestampNanoseconds <= h.TimestampNanoseconds);
+            findings.Add(Finding.Inference(FindingCode.MessageIncomplete, Severity.Warning, [h.FirstFrame],
+                $"frame {h.FirstFrame} and after: {h.Fragments} later IP fragment{(h.Fragments == 1 ? "" : "s")} of a UDP datagram from the {Side(from)} " +
+                $"(IP ID 0x{h.IpId:X}, {h.Bytes} bytes) whose first fragment — with the UDP and IKE headers — is not in the capture ({h.Detail})",
+                $"they are the rest of an IKE message from the {Side(from)}" + (before is null ? "" : $", sent after {before.Step}") +
+                $", its first fragment lost before the capture point: then the {Other(from)} never had the message",
+                Confidence.Low,
+                ["ESP in UDP (NAT-T) fragments, not IKE", "the capture point itself did not record the first fragment"],
+                "Let IP fragments through the path, or use IKE fragmentation (RFC 7383) so IKE never needs IP fragments; capture on both sides to see where the first fragment is lost."));
+        }
         foreach (var sends in SendsByMessage(sa))
         {
             var all = sends.SelectMany(s => s).ToList();
@@ -81,8 +94,9 @@ public sealed class MessagesNotCapturedRule : IFindingRule
             "Capture both directions (tcpdump on the peer's interface without a direction filter, or on both peers at once).");
         if (sa.OnlyDirection is { } only)
         {
+            string sent = string.Join(", ", sa.Unseen.Select(u => $"{u.Step} (proven by {u.ProvenByStep}, frame {u.ProvenByFrame})"));
             findings.Add(Finding.Inference(FindingCode.MessagesNotCaptured, Severity.Warning, frames,
-                $"the capture holds only the {Side(only)}'s messages ({sa.Messages.Count}), yet they prove the {Other(only)} sent {proofs}",
+                $"the capture holds only the {Side(only)}'s messages ({sa.Messages.Count}), yet they prove the {Other(only)} sent {sent}",
                 $"the capture point sees one direction only (an EPC on one direction of an interface, asymmetric routing past a SPAN port, a one-way filter); " +
                 $"nothing here says the {Other(only)} failed to answer: whether it answered {sa.Messages[^1].Step} is not in the capture",
                 Confidence.High, ["the capture dropped every packet of the other direction (buffer or filter), not the network"], bothWays));

@@ -15,6 +15,9 @@ public sealed class ErrorNotifyRule : IFindingRule
             var n = g.First();
             string name = n.TypeName ?? IkeNames.NotifyName(sa.Version, n.TypeRaw) ?? $"notify type {n.TypeRaw}";
             var (meaning, fix) = NotifyMeanings.Of(name);
+            // IOS commands only where a peer is IOS (by its vendor IDs)
+            if (fix is not null && !AnyIos(sa) && fix.IndexOf(" Confirm on the sender with `show crypto", StringComparison.Ordinal) is int at and >= 0)
+                fix = fix[..at] + (AnyStrongSwan(sa) ? " Confirm in the sender's charon log." : " Confirm in the sender's IKE log.");
             int count = g.Count();
             findings.Add(new Finding(FindingCode.ErrorNotify, Severity.Error, g.Select(x => x.Frame).Distinct().Order().ToList(),
                 $"The {Side(n.Sender)} sent {name} at {n.Step}{(count > 1 ? $" ({Times(count)})" : "")}" +
@@ -117,6 +120,8 @@ public sealed class WeakAlgorithmsRule : IFindingRule
         if (weak.Count > 0 && legacy.Count > 0) text += $"; legacy: {string.Join(", ", legacy)}";
         findings.Add(new Finding(FindingCode.WeakAlgorithms, weak.Count > 0 ? Severity.Warning : Severity.Info, evidence,
             text + (sa.Version == 1 ? ". IKEv1 itself is deprecated (RFC 9395)." : "."),
-            "Offer AES-GCM or AES-CBC with SHA-256 or better and DH group 14, 19, 20 or 31 on both peers (IOS: `crypto ikev2 proposal` / `crypto isakmp policy`)."));
+            ForPlatform(sa, "Offer AES-GCM or AES-CBC with SHA-256 or better and DH group 14, 19, 20 or 31 on both peers.",
+                "Offer AES-GCM or AES-CBC with SHA-256 or better and DH group 14, 19, 20 or 31 on both peers (IOS: `crypto ikev2 proposal` / `crypto isakmp policy`).",
+                "Offer AES-GCM or AES-CBC with SHA-256 or better and DH group 14, 19, 20 or 31 on both peers (strongSwan: the `proposals` of the connection).")));
     }
 }

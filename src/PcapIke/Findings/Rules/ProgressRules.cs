@@ -429,6 +429,9 @@ public sealed class InitiatorStoppedAfterIkeSaInitRule : IFindingRule
         if (sa.Version != 2 || sa.StartsMidNegotiation || sa.OnlyDirection is not null)
             return;
         var response = sa.Messages.LastOrDefault(m => m.Exchange == ExchangeKind.IkeSaInit && m.Message.Ike.IsResponse);
+        // later IP fragments from the initiator after the response: most likely its IKE_AUTH, first fragment lost (PI112)
+        if (response is not null && sa.HeaderlessDatagrams.Any(h => h.Source == sa.Initiator.Address && h.TimestampNanoseconds >= response.TimestampNanoseconds))
+            return;
         if (response is null || sa.Messages.Any(m => m.Exchange != ExchangeKind.IkeSaInit)
             || sa.Notifies.Any(n => n.Frame == response.Frame && n.IsError || n.TypeName is "INVALID_KE_PAYLOAD" or "COOKIE"))
             return;
