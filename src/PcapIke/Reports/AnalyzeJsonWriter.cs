@@ -198,15 +198,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
             w.WriteNumber("ipFragments", d.IpFragmentCount);
             w.WriteNumber("firstFragmentFrame", d.FirstFragmentFrame);
         }
-        if (d.IsPartial)
-        {
-            w.WriteStartObject("partial");
-            w.WriteString("cause", d.Gap == Frames.MessageGap.SnapLength ? "snapLength" : "ipFragmentsMissing");
-            w.WriteNumber("capturedBytes", d.Ike.BufferLength);
-            w.WriteNumber("messageBytes", d.DeclaredLength);
-            w.WriteString("detail", d.GapDetail);
-            w.WriteEndObject();
-        }
+        DissectJsonWriter.WritePartial(w, d);
         w.WriteEndObject();
     }
 

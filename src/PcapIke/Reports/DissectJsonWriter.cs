@@ -39,15 +39,7 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteString("transport", m.Transport.ToString());
         _w.WriteNumber("ipLength", m.IpLength);
         _w.WriteNumber("ipFragments", m.IpFragmentCount);
-        if (m.IsPartial)
-        {
-            _w.WriteStartObject("partial");
-            _w.WriteString("cause", m.Gap == Frames.MessageGap.SnapLength ? "snapLength" : "ipFragmentsMissing");
-            _w.WriteNumber("capturedBytes", m.Ike.BufferLength);
-            _w.WriteNumber("messageBytes", m.DeclaredLength);
-            _w.WriteString("detail", m.GapDetail);
-            _w.WriteEndObject();
-        }
+        WritePartial(_w, m);
         if (m.IpFragmentCount > 1) _w.WriteNumber("firstFragmentFrame", m.FirstFragmentFrame);
         _w.WriteBoolean("hasHeader", d.HasHeader);
         if (d.HasHeader)
@@ -97,6 +89,18 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteBoolean("malformed", d.IsMalformed);
         WriteFindings(d);
         _w.WriteEndObject();
+    }
+
+    /// <summary>The <c>partial</c> object of a message the capture holds only in part (dissect and analyze JSON alike).</summary>
+    internal static void WritePartial(Utf8JsonWriter w, DissectedMessage m)
+    {
+        if (!m.IsPartial) return;
+        w.WriteStartObject("partial");
+        w.WriteString("cause", m.Gap == Frames.MessageGap.SnapLength ? "snapLength" : "ipFragmentsMissing");
+        w.WriteNumber("capturedBytes", m.Ike.BufferLength);
+        w.WriteNumber("messageBytes", m.DeclaredLength);
+        w.WriteString("detail", m.GapDetail);
+        w.WriteEndObject();
     }
 
     private void WriteFindings(IkeMessageDissection d)
