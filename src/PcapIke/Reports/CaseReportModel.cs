@@ -73,7 +73,12 @@ public sealed record LadderArrow(
     string Fragments);
 
 /// <summary>The reply a negotiation that did not complete is still waiting for.</summary>
-public sealed record MissingReply(Role From, string Step, string Why);
+public sealed record MissingReply(Role From, string Step, string Why)
+{
+    /// <summary>"never came" when the capture shows the silence (re-sends, time, both directions captured); "not in the
+    /// capture" when it cannot (one direction captured, the capture ends right after).</summary>
+    public string Verdict { get; init; } = "never came";
+}
 
 /// <summary>One side's CERT_REQ list, and which entry the peer's first-match picked from it, where known.</summary>
 public sealed record CertRequestColumn(
@@ -344,6 +349,23 @@ public static class CaseReportBuilder
     /// <summary>The reply the last step asks for and never got: IKEv1 MM1/MM3/MM5 → MM2/MM4/MM6, AM1/AM2 → AM2/AM3,
     /// QM1/QM2 → QM2/QM3; IKEv2 a request without its response.</summary>
     private static MissingReply? Missing(IkeSa sa)
+    {
+        if (Expected(sa) is not { } m) return null;
+        // the silence is seen only with both directions captured and re-sends or time after the last message
+        var last = sa.Messages[^1];
+        bool seen = sa.OnlyDirection is null && (sa.Retransmissions > 0 || sa.RetriedAs is not null
+            || sa.ObservedUntilNanoseconds - last.TimestampNanoseconds >= Findings.SaFacts.NoAnswerWindowNanoseconds);
+        if (seen) return m;
+        return m with
+        {
+            Verdict = "not in the capture",
+            Why = sa.OnlyDirection is { } only
+                ? $"only the {SaReportText.Role(only)}'s messages were captured"
+                : $"the capture ends {SaReportText.Seconds(sa.ObservedUntilNanoseconds - last.TimestampNanoseconds)} s after {last.Step}",
+        };
+    }
+
+    private static MissingReply? Expected(IkeSa sa)
     {
         if (sa.LastStep is not { } last || sa.Messages.Count == 0) return null;
         var lastMessage = sa.Messages.Last(m => m.Step == last);

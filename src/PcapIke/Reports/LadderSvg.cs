@@ -50,7 +50,7 @@ public static class LadderSvg
             sb.Append(CultureInfo.InvariantCulture, $"<g class=\"missing\"><title>{ReportEscape.Html($"missing: {missing.Step} ({missing.Why})")}</title>");
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1}\" y1=\"{y}\" x2=\"{mid}\" y2=\"{y}\" stroke-dasharray=\"3 5\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"cross\" x=\"{mid}\" y=\"{y + 6}\" text-anchor=\"middle\">✕</text>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{mid}\" y=\"{y - 9}\" text-anchor=\"middle\">{ReportEscape.Html($"{missing.Step} never came: {missing.Why}")}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{mid}\" y=\"{y - 9}\" text-anchor=\"middle\">{ReportEscape.Html($"{missing.Step} {missing.Verdict}: {missing.Why}")}</text>");
             sb.Append("</g>\n");
         }
         sb.Append("</svg>\n");

@@ -78,7 +78,7 @@ public static class MarkdownCaseReportWriter
                     $"| {M(m.Offset)} | {m.Frame} | {(i2r ? "sends" : "")} | {(i2r ? "──▶" : "◀──")} | {(i2r ? "" : "sends")} | {m.Size} | {M(m.Step)} | {string.Join(", ", marks)} |\n");
             }
             if (n.Missing is { } missing)
-                sb.Append($"| | | {(missing.From == Role.Initiator ? "✕" : "")} | ✕ | {(missing.From == Role.Responder ? "✕" : "")} | | **{M(missing.Step)} never came** | {M(missing.Why)} |\n");
+                sb.Append($"| | | {(missing.From == Role.Initiator ? "✕" : "")} | ✕ | {(missing.From == Role.Responder ? "✕" : "")} | | **{M(missing.Step)} {M(missing.Verdict)}** | {M(missing.Why)} |\n");
             sb.Append('\n');
         }
 

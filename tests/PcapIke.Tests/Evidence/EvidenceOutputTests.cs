@@ -32,6 +32,24 @@ public class EvidenceOutputTests
         Assert.Equal("newAttempt", sas[1].GetProperty("retryKind").GetString());
     }
 
+    [Theory]
+    [InlineData("ikev1-initiator-only", "messages were captured")]
+    [InlineData("ikev2-request-then-capture-ends", "the capture ends 0.000000 s after IKE")]
+    public void CaseReport_DrawsTheMissingReplyAsNotCaptured_NotAsNeverCame(string name, string why)
+    {
+        string dir = TestPaths.NewTempDir();
+        foreach (string ext in new[] { "md", "html" })
+        {
+            string output = Path.Combine(dir, "case." + ext);
+            Assert.Equal(0, CliRun.Run("report", ImperfectCaptures.Path(name), "-o", output).Exit);
+            string report = File.ReadAllText(output);
+            Assert.Contains("not in the capture", report);
+            Assert.Contains(why, report);
+            Assert.DoesNotContain("never came", report);
+            Assert.DoesNotContain("never sent", report);
+        }
+    }
+
     [Fact]
     public void AnalyzeText_Csv_AndDissect_SayTheSame()
     {
