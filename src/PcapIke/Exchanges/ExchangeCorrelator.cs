@@ -416,10 +416,6 @@ public sealed partial class ExchangeCorrelator
             : m.Source.Address == sa.Responder.Address ? Role.Responder : Role.Initiator;
     }
 
-    private static bool SamePeers(IkeSa sa, NetEndpoint a, NetEndpoint b) =>
-        (sa.Initiator.Address == a.Address && sa.Responder.Address == b.Address)
-        || (sa.Initiator.Address == b.Address && sa.Responder.Address == a.Address);
-
     internal static bool Has(IkeMessageDissection ike, PayloadType type) =>
         ike.Payloads.Any(p => p.TypeRaw == (byte)type);
 
