@@ -228,7 +228,11 @@ public static partial class CharonLog
                     "AES_CCM_16" => EncryptionTransformId.ENCR_AES_CCM_16,
                     _ => EncryptionTransformId.ENCR_CHACHA20_POLY1305,
                 };
-                bits = e.Groups["bits"].Success ? int.Parse(e.Groups["bits"].ValueSpan, CultureInfo.InvariantCulture) : 0;
+                bits = 0;
+                // untrusted log text: a key size that is no number a cipher can have makes the suite unknown
+                if (e.Groups["bits"].Success && (!int.TryParse(e.Groups["bits"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out bits)
+                                                 || bits is 0 or > 1024))
+                    return null;
                 if (enc == EncryptionTransformId.ENCR_CHACHA20_POLY1305) bits = 0;   // RFC 7634 §3: no Key Length
             }
             else if (token.StartsWith("PRF_", StringComparison.Ordinal))

@@ -165,3 +165,18 @@ public class CharonLogTests
         return list;
     }
 }
+
+/// <summary>Untrusted numbers in a charon log's proposal line never throw (a key size past int, or none a cipher has).</summary>
+public class CharonLogProposalNumberTests
+{
+    [Theory]
+    [InlineData("AES_CBC_99999999999/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    [InlineData("AES_CBC_4096/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    [InlineData("AES_CBC_0/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")]
+    public void HugeOrImpossibleKeySize_IsAnUnknownSuite(string proposal) =>
+        Assert.Null(PcapIke.Decryption.CharonLog.ParseProposal(proposal));
+
+    [Fact]
+    public void UsualKeySize_StillParses() =>
+        Assert.Equal(256, PcapIke.Decryption.CharonLog.ParseProposal("AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")!.KeyLengthBits);
+}
