@@ -197,6 +197,9 @@ public sealed class IkeSa
     /// <summary>IKEv2: the earlier IKE_SA_INIT attempt this one restarts (COOKIE or INVALID_KE_PAYLOAD).</summary>
     public IkeSa? RetryOf { get; set; }
     public List<Finding> Findings { get; } = new();
+    /// <summary>The ESP/AH SPIs tied to this SA, its child SA negotiations and DELETEs (src/PcapIke/DataPlane/); null
+    /// until <see cref="DataPlane.DataPlaneCorrelator"/> ran.</summary>
+    public DataPlane.SaDataPlane? DataPlane { get; set; }
 
     public int Retransmissions => Messages.Count(m => m.IsRetransmission);
     public long StartNanoseconds => Messages.Count > 0 ? Messages[0].TimestampNanoseconds : 0;

@@ -46,8 +46,13 @@ public readonly ref struct IkeDatagram
     public int IpLength { get; }
 }
 
-/// <summary>Receives each IKE message the frame decoder finds.</summary>
+/// <summary>Receives each IKE message the frame decoder finds, and (when it wants them) the ESP, AH and NAT-keepalive
+/// packets.</summary>
 public interface IIkeDatagramSink
 {
     void OnIkeDatagram(in IkeDatagram datagram);
+
+    /// <summary>An ESP, AH or NAT-keepalive packet (<see cref="IpsecPacket"/>); ignored unless overridden. An AH
+    /// packet carrying ESP (next header 50) gives two calls, AH then ESP.</summary>
+    void OnIpsecPacket(in IpsecPacket packet) { }
 }

@@ -13,10 +13,13 @@ namespace PcapIke.Pipeline;
 /// </summary>
 public static class CaptureDissector
 {
+    /// <param name="dataPlane">When given, every ESP, AH and NAT-keepalive packet is counted in it (no allocation per
+    /// packet).</param>
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
-        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null)
+        Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null,
+        DataPlane.IpsecFlowTable? dataPlane = null)
     {
-        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys));
+        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), dataPlane);
         return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
@@ -28,9 +31,11 @@ public static class CaptureDissector
     }
 
     private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage,
-        MessageDecryptor? decryptor)
+        MessageDecryptor? decryptor, DataPlane.IpsecFlowTable? dataPlane)
         : IIkeDatagramSink
     {
+        public void OnIpsecPacket(in IpsecPacket packet) => dataPlane?.Add(packet);
+
         public void OnIkeDatagram(in IkeDatagram d)
         {
             var ike = IkeMessageDissection.Dissect(d.Message);

@@ -64,5 +64,7 @@ public static class CaptureScanner
             Count++;
             inner.OnIkeDatagram(datagram);
         }
+
+        public void OnIpsecPacket(in IpsecPacket packet) => inner.OnIpsecPacket(packet);
     }
 }
