@@ -94,8 +94,10 @@ public static class DataPlaneCorrelator
                 n.Sa.DataPlane!.Flows.Add(new SaFlow(flow, DirectionOf(n.Sa, flow), SpiEvidence.Negotiated, frame, DeletedBy(n, flow)));
                 return true;
             }
+        // ESP in UDP: the IKE SA's own ports once it floated to 4500 (RFC 3948 §2.1, RFC 7296 §2.23); by address otherwise.
         var candidates = negotiations.Where(n => SamePair(n.Sa, flow)
-            && (flow.Protocol != IpsecProtocol.EspInUdp || n.Endpoints.Contains(flow.Source) && n.Endpoints.Contains(flow.Destination))).ToList();
+            && (flow.Protocol != IpsecProtocol.EspInUdp || !n.Endpoints.Any(e => e.Port == 4500)
+                || n.Endpoints.Contains(flow.Source) && n.Endpoints.Contains(flow.Destination))).ToList();
         var after = candidates.Select(n => (n, t: n.Children.Where(c => !c.RekeysIkeSa && c.TimestampNanoseconds <= flow.FirstNanoseconds)
                 .Select(c => c.TimestampNanoseconds).DefaultIfEmpty(long.MinValue).Max()))
             .Where(x => x.t != long.MinValue).OrderByDescending(x => x.t).Select(x => x.n).FirstOrDefault();

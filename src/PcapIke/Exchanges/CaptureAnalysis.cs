@@ -83,7 +83,7 @@ public static class CaptureAnalyzer
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
         var dataPlane = DataPlaneOf(table);
         DataPlane.DataPlaneCorrelator.Attach(sas, dataPlane);
-        Findings.Rules.DataPlaneRules.Apply(new(sas, dataPlane, EndOf(sas, dataPlane.Flows), options.DataPlane));
+        Findings.Rules.DataPlaneRules.Apply(new(sas, dataPlane, Math.Max(stats.LastTimestampNanoseconds, EndOf(sas, dataPlane.Flows)), options.DataPlane));
         return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped) { DataPlane = dataPlane };
     }
 

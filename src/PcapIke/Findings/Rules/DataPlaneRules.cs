@@ -256,20 +256,22 @@ public sealed class EncapsulationMismatchRule : IDataPlaneRule
         {
             var esp = sa.DataPlane?.Flows.Where(f => f.Flow.IsEsp && f.Evidence != SpiEvidence.OlderThanNegotiation).ToList() ?? [];
             if (esp.Count == 0) continue;
-            bool nat = sa.NatDetected || sa.FloatedTo4500;
+            // The NAT-D comparison itself: strongSwan and others move IKE to 4500 without a NAT (RFC 7296 §2.23 allows it),
+            // and then still send ESP as protocol 50.
+            bool nat = sa.NatHashMismatch;
             var odd = esp.Where(f => nat ? f.Flow.Protocol == IpsecProtocol.Esp : f.Flow.Protocol == IpsecProtocol.EspInUdp).ToList();
             if (odd.Count == 0) continue;
             var frames = odd.Select(f => f.Flow.FirstFrame).Order().Take(4).ToList();
             string spis = DataPlaneRules.Spis(odd);
             sa.Findings.Add(nat
                 ? new Finding(FindingCode.EncapsulationMismatch, Severity.Warning, frames,
-                    $"NAT was detected (or the negotiation floated to UDP 4500) but ESP on SPI {spis} is sent as IP protocol 50, not in " +
+                    $"NAT was detected (the NAT-D hashes do not match the addresses) but ESP on SPI {spis} is sent as IP protocol 50, not in " +
                     "UDP 4500 (RFC 3948). Inferred (medium confidence): one side did not apply NAT-T encapsulation (NAT-T disabled, " +
                     "`no crypto ipsec nat-transparency udp-encapsulation`), so the NAT drops or cannot map the ESP. Alternatives: a " +
                     "NAT-D mismatch caused by a load balancer or a proxy that does not translate ESP.",
                     $"{DataPlaneRules.IosChecks} (`in use settings = {{Tunnel UDP-Encaps}}` is expected); allow NAT-T on both sides.")
                 : new Finding(FindingCode.EncapsulationMismatch, Severity.Info, frames,
-                    $"No NAT was detected and IKE stayed on UDP 500, but ESP on SPI {spis} is sent in UDP (RFC 3948). Inferred " +
+                    $"No NAT was detected (the NAT-D hashes match), but ESP on SPI {spis} is sent in UDP (RFC 3948). Inferred " +
                     "(low confidence): UDP encapsulation forced on one side (strongSwan `encap = yes`, IOS `crypto ipsec " +
                     "nat-transparency udp-encapsulation` with forced encapsulation). Alternatives: NAT-D hashes encrypted or not read.",
                     $"{DataPlaneRules.IosChecks}; check the NAT-T settings of both sides."));
