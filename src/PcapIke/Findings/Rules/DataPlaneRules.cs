@@ -150,8 +150,8 @@ public sealed class EspWithoutNegotiationRule : IDataPlaneRule
                 $"packets from frame {flows.Min(f => f.FirstFrame)}) with no IKE negotiation between them that completed a child SA " +
                 "before it. Inferred (high confidence): the SAs are older than the capture. Alternatives: IKE on a port not given " +
                 "(--port / --nat-t-port), on another path, or manual keying.",
-                $"Capture from the tunnel's start (`clear crypto session remote {a}` on IOS) to see the negotiation; meanwhile " +
-                $"{DataPlaneRules.IosChecks}."));
+                $"{DataPlaneRules.IosChecks}; capture from the tunnel's start (`clear crypto session remote {a}` on IOS) to see " +
+                "the negotiation."));
         }
     }
 }
