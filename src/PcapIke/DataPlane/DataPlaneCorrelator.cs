@@ -58,9 +58,23 @@ public static class DataPlaneCorrelator
             n.Sa.DataPlane.ChildSas.AddRange(n.Children);
             n.Sa.DataPlane.Events.AddRange(n.Events);
         }
+        // Every rule below needs the SA's two addresses: index the SAs by them, both ways (a capture of thousands of
+        // SAs and the table's 4096 SPIs would otherwise compare every pair).
+        var byPair = new Dictionary<(NetAddress, NetAddress), List<Negotiation>>();
+        foreach (var n in negotiations)
+        {
+            Index(byPair, (n.Sa.Initiator.Address, n.Sa.Responder.Address), n);
+            if (n.Sa.Initiator.Address != n.Sa.Responder.Address) Index(byPair, (n.Sa.Responder.Address, n.Sa.Initiator.Address), n);
+        }
         foreach (var flow in dataPlane.Flows)
-            if (!AttachOne(flow, negotiations))
+            if (!byPair.TryGetValue((flow.Source.Address, flow.Destination.Address), out var candidates) || !AttachOne(flow, candidates))
                 dataPlane.Unattached.Add(flow);
+    }
+
+    private static void Index(Dictionary<(NetAddress, NetAddress), List<Negotiation>> byPair, (NetAddress, NetAddress) key, Negotiation n)
+    {
+        if (!byPair.TryGetValue(key, out var list)) byPair[key] = list = new List<Negotiation>(1);
+        list.Add(n);
     }
 
     /// <summary>One SA alone (a streamed analysis, where the others are gone or not finished): its flows among
