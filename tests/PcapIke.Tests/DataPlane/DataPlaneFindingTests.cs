@@ -206,4 +206,48 @@ public class DataPlaneFindingTests
             new EspRun("10.0.0.1", "10.0.0.2", 0xa1, -39.9, 30), new EspRun("10.0.0.2", "10.0.0.1", 0xb1, -39.89, 30));
         Assert.DoesNotContain(EspCaptureEditor.Analyze(pcap).Sas[0].Findings, x => x.Code == FindingCode.EspStopsAfterDelete);
     }
+
+    [Fact]
+    public void DeleteOfTheChildSa_ClosesItsSpi_AndEspStops()
+    {
+        // Forged IKEv2 with the INFORMATIONAL's Delete payload in clear (RFC 7296 §3.11: protocol ESP, SPI size 4, one
+        // SPI, the sender's inbound one): the initiator deletes 0x000000b1, the SPI it receives on.
+        const ulong si = 0x1122334455667788, sr = 0x99aabbccddeeff00;
+        byte[] delete = [3, 4, 0, 1, 0, 0, 0, 0xb1];
+        var ike = new List<Sent>
+        {
+            new(0, "10.0.0.1", 500, "10.0.0.2", 500, Message(2, si, 0, IkeSaInit, FlagInitiator, 0, [Ikev2Sa(), KeV2(1), NonceV2(2)])),
+            new(0.01, "10.0.0.2", 500, "10.0.0.1", 500, Message(2, si, sr, IkeSaInit, FlagResponse, 0, [Ikev2Sa(), KeV2(3), NonceV2(4)])),
+            new(0.02, "10.0.0.1", 500, "10.0.0.2", 500, Message(2, si, sr, IkeAuth, FlagInitiator, 1, [Sk(300, 5)])),
+            new(0.03, "10.0.0.2", 500, "10.0.0.1", 500, Message(2, si, sr, IkeAuth, FlagResponse, 1, [Sk(280, 6, inner: 36)])),
+            new(20, "10.0.0.1", 500, "10.0.0.2", 500, Message(2, si, sr, InformationalV2, FlagInitiator, 2, [new Payload(42, delete)])),
+            new(20.01, "10.0.0.2", 500, "10.0.0.1", 500, Message(2, si, sr, InformationalV2, FlagResponse, 2, [new Payload(42, [3, 4, 0, 1, 0, 0, 0, 0xa1])])),
+            new(40, "10.9.0.1", 500, "10.9.0.2", 500, Message(2, 77, 0, IkeSaInit, FlagInitiator, 0, [Ikev2Sa(), KeV2(8), NonceV2(9)])),
+        };
+        byte[] pcap = EspCaptureEditor.Edit(Pcap(ike), false,
+            new EspRun("10.0.0.1", "10.0.0.2", 0xa1, -39.9, 19), new EspRun("10.0.0.2", "10.0.0.1", 0xb1, -39.89, 19));
+        var sa = EspCaptureEditor.Analyze(pcap).Sas[0];
+        var dp = sa.DataPlane!;
+        Assert.Equal([(PcapIke.DataPlane.ControlEventKind.DeleteChildSa, 1, (uint?)0xb1), (PcapIke.DataPlane.ControlEventKind.DeleteChildSa, 2, 0xa1)],
+            dp.Events.Select(e => (e.Kind, e.Sender == Role.Initiator ? 1 : 2, (uint?)e.Spis.Single())));
+        long deleteFrame = dp.Events[0].Frame;
+        Assert.Equal([(0xa1u, (long?)dp.Events[1].Frame), (0xb1u, deleteFrame)], dp.Flows.Select(f => (f.Flow.Spi, f.DeletedFrame)));
+        var f = Assert.Single(sa.Findings, x => x.Code == FindingCode.EspStopsAfterDelete);
+        Assert.Contains("ESP stops after a DELETE of SPI 0x000000b1 from the initiator 10.0.0.1", f.Message);
+        Assert.Equal(deleteFrame, f.Frames.Max());
+    }
+
+    [Fact]
+    public void StreamedAnalysis_TiesTheEspSeenSoFar()
+    {
+        var malformations = new PcapIke.Diagnostics.MalformationList();
+        using var reader = PcapIke.Capture.CaptureReader.Open(IpsecCap, malformations);
+        var sas = new List<IkeSa>();
+        var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, null, sas.Add);
+        var sa = Assert.Single(sas);
+        Assert.Equal((9L, 7L), (sa.DataPlane!.CountedPackets(TrafficDirection.InitiatorToResponder),
+            sa.DataPlane.CountedPackets(TrafficDirection.ResponderToInitiator)));
+        Assert.Equal(16, result.DataPlane.TotalPackets);
+        Assert.DoesNotContain(sa.Findings, x => (ushort)x.Code >= 700);
+    }
 }
