@@ -2,8 +2,8 @@
 # Issue 12's benchmark: `pcapike analyze` on a generated capture (default 1 GB) and on the same generator's capture
 # with 30% of its frames ESP (protocol 50 and UDP 4500, the tunnels of its negotiations, each way); and, with
 # BASELINE_REV (a commit before the data plane, e.g. 9801fd3), the same two runs of that commit's CLI, built from
-# `git archive` in the work dir (no checkout). Whole process (published ReadyToRun, output to /dev/null), median of 3
-# runs, wall seconds and peak RSS; then the in-process `bench analyze` (best of 3, allocation per ESP frame).
+# `git archive` in the work dir (no checkout). Whole process (published ReadyToRun, output to /dev/null), median of
+# REPS runs (default 3, interleaved), wall seconds and peak RSS; then the in-process `bench analyze` (best of 3, allocation per ESP frame).
 # Usage: [BASELINE_REV=rev] bench/esp-throughput.sh [SIZE] [WORKDIR]      e.g. bench/esp-throughput.sh 1G /tmp/pcapike-bench
 # Needs GNU /usr/bin/time. Prints Markdown tables (MB = 10^6 bytes).
 set -euo pipefail
@@ -45,16 +45,30 @@ run() { # CMD... -> "secs rss_kib"
   awk -v a="$start" -v b="$end" -v r="$(tail -n 1 "$t")" 'BEGIN { printf "%.3f %d\n", b - a, r }'
   rm -f "$t"
 }
-median3() { { run "$@"; run "$@"; run "$@"; } | sort -n | sed -n 2p; }
+reps=${REPS:-3}
+# Interleaved: each round runs every CLI on both captures once, so a busy machine slows them alike; the median of the
+# rounds is reported.
+declare -A secs_of rss_of
+for ((round = 0; round < reps; round++)); do
+  for c in "${clis[@]}"; do
+    for f in "$plain" "$esp"; do
+      cat "$f" >/dev/null
+      read -r secs rss < <(run "${c#*|}" analyze "$f")
+      secs_of["${c%%|*}|$f"]+="$secs "
+      rss_of["${c%%|*}|$f"]+="$rss "
+    done
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "| CLI | capture | bytes | wall s (median of 3) | MB/s | peak RSS MiB |"
+echo "| CLI | capture | bytes | wall s (median of $reps, interleaved) | MB/s | peak RSS MiB (median) |"
 echo "|---|---|---|---|---|---|"
 declare -A mbs
 for c in "${clis[@]}"; do
-  name=${c%%|*}; exe=${c#*|}
+  name=${c%%|*}
   for f in "$plain" "$esp"; do
-    cat "$f" >/dev/null
-    read -r secs rss < <(median3 "$exe" analyze "$f")
+    secs=$(echo "${secs_of["$name|$f"]}" | median)
+    rss=$(echo "${rss_of["$name|$f"]}" | median)
     bytes=$(stat -c %s "$f")
     rate=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", b / 1e6 / s }')
     mbs["$name|$f"]=$rate
