@@ -75,7 +75,8 @@ public sealed class SaDataPlane
 /// findings not tied to an IKE SA (ESP with no negotiation in the capture).</summary>
 public sealed class DataPlaneAnalysis
 {
-    public static DataPlaneAnalysis Empty { get; } = new(Array.Empty<IpsecFlow>(), 0, 0, 0, IpsecFlowTable.DefaultCapacity);
+    /// <summary>No data-plane packet (a new instance: its lists are mutable).</summary>
+    public static DataPlaneAnalysis Empty => new(Array.Empty<IpsecFlow>(), 0, 0, 0, IpsecFlowTable.DefaultCapacity);
 
     public DataPlaneAnalysis(IReadOnlyList<IpsecFlow> flows, long totalPackets, long droppedPackets, long firstDroppedFrame,
         int capacity)
