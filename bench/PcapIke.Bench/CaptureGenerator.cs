@@ -13,9 +13,13 @@ namespace PcapIke.Bench;
 /// </summary>
 public static class CaptureGenerator
 {
-    public sealed record Result(long Frames, long IkeFrames, long Bytes);
+    public sealed record Result(long Frames, long IkeFrames, long Bytes, long EspFrames = 0);
 
-    public static Result Generate(string path, long targetBytes, double ikeFraction = 0.01, int seed = 1)
+    /// <param name="espFraction">Share of the frames that are ESP (issue 12's benchmark: 0.3) instead of other
+    /// TCP/UDP: the tunnels of the negotiations that completed (the last <see cref="Tunnels"/>), each way, with their own
+    /// SPIs and sequence numbers, two thirds IP protocol 50 and one third in UDP 4500 (RFC 3948). 0 (the default) draws
+    /// nothing more from the random sequence, so the capture is byte-identical to the one without the option.</param>
+    public static Result Generate(string path, long targetBytes, double ikeFraction = 0.01, int seed = 1, double espFraction = 0)
     {
         var rng = new Random(seed);
         using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
@@ -28,6 +32,8 @@ public static class CaptureGenerator
         fs.Write(header);
 
         var active = new List<Negotiation>();
+        var tunnels = new List<Tunnel>();
+        long espFrames = 0;
         var frame = new byte[1600];
         Span<byte> rec = stackalloc byte[16];
         long frames = 0, ikeFrames = 0, bytes = 24;
@@ -43,11 +49,35 @@ public static class CaptureGenerator
                 Negotiation n = active[k];
                 var (msg, fromInitiator) = n.Messages[n.Next];
                 // about 3% of the messages are re-sent (the same bytes again) before the negotiation goes on
-                if (rng.Next(100) >= 3 && ++n.Next == n.Messages.Count) active.RemoveAt(k);
+                if (rng.Next(100) >= 3 && ++n.Next == n.Messages.Count)
+                {
+                    active.RemoveAt(k);
+                    if (espFraction > 0)
+                    {
+                        if (tunnels.Count == Tunnels) tunnels.RemoveAt(0);
+                        tunnels.Add(new Tunnel(n.InitiatorIp, n.ResponderIp, (uint)rng.Next(0x100, int.MaxValue),
+                            (uint)rng.Next(0x100, int.MaxValue), rng.Next(3) == 0));
+                    }
+                }
                 (uint src, uint dst) = fromInitiator ? (n.InitiatorIp, n.ResponderIp) : (n.ResponderIp, n.InitiatorIp);
                 len = BuildUdp(frame, rng, 500, 500, msg.Length, src, dst);
                 msg.CopyTo(frame, 42);
                 ikeFrames++;
+            }
+            else if (espFraction > 0 && tunnels.Count > 0 && rng.NextDouble() < espFraction / (1 - ikeFraction))
+            {
+                // RFC 4303 §2: SPI and sequence number in clear, then the encrypted payload (random bytes here)
+                Tunnel t = tunnels[rng.Next(tunnels.Count)];
+                bool toResponder = rng.Next(2) == 0;
+                int payload = rng.Next(60, 1400);
+                (uint src, uint dst) = toResponder ? (t.Initiator, t.Responder) : (t.Responder, t.Initiator);
+                int o = t.Udp ? BuildUdp(frame, rng, 4500, 4500, payload, src, dst) - payload
+                    : WriteEthIpv4(frame, rng, 50, payload, src, dst);
+                rng.NextBytes(frame.AsSpan(o + 8, payload - 8));
+                BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(o), toResponder ? t.SpiToResponder : t.SpiToInitiator);
+                BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(o + 4), toResponder ? ++t.SeqToResponder : ++t.SeqToInitiator);
+                len = o + payload;
+                espFrames++;
             }
             else if (rng.Next(3) == 0)
             {
@@ -72,10 +102,22 @@ public static class CaptureGenerator
             bytes += 16 + len;
             frames++;
         }
-        return new Result(frames, ikeFrames, bytes);
+        return new Result(frames, ikeFrames, bytes, espFrames);
     }
 
     private const int ConcurrentNegotiations = 8;
+    /// <summary>Tunnels carrying ESP at a time (the most recently established).</summary>
+    public const int Tunnels = 64;
+
+    private sealed class Tunnel(uint initiator, uint responder, uint spiToResponder, uint spiToInitiator, bool udp)
+    {
+        public uint Initiator => initiator;
+        public uint Responder => responder;
+        public uint SpiToResponder => spiToResponder;
+        public uint SpiToInitiator => spiToInitiator;
+        public bool Udp => udp;
+        public uint SeqToResponder, SeqToInitiator;
+    }
 
     private static int WriteEthIpv4(byte[] f, Random rng, byte protocol, int l4Length, uint src = 0, uint dst = 0)
     {

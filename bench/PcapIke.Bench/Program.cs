@@ -3,9 +3,11 @@ using PcapIke.Bench;
 if (args.Length >= 2 && args[0] == "generate")
 {
     long size = args.Length >= 3 ? ParseSize(args[2]) : 1_000_000_000;
+    // optional 4th argument: the share of ESP frames (issue 12's benchmark: 0.3)
+    double esp = args.Length >= 4 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0;
     var sw = System.Diagnostics.Stopwatch.StartNew();
-    var r = CaptureGenerator.Generate(args[1], size);
-    Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} frames, {r.IkeFrames:N0} IKE, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
+    var r = CaptureGenerator.Generate(args[1], size, espFraction: esp);
+    Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} frames, {r.IkeFrames:N0} IKE, {r.EspFrames:N0} ESP, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
 if (args.Length >= 2 && args[0] == "scan")
@@ -18,12 +20,17 @@ if (args.Length >= 2 && args[0] == "pipeline")
     Console.WriteLine(ScanMeasurement.RunPipeline(args[1]));
     return 0;
 }
+if (args.Length >= 2 && args[0] == "analyze")
+{
+    Console.WriteLine(EspMeasurement.Run(args[1]));
+    return 0;
+}
 if (args.Length >= 1 && args[0] == "bdn")
 {
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] | scan FILE | pipeline FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)

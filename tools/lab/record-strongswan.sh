@@ -18,6 +18,8 @@
 #                 ikev2-ip-fragments ikev2-skf          (default: all)
 # Environment: OUT=dir (default <repo>/captures), KEEP_WORK=1 keeps the temp dir (private keys,
 #              full charon logs) for debugging.
+#              PING_THROUGH="id ..." pings through those scenarios' tunnel (ESP both ways) and keeps both
+#              daemons' `swanctl --list-sas` (META_OUT/<id>.swanctl-list-sas.moon.txt / .sun.txt).
 #              META_OUT=dir (optional, used by the CI fixture .ci/run): also writes there the public
 #              certificates of the run (ca1.pem ca2.pem moon-ca1.pem sun-ca1.pem moon-ca2.pem
 #              sun-ca2.pem), scenarios.tsv (what each scenario configured, expected and got, seconds)
@@ -397,6 +399,7 @@ run_scenario() {
         timeout 40 swanctl --initiate --child net --timeout 30 --uri "unix://$WORK/moon/charon.vici" \
         >"$WORK/$id.initiate" 2>&1 || rc=$?
     sleep 1 # let the last message (IKEv1 QM3, IKEv2 error notify) reach the wire
+    [[ " ${PING_THROUGH:-} " == *" $id "* && $rc -eq 0 ]] && ping_through_tunnel "$id"
     stop_pid "$TCPDUMP_PID" 5
     wait "$TCPDUMP_PID" 2>/dev/null || true
     TCPDUMP_PID=
@@ -429,6 +432,9 @@ run_scenario() {
     else
         build_ikev2_table "$WORK/moon/charon.log" "$enc" "$integ" "$dst/ikev2_decryption_table"
     fi
+    for n in moon sun; do
+        [[ ! -f $WORK/$id.list-sas.$n ]] || cp "$WORK/$id.list-sas.$n" "${META_OUT:-$dst}/$id.swanctl-list-sas.$n.txt"
+    done
     cp "$WORK/pki/ca1.pem" "$dst/ca1.pem"
     cp "$WORK/pki/ca2.pem" "$dst/ca2.pem"
     # trimmed, non-secret log lines (initiator and responder): from the first IKE packet on,
@@ -453,6 +459,21 @@ run_scenario() {
         cp "$WORK/moon/charon.log" "$WORK/$id.moon.log"
         cp "$WORK/sun/charon.log" "$WORK/$id.sun.log"
     fi
+}
+
+# PING_THROUGH="id ...": once the tunnel is up, 5 pings between the traffic selectors' addresses (ESP both ways,
+# in UDP 4500 with kernel-libipsec), then both daemons' `swanctl --list-sas` (bytes/packets per SPI) into
+# $WORK/<id>.list-sas.<moon|sun>, copied to META_OUT (else beside the capture) as <id>.swanctl-list-sas.<moon|sun>.txt.
+ping_through_tunnel() { # id
+    local id=$1 n
+    ip netns exec "$NS_MOON" ping -c 5 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1 >"$WORK/$id.ping" 2>&1 ||
+        { cat "$WORK/$id.ping" >&2; die "scenario $id: no ping through the tunnel"; }
+    sleep 1.5 # tcpdump hands packets over in blocks: let the last replies reach the file before it is stopped
+    for n in moon sun; do
+        SWANCTL_DIR=$WORK/$n/swanctl timeout 10 swanctl --list-sas --uri "unix://$WORK/$n/charon.vici" \
+            >"$WORK/$id.list-sas.$n" 2>&1 || die "scenario $id: swanctl --list-sas failed for $n"
+    done
+    log "scenario $id: $(grep -c 'bytes_from\|icmp_seq' "$WORK/$id.ping") pings answered through the tunnel"
 }
 
 # With tshark available: check that the key table really decrypts the capture.
@@ -500,10 +521,10 @@ write_readme() {
 $desc
 
 - Recorded by \`tools/lab/record-strongswan.sh $id\` (strongSwan $(/usr/lib/ipsec/charon --version 2>/dev/null | awk '{print $NF}' || true), two charon daemons in separate network namespaces joined by a veth pair, captured with tcpdump inside the initiator's namespace).
-- Initiator "moon" 192.0.2.1 (\`C=CH, O=PcapIke Lab, CN=moon.lab.example\`, issued by $( [[ $moon_cert == moon-ca2 ]] && echo "Lab CA2" || echo "Lab CA1")), responder "sun" 192.0.2.2 (\`CN=sun.lab.example\`, Lab CA1); sun trusts: $(for c in $sun_cas; do printf 'Lab CA%s' "$c"; [[ $c == "${sun_cas##* }" ]] || printf ', '; done). RSA 2048 keys. Traffic selectors 198.51.100.0/24 <-> 203.0.113.0/24 (tunnel mode, kernel-libipsec userspace ESP; no ESP traffic recorded).
+- Initiator "moon" 192.0.2.1 (\`C=CH, O=PcapIke Lab, CN=moon.lab.example\`, issued by $( [[ $moon_cert == moon-ca2 ]] && echo "Lab CA2" || echo "Lab CA1")), responder "sun" 192.0.2.2 (\`CN=sun.lab.example\`, Lab CA1); sun trusts: $(for c in $sun_cas; do printf 'Lab CA%s' "$c"; [[ $c == "${sun_cas##* }" ]] || printf ', '; done). RSA 2048 keys. Traffic selectors 198.51.100.0/24 <-> 203.0.113.0/24 (tunnel mode, kernel-libipsec userspace ESP; $( [[ " ${PING_THROUGH:-} " == *" $id "* ]] && echo "ESP of 5 pings recorded" || echo "no ESP traffic recorded")).
 - Settings: IKE proposal \`$ike\`, ESP proposal \`$esp\`, fragmentation = $frag, charon.fragment_size = $fsize, veth MTU $mtu.
 - Outcome at recording time: **$outcome**.
-- Note: kernel-libipsec (userspace ESP, used because this kernel has no XFRM ESP support) makes strongSwan require UDP encapsulation, so the initiator sends a *faked* NAT_DETECTION_SOURCE_IP, both peers report "behind NAT" and the exchanges after IKE_SA_INIT use UDP 4500 (non-ESP marker). There is no real NAT. No ESP traffic was sent; the capture stops after the negotiation.
+- Note: kernel-libipsec (userspace ESP, used because this kernel has no XFRM ESP support) makes strongSwan require UDP encapsulation, so the initiator sends a *faked* NAT_DETECTION_SOURCE_IP, both peers report "behind NAT" and the exchanges after IKE_SA_INIT use UDP 4500 (non-ESP marker). There is no real NAT. $( [[ " ${PING_THROUGH:-} " == *" $id "* ]] && echo "5 pings crossed the tunnel (PING_THROUGH): ESP in UDP 4500 both ways, and the capture stops after them." || echo "No ESP traffic was sent; the capture stops after the negotiation.")
 - Files: \`capture.pcap\` (tcpdump, filter \`$FILTER\`), \`$table\` (Wireshark key table built from charon's \`ike = 4\` log; keys are throw-away lab keys), \`ca1.pem\`/\`ca2.pem\` (Lab CA1/CA2), \`charon-moon.trimmed.log\`/\`charon-sun.trimmed.log\` (non-secret log lines). Private keys are not included.
 - Decrypt with tshark 4.0: \`mkdir -p /tmp/prof/wireshark && cp $table /tmp/prof/wireshark/ && XDG_CONFIG_HOME=/tmp/prof tshark -r capture.pcap -V -Y isakmp\`
 EOF

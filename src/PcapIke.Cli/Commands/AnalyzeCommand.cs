@@ -72,6 +72,7 @@ public static class AnalyzeCommand
             first = false;
             writer.WriteFileHeader(analysis);
             foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) writer.WriteSa(sa);
+            writer.WriteUnattachedDataPlane(analysis);
         }
         return exit;
     }

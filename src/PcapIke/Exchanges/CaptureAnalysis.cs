@@ -19,11 +19,13 @@ public sealed class AnalysisOptions
     /// <summary>The two routers' configurations (<c>--config</c>): each SA is then set against the selection model's
     /// prediction (<see cref="Model.CaptureExplainer"/>); null: explained from the capture alone.</summary>
     public Forge.Scenario? Routers { get; init; }
+    /// <summary>The ESP/AH counters' bound and the data-plane findings' threshold (src/PcapIke/DataPlane/).</summary>
+    public DataPlane.DataPlaneOptions DataPlane { get; init; } = new();
 
     /// <summary>These options with <paramref name="routers"/>.</summary>
     public AnalysisOptions With(Forge.Scenario routers) => new()
     {
-        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, Routers = routers,
+        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, Routers = routers, DataPlane = DataPlane,
     };
 }
 
@@ -33,7 +35,12 @@ public sealed record CaptureAnalysis(
     IReadOnlyList<IkeSa> Sas,
     ScanStatistics Statistics,
     IReadOnlyList<Malformation> Malformations,
-    long DroppedMalformations);
+    long DroppedMalformations)
+{
+    /// <summary>Every ESP/AH SPI and direction counted, the flows tied to no SA and their findings (docs/analyze-json.md
+    /// "dataPlane"); each SA's share is <see cref="IkeSa.DataPlane"/>.</summary>
+    public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
+}
 
 /// <summary>A streamed analysis (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>):
 /// what <see cref="CaptureAnalysis"/> holds except the SAs, which went to the callback.</summary>
@@ -42,7 +49,11 @@ public sealed record StreamedCaptureAnalysis(
     int SaCount,
     ScanStatistics Statistics,
     IReadOnlyList<Malformation> Malformations,
-    long DroppedMalformations);
+    long DroppedMalformations)
+{
+    /// <summary>The ESP/AH counters of the whole capture (flows tied to no SA are not judged in a streamed analysis).</summary>
+    public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
+}
 
 /// <summary>
 /// capture → frames → IKE messages → exchanges → findings: reads a capture, correlates its IKE messages into IKE
@@ -64,12 +75,16 @@ public static class CaptureAnalyzer
         options ??= new AnalysisOptions();
         var sas = new List<IkeSa>();
         var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, correlator.AddHeaderless);
+        var table = new DataPlane.IpsecFlowTable(options.DataPlane.Capacity);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
         if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers);
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
-        return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped);
+        var dataPlane = DataPlaneOf(table);
+        DataPlane.DataPlaneCorrelator.Attach(sas, dataPlane);
+        Findings.Rules.DataPlaneRules.Apply(new(sas, dataPlane, Math.Max(stats.LastTimestampNanoseconds, EndOf(sas, dataPlane.Flows)), options.DataPlane));
+        return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped) { DataPlane = dataPlane };
     }
 
     public static StreamedCaptureAnalysis AnalyzeStreaming(string path, AnalysisOptions? options, Action<IkeSa> onSa)
@@ -92,15 +107,38 @@ public static class CaptureAnalyzer
         ArgumentNullException.ThrowIfNull(onSa);
         options ??= new AnalysisOptions();
         int count = 0;
+        var table = new DataPlane.IpsecFlowTable(options.DataPlane.Capacity);
         var correlator = new ExchangeCorrelator(options.Cas, sa =>
         {
             if (options.Routers is { } routers) Model.CaptureExplainer.Explain([sa], routers);
             Findings.FindingRules.Apply(sa);
+            // The data plane as counted so far: an SA finished early gets the ESP seen up to then.
+            if (table.Count > 0)
+            {
+                DataPlane.DataPlaneCorrelator.AttachAlone(sa, table.Between(sa.Initiator.Address, sa.Responder.Address));
+                Findings.Rules.DataPlaneRules.Apply(new([sa], null, Math.Max(table.LastNanoseconds, EndOf([sa], [])), options.DataPlane));
+            }
             count++;
             onSa(sa);
         }) { IdleTimeout = options.SaIdleTimeout };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, correlator.AddHeaderless);
+        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
-        return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped);
+        return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped)
+        {
+            DataPlane = DataPlaneOf(table),
+        };
+    }
+
+    private static DataPlane.DataPlaneAnalysis DataPlaneOf(DataPlane.IpsecFlowTable table) =>
+        table.TotalPackets == 0 ? PcapIke.DataPlane.DataPlaneAnalysis.Empty
+            : new(table.Snapshot(), table.TotalPackets, table.DroppedPackets, table.FirstDroppedFrame, table.Capacity);
+
+    /// <summary>The last IKE message or data-plane packet: where the capture ends as far as the analysis can tell.</summary>
+    private static long EndOf(IReadOnlyList<IkeSa> sas, IReadOnlyList<DataPlane.IpsecFlow> flows)
+    {
+        long end = 0;
+        foreach (var sa in sas) if (sa.Messages.Count > 0) end = Math.Max(end, sa.Messages[^1].TimestampNanoseconds);
+        foreach (var f in flows) end = Math.Max(end, f.LastNanoseconds);
+        return end;
     }
 }

@@ -87,6 +87,20 @@ public enum FindingCode : ushort
     ConfigurationsDoNotMatch = 604,
     /// <summary>All agrees; what each side chose and why.</summary>
     ModelAgrees = 605,
+
+    // ---- the data plane: ESP, ESP in UDP, AH (7xx; Findings/Rules/DataPlaneRules.cs) ----
+    /// <summary>After a child SA completed, ESP in one direction only (or one direction stopped) for longer than the
+    /// threshold: which side sends nothing back, for how long.</summary>
+    EspOneWay = 701,
+    /// <summary>ESP/AH before or without any IKE negotiation in the capture: the SA is older than the capture.</summary>
+    EspWithoutNegotiation = 702,
+    /// <summary>ESP on an SPI no negotiation in the capture created, while a newer child SA exists: a stale SA after a
+    /// rekey ('invalid SPI' on the receiver; INVALID_SPI notifies when seen).</summary>
+    StaleSpi = 703,
+    /// <summary>ESP stops after a DELETE or a liveness check (DPD) that got no answer.</summary>
+    EspStopsAfterDelete = 704,
+    /// <summary>NAT detected but ESP sent as IP protocol 50, or no NAT and ESP in UDP 4500.</summary>
+    EncapsulationMismatch = 705,
 }
 
 public static class FindingCodes

@@ -42,8 +42,12 @@ public sealed class FrameDecoderOptions
 /// <para>Not reported as malformed, because offloading and snaplen make them normal in captures: IPv4 header and
 /// UDP checksums (not verified), Ethernet padding after the IP datagram, and payload cut by the snaplen in
 /// traffic that is not IKE. Truncation is reported once the bytes are needed (an IP or UDP header, or an IKE
-/// payload). AH (protocol 51) is reported as <see cref="FrameKind.Ah"/> and not looked through, in IPv4 as in
+/// payload). AH (protocol 51) is reported as <see cref="FrameKind.Ah"/> and not looked through for IKE, in IPv4 as in
 /// IPv6: IKE is never sent under AH (RFC 7296 section 2.23 exempts IKE from IPsec processing).</para>
+/// <para>ESP (protocol 50, and ESP in UDP on a NAT-T port), AH and NAT-keepalives also go to
+/// <see cref="IIkeDatagramSink.OnIpsecPacket"/> with their clear SPI and sequence number (the data plane,
+/// src/PcapIke/DataPlane/); AH followed by ESP gives both. Not seen there: ESP in RFC 8229 TCP, and ESP as
+/// protocol 50 in IP fragments (the first fragment is classified, not reassembled).</para>
 /// <para>TCP on <see cref="FrameDecoderOptions.TcpPorts"/> is reassembled per direction and deframed as RFC 8229
 /// (see FrameDecoder.Tcp.cs); TCP on other ports is <see cref="FrameKind.OtherTransport"/>.</para>
 /// </remarks>
@@ -256,8 +260,15 @@ public sealed partial class FrameDecoder
                     }
                     return AddIPv6Fragment(r, sink, off, p, end, fo);
                 }
-                case 50: return FrameKind.Esp;
-                case 51: return FrameKind.Ah;
+                case 50: case 51:
+                {
+                    var src = new NetEndpoint(NetAddress.FromIPv6(f.Slice(off + 8, 16)), 0);
+                    var dst = new NetEndpoint(NetAddress.FromIPv6(f.Slice(off + 24, 16)), 0);
+                    ReadOnlySpan<byte> body = f.Slice(p, Math.Max(0, availEnd - p));
+                    return next == 50
+                        ? ObserveEsp(r, sink, body, IpsecProtocol.Esp, src, dst, 40 + payloadLength)
+                        : ObserveAh(r, sink, body, src, dst, 40 + payloadLength);
+                }
                 case 6: case 17:
                 {
                     var src = NetAddress.FromIPv6(f.Slice(off + 8, 16));
@@ -286,8 +297,8 @@ public sealed partial class FrameDecoder
         {
             case 17: break;
             case 6: return DecodeTcp(r, sink, seg, declaredLength, segOffset, reportBase, src, dst, ipLength, fragments, firstFrame);
-            case 50: return FrameKind.Esp;
-            case 51: return FrameKind.Ah;
+            case 50: return ObserveEsp(r, sink, seg, IpsecProtocol.Esp, new NetEndpoint(src, 0), new NetEndpoint(dst, 0), ipLength);
+            case 51: return ObserveAh(r, sink, seg, new NetEndpoint(src, 0), new NetEndpoint(dst, 0), ipLength);
             default: return FrameKind.OtherIp;
         }
         if (seg.Length < 4)
@@ -322,7 +333,12 @@ public sealed partial class FrameDecoder
         {
             // RFC 3948 section 2.2 / 2.3: on the NAT-T port a single 0xFF is a keepalive, a zero 32-bit
             // non-ESP marker precedes an IKE message, and anything else starts with an ESP SPI (never zero).
-            if (payload.Length == 1 && payload[0] == 0xFF) return FrameKind.NatKeepalive;
+            if (payload.Length == 1 && payload[0] == 0xFF)
+            {
+                sink.OnIpsecPacket(new IpsecPacket(r.FrameNumber, r.TimestampNanoseconds, new NetEndpoint(src, sp),
+                    new NetEndpoint(dst, dp), IpsecProtocol.NatKeepalive, 0, 0, ipLength));
+                return FrameKind.NatKeepalive;
+            }
             if (payload.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(payload) == 0)
             {
                 if (payload.Length == 4)
@@ -334,7 +350,8 @@ public sealed partial class FrameDecoder
             }
             else if ((flags & PortIke) == 0)
             {
-                if (payload.Length >= 4) return FrameKind.Esp;
+                if (payload.Length >= 4)
+                    return ObserveEsp(r, sink, payload, IpsecProtocol.EspInUdp, new NetEndpoint(src, sp), new NetEndpoint(dst, dp), ipLength);
                 return TransportMalformed(r, segOffset, reportBase, 8,
                     $"{payload.Length}-byte UDP payload on a NAT-T port is neither a keepalive, ESP nor IKE");
             }
@@ -363,6 +380,33 @@ public sealed partial class FrameDecoder
             MessageGap.SnapLength, detail);
         sink.OnIkeDatagram(in datagram);
         return FrameKind.Ike;
+    }
+
+    /// <summary>ESP: the SPI and sequence number, in clear before the encrypted payload (RFC 4303 §2.1, §2.2), to
+    /// the sink; fewer than 8 bytes captured (snaplen) and the packet is only classified.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FrameKind ObserveEsp(in CaptureRecord r, IIkeDatagramSink sink, ReadOnlySpan<byte> esp,
+        IpsecProtocol protocol, NetEndpoint src, NetEndpoint dst, int ipLength)
+    {
+        if (esp.Length >= 8)
+            sink.OnIpsecPacket(new IpsecPacket(r.FrameNumber, r.TimestampNanoseconds, src, dst, protocol,
+                BinaryPrimitives.ReadUInt32BigEndian(esp), BinaryPrimitives.ReadUInt32BigEndian(esp.Slice(4, 4)), ipLength));
+        return FrameKind.Esp;
+    }
+
+    /// <summary>AH (RFC 4302 §2): Next Header, Payload Len (the header in 32-bit words, minus 2), Reserved (2), SPI,
+    /// Sequence Number; AH then ESP (next header 50, transport or tunnel mode with both) reports the ESP too. The
+    /// frame stays <see cref="FrameKind.Ah"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FrameKind ObserveAh(in CaptureRecord r, IIkeDatagramSink sink, ReadOnlySpan<byte> ah,
+        NetEndpoint src, NetEndpoint dst, int ipLength)
+    {
+        if (ah.Length < 12) return FrameKind.Ah;
+        sink.OnIpsecPacket(new IpsecPacket(r.FrameNumber, r.TimestampNanoseconds, src, dst, IpsecProtocol.Ah,
+            BinaryPrimitives.ReadUInt32BigEndian(ah.Slice(4, 4)), BinaryPrimitives.ReadUInt32BigEndian(ah.Slice(8, 4)), ipLength));
+        int length = (ah[1] + 2) * 4;
+        if (ah[0] == 50 && ah.Length - length >= 8) ObserveEsp(r, sink, ah[length..], IpsecProtocol.Esp, src, dst, ipLength);
+        return FrameKind.Ah;
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

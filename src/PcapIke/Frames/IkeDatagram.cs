@@ -70,7 +70,8 @@ public enum MessageGap : byte
     SnapLength,
 }
 
-/// <summary>Receives each IKE message the frame decoder finds.</summary>
+/// <summary>Receives each IKE message the frame decoder finds, and (when it wants them) the ESP, AH and NAT-keepalive
+/// packets.</summary>
 public interface IIkeDatagramSink
 {
     void OnIkeDatagram(in IkeDatagram datagram);
@@ -78,6 +79,10 @@ public interface IIkeDatagramSink
     /// <summary>An incomplete UDP datagram on which the capture holds only fragments after the first: the first, which
     /// carries the UDP and IKE headers, was never seen, so what it carried is unknown. Called when it is dropped.</summary>
     void OnHeaderlessDatagram(HeaderlessDatagram datagram) { }
+
+    /// <summary>An ESP, AH or NAT-keepalive packet (<see cref="IpsecPacket"/>); ignored unless overridden. An AH
+    /// packet carrying ESP (next header 50) gives two calls, AH then ESP.</summary>
+    void OnIpsecPacket(in IpsecPacket packet) { }
 }
 
 /// <summary>The later fragments of an IP datagram whose first fragment never appeared in the capture (RFC 791 §3.2:

@@ -13,12 +13,14 @@ namespace PcapIke.Pipeline;
 /// </summary>
 public static class CaptureDissector
 {
+    /// <param name="dataPlane">When given, every ESP, AH and NAT-keepalive packet is counted in it (no allocation per
+    /// packet).</param>
     /// <param name="onHeaderless">Receives the UDP datagrams of which only later IP fragments were captured.</param>
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
         Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null,
-        Action<HeaderlessDatagram>? onHeaderless = null)
+        DataPlane.IpsecFlowTable? dataPlane = null, Action<HeaderlessDatagram>? onHeaderless = null)
     {
-        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), onHeaderless);
+        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), dataPlane, onHeaderless);
         return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
@@ -30,9 +32,10 @@ public static class CaptureDissector
     }
 
     private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage,
-        MessageDecryptor? decryptor, Action<HeaderlessDatagram>? onHeaderless)
+        MessageDecryptor? decryptor, DataPlane.IpsecFlowTable? dataPlane, Action<HeaderlessDatagram>? onHeaderless)
         : IIkeDatagramSink
     {
+        public void OnIpsecPacket(in IpsecPacket packet) => dataPlane?.Add(packet);
         public void OnHeaderlessDatagram(HeaderlessDatagram datagram) => onHeaderless?.Invoke(datagram);
 
         public void OnIkeDatagram(in IkeDatagram d)

@@ -16,6 +16,8 @@ public sealed class ScanStatistics
     /// <summary>Bytes of the (decompressed) capture stream read.</summary>
     public long StreamBytes { get; internal set; }
     public long IkeMessages { get; internal set; }
+    /// <summary>The latest frame timestamp (UTC nanoseconds since 1970); 0 for an empty capture.</summary>
+    public long LastTimestampNanoseconds { get; internal set; }
     public long this[FrameKind kind] => _byKind[(int)kind];
     internal void Count(FrameKind kind) => _byKind[(int)kind]++;
 
@@ -48,6 +50,7 @@ public static class CaptureScanner
         {
             stats.Frames++;
             stats.CapturedBytes += record.Data.Length;
+            if (record.TimestampNanoseconds > stats.LastTimestampNanoseconds) stats.LastTimestampNanoseconds = record.TimestampNanoseconds;
             stats.Count(decoder.Decode(record, counting));
         }
         decoder.Flush(counting);
@@ -66,5 +69,7 @@ public static class CaptureScanner
         }
 
         public void OnHeaderlessDatagram(HeaderlessDatagram datagram) => inner.OnHeaderlessDatagram(datagram);
+
+        public void OnIpsecPacket(in IpsecPacket packet) => inner.OnIpsecPacket(packet);
     }
 }

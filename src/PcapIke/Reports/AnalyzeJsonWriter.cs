@@ -15,7 +15,8 @@ public sealed class AnalyzeJsonWriter : IDisposable
     private readonly Utf8JsonWriter _w;
     private readonly List<FileEntry> _files = new();
 
-    private sealed record FileEntry(string File, long? Frames, long? IkeMessages, int? Sas, long? Malformations, string? Error);
+    private sealed record FileEntry(string File, long? Frames, long? IkeMessages, int? Sas, long? Malformations, string? Error,
+        DataPlane.DataPlaneAnalysis? DataPlane = null);
 
     public AnalyzeJsonWriter(Stream output, bool indented = true)
     {
@@ -32,7 +33,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) WriteSa(_w, analysis.File, sa);
         _w.Flush(); // one capture's SAs at a time: a large capture's report is not held whole
         _files.Add(new FileEntry(analysis.File, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Sas.Count,
-            analysis.Malformations.Count + analysis.DroppedMalformations, null));
+            analysis.Malformations.Count + analysis.DroppedMalformations, null, analysis.DataPlane));
     }
 
     /// <summary>An input that could not be read: listed in <c>files</c> with its error, no SAs.</summary>
@@ -52,6 +53,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
                 _w.WriteNumber("ikeMessages", f.IkeMessages!.Value);
                 _w.WriteNumber("sas", f.Sas!.Value);
                 _w.WriteNumber("malformations", f.Malformations!.Value);
+                if (f.DataPlane is { } dp) WriteFileDataPlane(_w, dp);
             }
             else _w.WriteString("error", f.Error);
             _w.WriteEndObject();
@@ -60,6 +62,29 @@ public sealed class AnalyzeJsonWriter : IDisposable
         _w.WriteEndObject();
         _w.Flush();
         _w.Dispose();
+    }
+
+    /// <summary>The file's <c>dataPlane</c>: what was counted and dropped, the flows of no SA and their findings.</summary>
+    private static void WriteFileDataPlane(Utf8JsonWriter w, DataPlane.DataPlaneAnalysis dp)
+    {
+        w.WriteStartObject("dataPlane");
+        w.WriteNumber("packets", dp.TotalPackets);
+        w.WriteNumber("flows", dp.Flows.Count);
+        w.WriteNumber("capacity", dp.Capacity);
+        w.WriteNumber("droppedPackets", dp.DroppedPackets);
+        if (dp.DroppedPackets > 0) w.WriteNumber("firstDroppedFrame", dp.FirstDroppedFrame);
+        w.WriteStartArray("unattached");
+        foreach (var f in dp.Unattached)
+        {
+            w.WriteStartObject();
+            DataPlaneReport.WriteFlow(w, f);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("findings");
+        foreach (var f in dp.Findings) WriteFinding(w, f);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>One SA object, as in the <c>sas</c> array and as one <c>--jsonl</c> line.</summary>
@@ -161,6 +186,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteStartArray("findings");
         foreach (var f in sa.Findings) WriteFinding(w, f);
         w.WriteEndArray();
+        DataPlaneReport.WriteSa(w, sa);
         w.WriteEndObject();
     }
 

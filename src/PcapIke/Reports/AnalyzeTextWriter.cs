@@ -33,7 +33,63 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         WriteCertRequests(sa);
         WriteCertificates(sa);
         WriteNotifies(sa);
+        WriteDataPlane(sa);
         WriteFindings(sa);
+    }
+
+    /// <summary>The SA's ESP/AH per SPI and direction, with its child SAs and DELETEs in time order (the rekey
+    /// timeline); absent when the capture has no data-plane packet of the SA.</summary>
+    private void WriteDataPlane(IkeSa sa)
+    {
+        if (!DataPlaneReport.HasTraffic(sa)) return;
+        Line("");
+        Line($"{Indent}Data plane ({DataPlaneReport.Counts(sa)}; time from the SA start, bytes = IP lengths)");
+        Table(DataPlaneReport.Header, DataPlaneReport.Rows(sa), rightAligned: [false, false, false, true, true, true, true, false, false, false]);
+    }
+
+    /// <summary>The capture's data plane tied to no IKE SA (ESP with no negotiation in the capture) and what the bounded
+    /// table could not count; absent when there is neither.</summary>
+    public void WriteUnattachedDataPlane(CaptureAnalysis analysis)
+    {
+        var dp = analysis.DataPlane;
+        if (dp.Unattached.Count == 0 && dp.DroppedPackets == 0) return;
+        Line("");
+        Line("Data plane without IKE");
+        var rows = dp.Unattached.Select(f => new[]
+        {
+            f.IsKeepalive ? "keepalive" : f.SpiHex, $"{DataPlaneReport.Endpoint(f.Source)} → {DataPlaneReport.Endpoint(f.Destination)}", DataPlaneReport.Protocol(f.Protocol),
+            f.Packets.ToString(CultureInfo.InvariantCulture), f.Bytes.ToString(CultureInfo.InvariantCulture),
+            SaReportText.UtcTime(f.FirstNanoseconds), SaReportText.UtcTime(f.LastNanoseconds),
+            string.Create(CultureInfo.InvariantCulture, $"{f.FirstFrame}–{f.LastFrame}"), DataPlaneReport.Sequence(f),
+        }).ToList();
+        if (rows.Count > 0)
+            Table(["spi", "from → to", "protocol", "packets", "bytes", "first", "last", "frames", "sequence"], rows,
+                rightAligned: [false, false, false, true, true, false, false, false, false]);
+        if (dp.DroppedPackets > 0)
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"{Indent}! {dp.DroppedPackets:N0} ESP/AH packets from frame {dp.FirstDroppedFrame} not counted per SPI: more than {dp.Capacity:N0} SPIs and directions"));
+        WriteFindingList(dp.Findings);
+    }
+
+    private void Table(string[] header, List<string[]> rows, bool[] rightAligned)
+    {
+        var all = new List<string[]>(rows.Count + 1) { header };
+        all.AddRange(rows);
+        int[] widths = new int[header.Length];
+        foreach (var r in all)
+            for (int c = 0; c < r.Length; c++) widths[c] = Math.Max(widths[c], r[c].Length);
+        var sb = new StringBuilder();
+        foreach (var r in all)
+        {
+            sb.Clear().Append(Indent).Append(Indent);
+            for (int c = 0; c < r.Length; c++)
+            {
+                if (c > 0) sb.Append("  ");
+                if (c == r.Length - 1) sb.Append(r[c]);
+                else sb.Append(rightAligned[c] ? r[c].PadLeft(widths[c]) : r[c].PadRight(widths[c]));
+            }
+            Line(sb.ToString().TrimEnd());
+        }
     }
 
     private void WriteSummary(IkeSa sa)
@@ -234,8 +290,13 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             return;
         }
         Line($"{Indent}Findings");
+        WriteFindingList(sa.Findings);
+    }
+
+    private void WriteFindingList(IReadOnlyList<Findings.Finding> findings)
+    {
         string pad = new(' ', 2 * Indent.Length + 5 + 2 + 7 + 2);
-        foreach (var f in sa.Findings)
+        foreach (var f in findings)
         {
             string frames = f.Frames.Count == 0 ? "" : (f.Frames.Count == 1 ? "frame " : "frames ") +
                 string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)));

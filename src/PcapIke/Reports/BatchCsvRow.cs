@@ -34,6 +34,10 @@ public sealed partial class BatchCsvRow
     /// <summary>Finding ids, space-separated, in the SA's order: <c>PI101 PI204</c>.</summary>
     [CsvColumn("finding_codes")] public string? FindingCodes { get; set; }
     [CsvColumn("error")] public string? Error { get; set; }
+    /// <summary>ESP packets (AH when the SA has no ESP) tied to the SA, initiator → responder and back
+    /// (src/PcapIke/DataPlane/); empty when the capture has none of the SA's.</summary>
+    [CsvColumn("esp_packets_i2r")] public long? EspPacketsI2R { get; set; }
+    [CsvColumn("esp_packets_r2i")] public long? EspPacketsR2I { get; set; }
     /// <summary>seen, high, medium or low: how the outcome is known.</summary>
     [CsvColumn("outcome_confidence")] public string? OutcomeConfidence { get; set; }
     /// <summary>The SA id of the earlier attempt this one repeats, and of the later one that repeats it.</summary>
@@ -59,6 +63,8 @@ public sealed partial class BatchCsvRow
         InitiatorCertReq = SaReportText.CertRequestList(sa.InitiatorCertRequests),
         ResponderCertReq = SaReportText.CertRequestList(sa.ResponderCertRequests),
         FindingCodes = string.Join(" ", sa.Findings.Select(f => f.Id)),
+        EspPacketsI2R = sa.DataPlane is { Flows.Count: > 0 } d1 ? d1.CountedPackets(DataPlane.TrafficDirection.InitiatorToResponder) : null,
+        EspPacketsR2I = sa.DataPlane is { Flows.Count: > 0 } d2 ? d2.CountedPackets(DataPlane.TrafficDirection.ResponderToInitiator) : null,
         OutcomeConfidence = Findings.Finding.ConfidenceText(sa.OutcomeConfidence),
         RetryOf = sa.RetryOf?.Id,
         RetriedAs = sa.RetriedAs?.Id,

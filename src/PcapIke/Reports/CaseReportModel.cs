@@ -49,6 +49,10 @@ public sealed record NegotiationReport(
                                  (StoppedAt is null ? "" : $" at {StoppedAt}") +
                                  (MostImportant is { } f ? $" — {f.Id} {f.FirstSentence}" : "");
 
+    /// <summary>The ESP/AH after the last IKE message, one entry per direction that has any (drawn on the ladder's
+    /// lanes below the last arrow); empty without data-plane traffic.</summary>
+    public IReadOnlyList<LadderTraffic> Traffic { get; init; } = [];
+
     /// <summary>The summary without addresses or texts, for the batch index: <c>IKE SA 1 IKEv1 stalled at MM5 (PI101)</c>.</summary>
     public string ShortLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Outcome}" +
                                (StoppedAt is null ? "" : $" at {StoppedAt}") + (MostImportant is { } f ? $" ({f.Id})" : "");
@@ -71,6 +75,15 @@ public sealed record LadderArrow(
     /// <summary>The step where the negotiation failed or stopped.</summary>
     bool Failing,
     string Fragments);
+
+/// <summary>The data plane of one direction, drawn on the ladder after the last IKE message: <c>ESP 9 packets, 1800 B
+/// (SPI 0x1c0d7b38) +13.860464 … +16.930141 s</c>; <see cref="Silent"/> when PI701 names this direction's receiver as
+/// the side that sends nothing back.</summary>
+public sealed record LadderTraffic(Role Sender, long Packets, long Bytes, string Spis, string First, string Last, bool Silent)
+{
+    public string Label => $"{(Packets == 0 ? "no ESP" : $"ESP {Packets.ToString(CultureInfo.InvariantCulture)} packets, {Bytes.ToString(CultureInfo.InvariantCulture)} B")}" +
+                           (Spis.Length > 0 ? $" (SPI {Spis})" : "") + (First.Length > 0 ? $" {First} … {Last} s" : "");
+}
 
 /// <summary>The reply a negotiation that did not complete is still waiting for.</summary>
 public sealed record MissingReply(Role From, string Step, string Why)
@@ -259,7 +272,32 @@ public static class CaseReportBuilder
             established ? null : Missing(sa),
             Column(sa.InitiatorCertRequests, "initiator", rPick, "responder", r),
             Column(sa.ResponderCertRequests, "responder", iPick, "initiator", r),
-            sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings);
+            sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings)
+        {
+            Traffic = Traffic(sa, findings),
+        };
+    }
+
+    /// <summary>Per direction, the SA's ESP (AH without ESP), both directions as soon as one has any: the silent one shows
+    /// "no ESP". SPIs are random per SA and not pseudonymised (they name no one).</summary>
+    private static List<LadderTraffic> Traffic(IkeSa sa, List<CaseFinding> findings)
+    {
+        if (sa.DataPlane is not { Flows.Count: > 0 }) return [];
+        var flows = Findings.Rules.DataPlaneRules.Traffic(sa);
+        long start = sa.StartNanoseconds;
+        bool oneWay = findings.Any(f => f.Id == Findings.FindingCodes.Id(Findings.FindingCode.EspOneWay));
+        var list = new List<LadderTraffic>();
+        foreach (var d in new[] { DataPlane.TrafficDirection.InitiatorToResponder, DataPlane.TrafficDirection.ResponderToInitiator })
+        {
+            var mine = flows.Where(f => f.Direction == d).ToList();
+            bool none = mine.Count == 0;
+            list.Add(new LadderTraffic(d == DataPlane.TrafficDirection.InitiatorToResponder ? Role.Initiator : Role.Responder,
+                mine.Sum(f => f.Flow.Packets), mine.Sum(f => f.Flow.Bytes), string.Join(", ", mine.Select(f => f.Flow.SpiHex).Distinct()),
+                none ? "" : "+" + SaReportText.Seconds(mine.Min(f => f.Flow.FirstNanoseconds) - start),
+                none ? "" : "+" + SaReportText.Seconds(mine.Max(f => f.Flow.LastNanoseconds) - start),
+                oneWay && (none || mine.Max(f => f.Flow.LastNanoseconds) < flows.Max(f => f.Flow.LastNanoseconds))));
+        }
+        return list;
     }
 
     /// <summary>The outcome detail, with how it is known when it is inferred.</summary>
@@ -299,6 +337,11 @@ public static class CaseReportBuilder
         }
         rows.Add(("Outcome", r.Text(SaReportText.OutcomeLine(sa))));
         rows.Add(("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture)));
+        if (sa.DataPlane is { Flows.Count: > 0 })
+            rows.Add(("Data plane", DataPlaneReport.Counts(sa) + (sa.DataPlane.Flows.All(f => f.Evidence == DataPlane.SpiEvidence.Negotiated)
+                ? " (SPIs from the negotiation)" : " (SPIs tied by address and time: inferred)")));
+        if (sa.Findings.FirstOrDefault(f => f.Code == Findings.FindingCode.EspOneWay) is { } oneWay)
+            rows.Add(("One-way ESP", new CaseFinding(oneWay.Id, "", oneWay.Frames, r.Text(oneWay.Message), null).FirstSentence + $" ({oneWay.Id})"));
         if (sa.RetryOf is { } retry) rows.Add(("Retry of", $"IKE SA {retry.Id.ToString(CultureInfo.InvariantCulture)}"));
         if (sa.RetriedAs is { } later) rows.Add(("Retried as", $"IKE SA {later.Id.ToString(CultureInfo.InvariantCulture)}"));
         if (sa.OnlyDirection is { } only) rows.Add(("Captured", $"the {SaReportText.Role(only)}'s messages only (one direction)"));

@@ -37,6 +37,7 @@ public static class HtmlCaseReportWriter
         svg.ladder .msg.retrans line{stroke:#9a6700}svg.ladder .msg.retrans polygon{fill:#9a6700}svg.ladder .msg.retrans .label{fill:#7d4e00}
         svg.ladder .msg.failing line{stroke:#cf222e;stroke-width:3}svg.ladder .msg.failing polygon{fill:#cf222e}svg.ladder .msg.failing .label,svg.ladder .mark{fill:#a40e26;font-weight:700}
         svg.ladder .frame{fill:#57606a}svg.ladder .missing line{stroke:#8c959f;stroke-width:2}svg.ladder .missing text{fill:#57606a}svg.ladder .cross{font-size:18px;fill:#cf222e}
+        svg.ladder .esp line{stroke:#1a7f37;stroke-width:4}svg.ladder .esp polygon{fill:#1a7f37}svg.ladder .esp.silent line{stroke:#cf222e}svg.ladder .esp.silent polygon{fill:#cf222e}svg.ladder .esp.silent .label{fill:#a40e26;font-weight:700}
         details.full{display:inline}details.full summary{cursor:pointer;color:#0969da;display:inline}
         footer{margin-top:32px;color:#57606a;font-size:12px}
         @media print{body{margin:0;max-width:none}details.full>*{display:inline}}

@@ -18,7 +18,7 @@ public static class LadderSvg
 
     public static void Write(StringBuilder sb, NegotiationReport n)
     {
-        int rows = n.Ladder.Count + (n.Missing is null ? 0 : 1);
+        int rows = n.Ladder.Count + (n.Missing is null ? 0 : 1) + n.Traffic.Count;
         int height = Top + Math.Max(rows, 1) * Row + 16;
         sb.Append(CultureInfo.InvariantCulture,
             $"<svg class=\"ladder\" data-sa=\"{n.Id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"{ReportEscape.Html($"Message ladder of IKE SA {n.Id}: {n.Ladder.Count} messages")}\">\n");
@@ -51,6 +51,21 @@ public static class LadderSvg
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x1}\" y1=\"{y}\" x2=\"{mid}\" y2=\"{y}\" stroke-dasharray=\"3 5\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"cross\" x=\"{mid}\" y=\"{y + 6}\" text-anchor=\"middle\">✕</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{mid}\" y=\"{y - 9}\" text-anchor=\"middle\">{ReportEscape.Html($"{missing.Step} {missing.Verdict}: {missing.Why}")}</text>");
+            sb.Append("</g>\n");
+        }
+        // The data plane after the last IKE message: one arrow per direction on the same lanes (class "esp"; the silent
+        // direction of PI701 dashed, class "esp silent").
+        int first = n.Ladder.Count + (n.Missing is null ? 0 : 1);
+        for (int i = 0; i < n.Traffic.Count; i++)
+        {
+            var t = n.Traffic[i];
+            int y = Top + (first + i) * Row + Row / 2 + 6;
+            bool i2r = t.Sender == Role.Initiator;
+            string cls = t.Silent ? "esp silent" : "esp";
+            string title = (i2r ? "initiator → responder: " : "responder → initiator: ") + t.Label;
+            sb.Append(CultureInfo.InvariantCulture, $"<g class=\"{cls}\"><title>{ReportEscape.Html(title)}</title>");
+            Arrow(sb, i2r ? LeftLane : RightLane, i2r ? RightLane : LeftLane, y, dashed: t.Packets == 0);
+            sb.Append(CultureInfo.InvariantCulture, $"<text class=\"label\" x=\"{(LeftLane + RightLane) / 2}\" y=\"{y - 7}\" text-anchor=\"middle\">{ReportEscape.Html(ReportEscape.Truncate(t.Label, 80))}</text>");
             sb.Append("</g>\n");
         }
         sb.Append("</svg>\n");

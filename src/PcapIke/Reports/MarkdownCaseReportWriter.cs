@@ -79,6 +79,11 @@ public static class MarkdownCaseReportWriter
             }
             if (n.Missing is { } missing)
                 sb.Append($"| | | {(missing.From == Role.Initiator ? "✕" : "")} | ✕ | {(missing.From == Role.Responder ? "✕" : "")} | | **{M(missing.Step)} {M(missing.Verdict)}** | {M(missing.Why)} |\n");
+            foreach (var t in n.Traffic)
+            {
+                bool i2r = t.Sender == Role.Initiator;
+                sb.Append($"| | | {(i2r ? "sends" : "")} | {(i2r ? "══▶" : "◀══")} | {(i2r ? "" : "sends")} | | {M(t.Label)} | {(t.Silent ? "**the other side sends nothing back**" : "data plane")} |\n");
+            }
             sb.Append('\n');
         }
 

@@ -382,7 +382,9 @@ public class FindingRulesTests
         // One rule per code; the 6xx codes come from the selection model with --config (Model/CaptureExplainer,
         // each covered in Model/CaptureExplainerTests), not from a capture-only rule.
         Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c < 600), FindingRules.All.Count);
-        Assert.Equal(5, Enum.GetValues<FindingCode>().Count(c => (ushort)c >= 600));
+        Assert.Equal(5, Enum.GetValues<FindingCode>().Count(c => (ushort)c is >= 600 and < 700));
+        // The 7xx codes: one data-plane rule each (Findings/Rules/DataPlaneRules.cs).
+        Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c >= 700), PcapIke.Findings.Rules.DataPlaneRules.All.Count);
         foreach (FindingCode code in Enum.GetValues<FindingCode>())
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }

@@ -11,7 +11,8 @@ public class BatchCsvWriterTests
 {
     public const string Header =
         "file,sa_id,version,initiator,responder,spi_i,spi_r,start,duration_s,last_step,outcome,outcome_detail," +
-        "retransmissions,nat,initiator_cert_req,responder_cert_req,finding_codes,error,outcome_confidence,retry_of,retried_as";
+        "retransmissions,nat,initiator_cert_req,responder_cert_req,finding_codes,error,esp_packets_i2r,esp_packets_r2i," +
+        "outcome_confidence,retry_of,retried_as";
 
     private static string Write(params BatchCsvRow[] rows)
     {
@@ -46,8 +47,24 @@ public class BatchCsvWriterTests
             "caps/a.pcap,1,1,10.0.0.1:500,172.16.0.2:500,0011223344556677,8899aabbccddeeff,2026-03-04T05:06:07.123456Z,20.060000," +
             "MM5,stalled,\"at MM5: responder re-sent MM4 2 times over 20.0 s, initiator waited\",3,true," +
             "\"cn=CA1,o=cisco,o=com\",\"cn=CA2,o=cisco,o=com | cn=CA1,o=cisco,o=com | ou=Cisco Manufacturing CA,o=Cisco Systems\"," +
-            "PI101 PI204,,seen,,", lines[1]);
+            "PI101 PI204,,,,seen,,", lines[1]);
         Assert.Equal("", lines[2]);
+    }
+
+    [Fact]
+    public void EspColumns_ArePacketsEachWay_FromTheDataPlane()
+    {
+        // ipsec.cap: 9 ESP packets initiator → responder, 7 back (tshark -Y esp agrees, SharedCaptureDataPlaneTests).
+        var analysis = CaptureAnalyzer.Analyze(Path.Combine(TestPaths.SharedCaptures, "ipsec.cap"));
+        var row = BatchCsvRow.FromSa("ipsec.cap", Assert.Single(analysis.Sas));
+        Assert.Equal((9L, 7L), (row.EspPacketsI2R, row.EspPacketsR2I));
+        Assert.EndsWith(",PI301 PI402 PI108 PI302,,9,7,seen,,", Write(row).Split('\n')[1]);
+        // One way only: 0 back, and PI701 among the codes.
+        var oneWay = EspCaptureEditor.Analyze(EspCaptureEditor.Edit(Path.Combine(TestPaths.SharedCaptures, "ipsec.cap"), true,
+            new EspRun("192.168.140.205", "192.168.140.200", 0x1111, 0.5, 21)));
+        row = BatchCsvRow.FromSa("x.pcap", oneWay.Sas[0]);
+        Assert.Equal((21L, 0L), (row.EspPacketsI2R, row.EspPacketsR2I));
+        Assert.Contains("PI701", row.FindingCodes);
     }
 
     [Fact]
@@ -65,7 +82,7 @@ public class BatchCsvWriterTests
     public void ErrorRow_HasFileAndError_OtherColumnsEmpty()
     {
         var lines = Write(BatchCsvRow.FromError("bad.pcap", "not a pcap or pcapng capture")).Split('\n');
-        Assert.Equal("bad.pcap,,,,,,,,,,,,,,,,,not a pcap or pcapng capture,,,", lines[1]);
+        Assert.Equal("bad.pcap,,,,,,,,,,,,,,,,,not a pcap or pcapng capture,,,,,", lines[1]);
     }
 
     public static TheoryData<string> HostileDns => new()
