@@ -16,6 +16,7 @@ public static class CommandLine
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(CertsCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
         return root;
     }
 
