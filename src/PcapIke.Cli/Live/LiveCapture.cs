@@ -79,6 +79,8 @@ public sealed class LiveCapture : IDisposable
                 Mode = DeviceModes.None,
                 ReadTimeout = ReadTimeoutMilliseconds,
                 Snaplen = SnapLength,
+                // nanoseconds, truncated to microseconds when written, as libpcap does for a µs capture (tcpdump)
+                TimestampResolution = TimestampResolution.Nanosecond,
             });
             // Non-blocking, polled: libpcap's read timeout does not bound every wait on Linux, and the caller's
             // loop must see Ctrl-C and keep time.
@@ -125,7 +127,8 @@ public sealed class LiveCapture : IDisposable
         {
             case GetPacketStatus.PacketRead:
                 var tv = packet.Header.Timeval;
-                timestampNanoseconds = (long)tv.Seconds * 1_000_000_000L + (long)tv.MicroSeconds * 1000L;
+                // Value is the exact decimal seconds; the derived MicroSeconds can be one below libpcap's own value
+                timestampNanoseconds = (long)decimal.Round(tv.Value * 1_000_000_000m);
                 data = packet.Data;
                 originalLength = data.Length;
                 return true;
