@@ -282,4 +282,27 @@ public sealed class TextDumpReaderTests
         Assert.False(reader.TryRead(out _));
         Assert.Equal(6, reader.TextLineCount);
     }
+    [Fact]
+    public void Reading_a_dump_allocates_nothing_per_line_or_frame()
+    {
+        var frames = S2Frames();
+        var many = Enumerable.Range(0, 40).SelectMany(_ => frames).ToList();
+        byte[] small = Encoding.ASCII.GetBytes(TextDumps.Pasted(TextDumps.IosEpc(frames)));
+        byte[] large = Encoding.ASCII.GetBytes(TextDumps.Pasted(TextDumps.IosEpc(many)));
+        long Allocated(byte[] text)
+        {
+            var m = new MalformationList();
+            var stream = new MemoryStream(text);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (var reader = CaptureReader.Open(stream, "d.txt", m))
+                while (reader.TryRead(out _)) { }
+            long after = GC.GetAllocatedBytesForCurrentThread();
+            Assert.Empty(m.Items);
+            return after - before;
+        }
+        Allocated(large);   // warm up (JIT, pools)
+        long a = Allocated(small), b = Allocated(large);
+        // 40 times the lines and frames, the same allocation (the reader's fixed setup only)
+        Assert.True(b - a < 1024, $"{a} bytes for {frames.Count} frames, {b} bytes for {many.Count}");
+    }
 }
