@@ -305,4 +305,63 @@ public sealed class TextDumpReaderTests
         // 40 times the lines and frames, the same allocation (the reader's fixed setup only)
         Assert.True(b - a < 1024, $"{a} bytes for {frames.Count} frames, {b} bytes for {many.Count}");
     }
+    [Fact]
+    public void A_gzipd_dump_is_read_too()
+    {
+        var original = S2Frames();
+        var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            z.Write(Encoding.ASCII.GetBytes(TextDumps.IosXe(original)));
+        gz.Position = 0;
+        var m = new MalformationList();
+        using var reader = CaptureReader.Open(gz, "dump.txt.gz", m);
+        var frames = new List<byte[]>();
+        while (reader.TryRead(out var r)) frames.Add(r.Data.ToArray());
+        Assert.True(reader.IsCompressed);
+        Assert.Equal(CaptureFileFormat.TextDump, reader.Format);
+        Assert.Equal(original.Select(f => f.Data), frames);
+    }
+
+    [Fact]
+    public void Ios_headers_give_date_time_and_comment_and_unknown_headers_still_separate_packets()
+    {
+        const string dump = """
+            *10:00:01.250 UTC Dec 2 2026 : IPv4 LES CEF    : Gi0/1 None
+
+            0F1A2C90: 4500001C 00000000 4011B6CD C0000201  E.......@.......
+            0F1A2CA0: C0000202 01F401F4 00080000           ............
+
+            10:00:02.500 UTC : IPv4 LES CEF    : Gi0/2 None
+
+            0F1A2D00: 4500001C 00000000 4011B6CD C0000202  E.......@.......
+            0F1A2D10: C0000201 01F401F4 00080000           ............
+            """;
+        var m = new MalformationList();
+        using var reader = CaptureReader.Open(new MemoryStream(Encoding.ASCII.GetBytes(dump)), "ios.txt", m);
+        long day = (long)(new DateTime(2026, 12, 2, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalDays * 86_400_000_000_000L;
+        Assert.True(reader.TryRead(out var r1));
+        Assert.Equal(day + 36_001_250_000_000L, r1.TimestampNanoseconds);
+        Assert.Equal("IPv4 LES CEF    : Gi0/1 None", reader.RecordComment);
+        Assert.True(reader.TryRead(out var r2));
+        Assert.Equal(day + 36_002_500_000_000L, r2.TimestampNanoseconds);   // no date printed: the last one
+        Assert.Equal("IPv4 LES CEF    : Gi0/2 None", reader.RecordComment);
+        Assert.Equal(28, r2.Data.Length);
+        Assert.Empty(m.Items);
+
+        // IOS-XE with a header this reader does not know: offset 0 still starts each packet
+        const string xe = """
+            1 2026-12-02 10:00:01.250000 192.0.2.1 -> 192.0.2.2 UDP
+              0000:  4500001C 00000000 4011B6CD C0000201   E.......@.......
+              0010:  C0000202 01F401F4 00080000            ............
+            2 2026-12-02 10:00:02.500000 192.0.2.2 -> 192.0.2.1 UDP
+              0000:  4500001C 00000000 4011B6CD C0000202   E.......@.......
+              0010:  C0000201 01F401F4 00080000            ............
+            """;
+        var (frames, m2, _) = ReadText(xe);
+        Assert.Empty(m2.Items);
+        Assert.Equal(2, frames.Count);
+        Assert.All(frames, f => Assert.Equal(28, f.Data.Length));
+        Assert.Equal(0xC0, frames[1].Data[12]);
+        Assert.Equal(0x02, frames[1].Data[15]);
+    }
 }
