@@ -6,7 +6,8 @@ namespace PcapIke.Cli.Commands;
 
 /// <summary>
 /// <c>pcapike convert INPUT -o OUT.pcap</c>: the frames of any input PcapIke reads (a router's text dump, od or
-/// Wireshark hex, pcapng, gzip'd captures) written as a classic pcap (microsecond times) that Wireshark opens. The
+/// Wireshark hex, pcapng, gzip'd captures) written as a classic pcap (microsecond times) that Wireshark opens, or as
+/// pcapng with the dump's header lines as frame comments when OUT ends in <c>.pcapng</c>. The
 /// input's malformations are listed on standard error (<c>! …</c>) and do not stop it; an input that cannot be read
 /// or an output that cannot be written is one error line and exit code 3 (no output file is left behind).
 /// </summary>
@@ -26,7 +27,7 @@ public static class ConvertCommand
         });
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The pcap to write",
+            Description = "The pcap to write (a name ending in .pcapng: pcapng, ns times, each dump header line as the frame's comment)",
             Required = true,
             HelpName = "OUT.pcap",
         };
@@ -43,7 +44,7 @@ public static class ConvertCommand
             if (malformations.Dropped > 0) error.WriteLine($"! ... and {malformations.Dropped} more malformations not listed");
             string kind = reader.Format == CaptureFileFormat.TextDump ? $"text dump, {reader.TextLineCount} lines" : reader.Format.ToString().ToLowerInvariant();
             pr.InvocationConfiguration.Output.WriteLine(
-                $"wrote {result.Written} frames ({result.LinkType}) from {file} ({kind}) to {outPath}"
+                $"wrote {result.Written} frames ({result.LinkTypes}) from {file} ({kind}) to {outPath}"
                 + (result.Skipped > 0 ? $"; {result.Skipped} frames of another link type not written" : "")
                 + $"; {malformations.Items.Count + malformations.Dropped} malformations");
             return ExitCodes.Ok;
@@ -68,38 +69,51 @@ public static class ConvertCommand
         }
     }
 
-    internal readonly record struct ConvertResult(long Written, long Skipped, LinkType LinkType);
+    internal readonly record struct ConvertResult(long Written, long Skipped, string LinkTypes);
 
-    /// <summary>Copies every record into a pcap of the first record's link type (a pcap has one); records of
-    /// another link type are counted and left out. The file is written beside <paramref name="outPath"/> and moved
-    /// there at the end, so that a failure leaves no partial output.</summary>
+    /// <summary>Copies every record into a pcap of the first record's link type (a pcap has one; records of another
+    /// link type are counted and left out), or, for an <paramref name="outPath"/> ending in <c>.pcapng</c>, into a
+    /// pcapng (nanosecond times, an interface per link type, a text dump's header line as each frame's comment). The
+    /// file is written beside <paramref name="outPath"/> and moved there at the end, so that a failure leaves no
+    /// partial output.</summary>
     internal static ConvertResult Convert(CaptureReader reader, string outPath)
     {
+        bool pcapng = outPath.EndsWith(".pcapng", StringComparison.OrdinalIgnoreCase);
         string temp = outPath + ".partial-" + Environment.ProcessId;
         long written = 0, skipped = 0;
-        LinkType link = default;
+        var links = new List<LinkType>();
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                PcapFileWriter? writer = null;
+                PcapFileWriter? pcap = null;
+                using var ng = pcapng ? new PcapNgFileWriter(stream) : null;
                 while (reader.TryRead(out CaptureRecord r))
                 {
-                    if (writer is null)
+                    if (!links.Contains(r.LinkType))
                     {
-                        link = r.LinkType;
-                        writer = new PcapFileWriter(stream, link);
+                        if (!pcapng && links.Count > 0)
+                        {
+                            skipped++;
+                            continue;
+                        }
+                        links.Add(r.LinkType);
                     }
-                    if (r.LinkType != link)
+                    if (!pcapng && r.LinkType != links[0])
                     {
                         skipped++;
                         continue;
                     }
-                    writer.Write(new DateTimeOffset(DateTime.UnixEpoch.AddTicks(Math.Max(0, r.TimestampNanoseconds) / 100), TimeSpan.Zero), r.Data);
+                    long ns = Math.Max(0, r.TimestampNanoseconds);
+                    if (ng is not null) ng.Write(ns, r.LinkType, r.Data, reader.RecordComment);
+                    else
+                    {
+                        pcap ??= new PcapFileWriter(stream, r.LinkType);
+                        pcap.Write(new DateTimeOffset(DateTime.UnixEpoch.AddTicks(ns / 100), TimeSpan.Zero), r.Data);
+                    }
                     written++;
                 }
-                writer ??= new PcapFileWriter(stream, reader.LinkType);
-                writer.Dispose();
+                if (!pcapng) (pcap ?? new PcapFileWriter(stream, reader.LinkType)).Dispose();
             }
             File.Move(temp, outPath, overwrite: true);
         }
@@ -108,6 +122,6 @@ public static class ConvertCommand
             try { File.Delete(temp); } catch (IOException) { }
             throw new CliInputException($"{outPath}: cannot write: {ex.Message}");
         }
-        return new ConvertResult(written, skipped, link == default && written == 0 ? reader.LinkType : link);
+        return new ConvertResult(written, skipped, links.Count == 0 ? reader.LinkType.ToString() : string.Join(", ", links));
     }
 }

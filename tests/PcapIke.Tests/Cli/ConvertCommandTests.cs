@@ -140,4 +140,32 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Equal(2, usage.Exit);
         Assert.StartsWith("pcapike: Option '--output' is required.", usage.Err);
     }
+    [Fact]
+    public void A_pcapng_output_keeps_nanoseconds_every_link_type_and_the_header_lines_as_comments()
+    {
+        var raw = TextDumps.ReadFrames(CliRun.RepoCapture("S2-ikev1-r2-initiates"));
+        var ether = TextDumps.ReadFrames(CliRun.RepoCapture("strongswan-ikev2-aes-gcm"));
+        // one ASA paste with the raw-IP frames, then the Ethernet ones (two captures shown one after the other)
+        string dump = Path.Combine(_dir, "two.txt");
+        File.WriteAllText(dump, TextDumps.Asa(raw) + TextDumps.Asa(ether));
+        string pcapng = Path.Combine(_dir, "two.pcapng");
+        var (exit, stdout, stderr) = CliRun.Run("convert", dump, "-o", pcapng);
+        Assert.Equal("", stderr);
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"wrote {raw.Count + ether.Count} frames (Raw, Ethernet) from {dump} (text dump, ", stdout);
+        var written = TextDumps.ReadFrames(pcapng);
+        Assert.Equal(raw.Concat(ether).Select(f => Convert.ToHexString(f.Data)), written.Select(f => Convert.ToHexString(f.Data)));
+        Assert.Equal(raw.Concat(ether).Select(f => f.LinkType), written.Select(f => f.LinkType));
+        Assert.Equal(raw.Concat(ether).Select(f => f.TimestampNanoseconds % 86_400_000_000_000 / 1000 * 1000), written.Select(f => f.TimestampNanoseconds));
+        // tshark shows the ASA header line of each frame as its comment
+        string comments = Tool.Run("tshark", "tshark", "-r", pcapng, "-T", "fields", "-e", "frame.comment");
+        string[] rows = comments.TrimEnd('\n').Split('\n');
+        Assert.Equal(raw.Count + ether.Count, rows.Length);
+        Assert.Equal($"192.0.2.1.500 > 192.0.2.2.500:  udp {raw[0].Data.Length}", rows[0]);
+
+        // the same dump as a pcap: one link type only, the others counted
+        var asPcap = CliRun.Run("convert", dump, "-o", Path.Combine(_dir, "two.pcap"));
+        Assert.Contains($"wrote {raw.Count} frames (Raw) ", asPcap.Out);
+        Assert.Contains($"; {ether.Count} frames of another link type not written", asPcap.Out);
+    }
 }
