@@ -77,4 +77,35 @@ public sealed class WatchCommandTests
         }
         Directory.Delete(home, true);
     }
+    [Theory]
+    [InlineData("watch", "-i", "lo")]
+    [InlineData("watch", "--list")]
+    public void Without_libpcap_it_says_what_to_install_and_exits_3(params string[] args)
+    {
+        // libpcap made unloadable: /dev/null bind-mounted over it in a private mount namespace (unshare -r: a user
+        // namespace, so that this needs no root)
+        string cli = Path.Combine(AppContext.BaseDirectory, "PcapIke.Cli.dll");
+        string script = "for f in $(ldconfig -p | grep -o '/[^ ]*libpcap\\.so[^ ]*'); do mount --bind /dev/null \"$(readlink -f \"$f\")\" || exit 99; done; exec dotnet \"$0\" \"$@\"";
+        var psi = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "-rm", "sh", "-c", script, cli }.Concat(args)) psi.ArgumentList.Add(a);
+        Process p;
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Fail($"unshare is not installed ({e.Message}); install it with: apt-get install -y util-linux");
+            throw;
+        }
+        using (p)
+        {
+            string stdout = p.StandardOutput.ReadToEnd();
+            string stderr = p.StandardError.ReadToEnd();
+            Assert.True(p.WaitForExit(60_000));
+            Assert.True(p.ExitCode == 3, $"exit {p.ExitCode}: {stderr}{stdout}");
+            Assert.Equal("", stdout);
+            Assert.Equal("pcapike: watch: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8; Fedora/RHEL: dnf install libpcap)\n", stderr);
+        }
+    }
 }
