@@ -123,7 +123,7 @@ internal sealed class WatchSession
 {
     private static readonly TimeSpan AnalysisInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly LiveCapture _capture;
+    private readonly IPacketSource _capture;
     private readonly AnalysisOptions _options;
     private readonly TextWriter _output;
     private readonly TextWriter _error;
@@ -143,7 +143,7 @@ internal sealed class WatchSession
     private string _lastStatus = "";
     private CaptureAnalysis? _latest;
 
-    public WatchSession(LiveCapture capture, AnalysisOptions options, TextWriter output, TextWriter error, bool jsonl,
+    public WatchSession(IPacketSource capture, AnalysisOptions options, TextWriter output, TextWriter error, bool jsonl,
         TimeSpan idle, bool terminal)
     {
         _capture = capture;

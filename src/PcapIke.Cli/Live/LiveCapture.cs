@@ -4,6 +4,17 @@ using PcapIke.Capture;
 
 namespace PcapIke.Cli.Live;
 
+/// <summary>Where <c>watch</c> gets its packets: a live capture, or in the tests a replayed one.</summary>
+internal interface IPacketSource
+{
+    string Name { get; }
+    LinkType LinkType { get; }
+    /// <summary>The next packet waiting, if any (its bytes valid until the next call); false when none is.</summary>
+    bool TryNext(out long timestampNanoseconds, out ReadOnlySpan<byte> data, out int originalLength);
+    /// <summary>Packets received and dropped (null when unknown).</summary>
+    (long Received, long Dropped)? Statistics();
+}
+
 /// <summary>One interface libpcap can capture on.</summary>
 public sealed record LiveInterface(string Name, string? Description, IReadOnlyList<string> Addresses, bool Loopback);
 
@@ -12,7 +23,7 @@ public sealed record LiveInterface(string Name, string? Description, IReadOnlyLi
 /// short read timeout so that the caller's loop can also keep time and notice Ctrl-C. Every way opening can fail
 /// becomes a <see cref="CliInputException"/> with one line saying what to install or which capability is missing.
 /// </summary>
-public sealed class LiveCapture : IDisposable
+public sealed class LiveCapture : IDisposable, IPacketSource
 {
     /// <summary>libpcap's read timeout (packets are delivered at least this often).</summary>
     public const int ReadTimeoutMilliseconds = 100;
