@@ -24,6 +24,10 @@
 #              certificates of the run (ca1.pem ca2.pem moon-ca1.pem sun-ca1.pem moon-ca2.pem
 #              sun-ca2.pem), scenarios.tsv (what each scenario configured, expected and got, seconds)
 #              and <id>.wire.pcap (the unfiltered veth capture). Nothing secret.
+#              LAB_WATCH='command' (optional, .ci/run's pcapike watch): run with sh -c in moon's namespace for
+#              each scenario, LAB_WATCH_ID=<id> LAB_WATCH_IFACE=<veth> in its environment, its stderr into
+#              META_OUT/<id>.watch.err (or the work dir); negotiating starts once it has written a line there;
+#              stopped with SIGINT when tcpdump is, META_OUT/<id>.watch-stop gets "seconds-to-exit exit-code".
 # Needs: strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
 #        libstrongswan-extra-plugins tcpdump iproute2 (tshark optional, used for verification).
 set -euo pipefail
@@ -64,6 +68,7 @@ done
 WORK=$(mktemp -d /tmp/pcapike-lab.XXXXXX)
 TCPDUMP_PID=
 WIRE_PID=
+WATCH_PID=
 
 stop_pid() { # pid timeout-seconds
     local pid=$1 t=$2 i
@@ -107,6 +112,7 @@ cleanup() {
     set +e
     if [[ -n $TCPDUMP_PID ]]; then stop_pid "$TCPDUMP_PID" 5; fi
     if [[ -n $WIRE_PID ]]; then stop_pid "$WIRE_PID" 5; fi
+    if [[ -n $WATCH_PID ]]; then kill -KILL -- "-$WATCH_PID" 2>/dev/null || true; fi
     stop_daemons
     teardown_net
     if [[ ${KEEP_WORK:-0} == 1 ]]; then log "work dir kept: $WORK (contains private keys)"; else rm -rf "$WORK"; fi
@@ -121,6 +127,30 @@ wait_for() { # timeout-seconds description command...
     shift 2
     for ((i = 0; i < t * 10; i++)); do "$@" && return 0; sleep 0.1; done
     die "timeout after ${t}s waiting for $what"
+}
+
+# The optional LAB_WATCH hook (see the header). Job control on while it starts: the job gets its own process
+# group (stopped as a whole) and SIGINT's default disposition (a non-interactive shell's jobs ignore SIGINT).
+start_watch() { # id
+    [[ -n ${LAB_WATCH:-} ]] || return 0
+    WATCH_ERR=${META_OUT:-$WORK}/$1.watch.err
+    : >"$WATCH_ERR"
+    set -m
+    LAB_WATCH_ID=$1 LAB_WATCH_IFACE=$IF_MOON ip netns exec "$NS_MOON" sh -c "$LAB_WATCH" 2>"$WATCH_ERR" &
+    WATCH_PID=$!
+    set +m
+    wait_for 30 "the LAB_WATCH command to start" test -s "$WATCH_ERR"
+}
+stop_watch() { # id
+    [[ -n $WATCH_PID ]] || return 0
+    local t0=$EPOCHREALTIME rc=0 i
+    kill -INT -- "-$WATCH_PID" 2>/dev/null || true
+    # (exited = gone or a zombie: this shell has not waited for it yet)
+    for ((i = 0; i < 100; i++)); do [[ $(ps -o stat= -p "$WATCH_PID" 2>/dev/null) == [^Z]* ]] || break; sleep 0.02; done
+    kill -0 "$WATCH_PID" 2>/dev/null && kill -KILL -- "-$WATCH_PID" 2>/dev/null
+    wait "$WATCH_PID" || rc=$?
+    WATCH_PID=
+    printf '%s %s\n' "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')" "$rc" >"${META_OUT:-$WORK}/$1.watch-stop"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -390,6 +420,7 @@ run_scenario() {
     WIRE_PID=$!
     wait_for 10 "tcpdump to listen" grep -q "listening on" "$WORK/tcpdump.err"
     wait_for 10 "tcpdump (wire) to listen" grep -q "listening on" "$WORK/wire.err"
+    start_watch "$id"
 
     start_daemon sun "$NS_SUN"
     start_daemon moon "$NS_MOON"
@@ -400,6 +431,7 @@ run_scenario() {
         >"$WORK/$id.initiate" 2>&1 || rc=$?
     sleep 1 # let the last message (IKEv1 QM3, IKEv2 error notify) reach the wire
     [[ " ${PING_THROUGH:-} " == *" $id "* && $rc -eq 0 ]] && ping_through_tunnel "$id"
+    stop_watch "$id"
     stop_pid "$TCPDUMP_PID" 5
     wait "$TCPDUMP_PID" 2>/dev/null || true
     TCPDUMP_PID=

@@ -23,7 +23,7 @@ public static class BatchCommand
     {
         var inputs = new Argument<string[]>("inputs")
         {
-            Description = "Captures, or directories searched recursively for *.pcap, *.pcapng, *.cap and *.gz",
+            Description = "Captures or text dumps, or directories searched recursively for *.pcap, *.pcapng, *.cap and *.gz",
             Arity = ArgumentArity.OneOrMore,
         };
         AnalysisInputs.RejectOptionLikeFiles(inputs);

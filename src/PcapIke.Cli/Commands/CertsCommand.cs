@@ -16,7 +16,7 @@ public static class CertsCommand
     {
         var files = new Argument<string[]>("files")
         {
-            Description = "pcap or pcapng captures, gzip'd or not; - reads standard input",
+            Description = "pcap or pcapng captures, gzip'd or not, or text dumps (IOS/IOS-XE/ASA capture dumps, od/Wireshark hex: docs/text-dumps.md); - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
         AnalysisInputs.RejectOptionLikeFiles(files);

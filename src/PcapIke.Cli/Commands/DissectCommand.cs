@@ -17,7 +17,7 @@ public static class DissectCommand
     {
         var files = new Argument<string[]>("files")
         {
-            Description = "pcap or pcapng captures, gzip'd or not; - reads standard input",
+            Description = "pcap or pcapng captures, gzip'd or not, or text dumps (IOS/IOS-XE/ASA capture dumps, od/Wireshark hex: docs/text-dumps.md); - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every message's whole tree, like tshark -V" };

@@ -16,7 +16,7 @@ public static class ReportCommand
 {
     public static Command Create()
     {
-        var capture = new Argument<string>("capture") { Description = "The pcap or pcapng capture, gzip'd or not" };
+        var capture = new Argument<string>("capture") { Description = "The pcap or pcapng capture, gzip'd or not, or a text dump (docs/text-dumps.md)" };
         capture.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)

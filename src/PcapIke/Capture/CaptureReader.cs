@@ -7,11 +7,20 @@ using PcapIke.Diagnostics;
 namespace PcapIke.Capture;
 
 /// <summary>Which container the capture uses.</summary>
-public enum CaptureFileFormat : byte { Pcap, PcapNanosecond, PcapNg }
+public enum CaptureFileFormat : byte
+{
+    Pcap,
+    PcapNanosecond,
+    PcapNg,
+    /// <summary>A router's or a generic text hex dump (docs/text-dumps.md), recognised by content.</summary>
+    TextDump,
+}
 
 /// <summary>
 /// Streams the records of a pcap or pcapng capture (optionally gzip-compressed, detected by magic bytes) from a
-/// file or stdin ("-") in constant memory. Only an input that is not a capture at all throws
+/// file or stdin ("-") in constant memory; an input without either magic that is a text hex dump (IOS, IOS-XE, ASA,
+/// od / Wireshark hex: docs/text-dumps.md) is read as one (<c>CaptureReader.TextDump.cs</c>). Only an input that is not
+/// a capture at all throws
 /// (<see cref="CaptureFormatException"/>); damage after the file header becomes a <see cref="Malformation"/>.
 /// </summary>
 /// <remarks>
@@ -120,7 +129,12 @@ public sealed partial class CaptureReader : IDisposable
             record = default;
             return false;
         }
-        bool ok = Format == CaptureFileFormat.PcapNg ? TryReadPcapNg(out record) : TryReadPcap(out record);
+        bool ok = Format switch
+        {
+            CaptureFileFormat.PcapNg => TryReadPcapNg(out record),
+            CaptureFileFormat.TextDump => TryReadText(out record),
+            _ => TryReadPcap(out record),
+        };
         if (!ok) _done = true;
         return ok;
     }
@@ -134,6 +148,7 @@ public sealed partial class CaptureReader : IDisposable
         byte[] b = _buf;
         _buf = Array.Empty<byte>();
         if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+        if (Format == CaptureFileFormat.TextDump) ReturnTextBuffers();
     }
 
     // ---- file header -------------------------------------------------------------------------------------------
@@ -172,6 +187,11 @@ public sealed partial class CaptureReader : IDisposable
                 ReadFirstSectionHeader();
                 break;
             default:
+                if (LooksLikeTextDump())
+                {
+                    StartTextDump();
+                    break;
+                }
                 throw new CaptureFormatException(
                     $"{Name}: not a pcap or pcapng capture (first bytes {Convert.ToHexString(_buf, _pos, 4)})");
         }
