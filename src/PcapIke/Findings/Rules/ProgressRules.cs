@@ -258,7 +258,9 @@ public sealed class FailedInsideEncryptedMessageRule : IFindingRule
             sa.Version == 2 ? ["a short informational reply that is not an error (only decryption tells)"]
                             : ["a DPD (R-U-THERE) or INITIAL-CONTACT notify, the failure then being elsewhere"],
             "Decrypt the capture with the peers' keys to name the notify, or read the " + Side(last.Sender) +
-            ForPlatform(sa, "'s IKE log for the same time.", "'s `debug crypto ikev2` / `debug crypto isakmp` for the same time.", "'s charon log for the same time.")));
+            ForPlatform(sa, "'s IKE log for the same time.",
+                sa.Version == 2 ? "'s `debug crypto ikev2` for the same time." : "'s `debug crypto isakmp` for the same time.",
+                "'s charon log for the same time.")));
     }
 }
 
