@@ -57,24 +57,9 @@ public sealed class WatchCommandTests
         psi.Environment["HOME"] = home;
         psi.Environment["DOTNET_CLI_HOME"] = home;
         psi.Environment["DOTNET_NOLOGO"] = "1";
-        Process p;
-        try
-        {
-            p = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"setpriv is not installed ({e.Message}); install it with: apt-get install -y util-linux");
-            throw;
-        }
-        using (p)
-        {
-            string stdout = p.StandardOutput.ReadToEnd();
-            string stderr = p.StandardError.ReadToEnd();
-            Assert.True(p.WaitForExit(60_000));
-            Assert.True(p.ExitCode == 3, $"exit {p.ExitCode}: {stderr}{stdout}");
-            Assert.Equal("pcapike: watch: no permission to capture on lo: run as root, or give the executable the capabilities CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip FILE)\n", stderr);
-        }
+        var (exit, stdout, stderr) = RunUtilLinux(psi, "setpriv");
+        Assert.True(exit == 3, $"exit {exit}: {stderr}{stdout}");
+        Assert.Equal("pcapike: watch: no permission to capture on lo: run as root, or give the executable the capabilities CAP_NET_RAW and CAP_NET_ADMIN (setcap cap_net_raw,cap_net_admin=eip FILE)\n", stderr);
         Directory.Delete(home, true);
     }
     [Theory]
@@ -88,6 +73,15 @@ public sealed class WatchCommandTests
         string script = "for f in $(ldconfig -p | grep -o '/[^ ]*libpcap\\.so[^ ]*'); do mount --bind /dev/null \"$(readlink -f \"$f\")\" || exit 99; done; exec dotnet \"$0\" \"$@\"";
         var psi = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in new[] { "-rm", "sh", "-c", script, cli }.Concat(args)) psi.ArgumentList.Add(a);
+        var (exit, stdout, stderr) = RunUtilLinux(psi, "unshare");
+        Assert.True(exit == 3, $"exit {exit}: {stderr}{stdout}");
+        Assert.Equal("", stdout);
+        Assert.Equal("pcapike: watch: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8; Fedora/RHEL: dnf install libpcap)\n", stderr);
+    }
+
+    /// <summary>Runs a util-linux wrapper (setpriv, unshare) to the end; fails naming the package when it is missing.</summary>
+    private static (int Exit, string Out, string Err) RunUtilLinux(ProcessStartInfo psi, string tool)
+    {
         Process p;
         try
         {
@@ -95,7 +89,7 @@ public sealed class WatchCommandTests
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            Assert.Fail($"unshare is not installed ({e.Message}); install it with: apt-get install -y util-linux");
+            Assert.Fail($"{tool} is not installed ({e.Message}); install it with: apt-get install -y util-linux");
             throw;
         }
         using (p)
@@ -103,9 +97,7 @@ public sealed class WatchCommandTests
             string stdout = p.StandardOutput.ReadToEnd();
             string stderr = p.StandardError.ReadToEnd();
             Assert.True(p.WaitForExit(60_000));
-            Assert.True(p.ExitCode == 3, $"exit {p.ExitCode}: {stderr}{stdout}");
-            Assert.Equal("", stdout);
-            Assert.Equal("pcapike: watch: libpcap is not installed (Debian/Ubuntu: apt-get install libpcap0.8; Fedora/RHEL: dnf install libpcap)\n", stderr);
+            return (p.ExitCode, stdout, stderr);
         }
     }
 }
