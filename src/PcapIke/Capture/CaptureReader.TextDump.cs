@@ -148,6 +148,13 @@ public sealed partial class CaptureReader
             else expected = _txHasPend && _txPendKind == TextLineKind.Header ? 0 : _txOpen ? _txNextOffset : 0;
             var kind = TextDumpLine.Classify(cur, expected, _txBareDigits);
             if (_txHasPend && kind == TextLineKind.Other && TryJoin(cur)) continue;
+            // IOS-XE's buffer dump heads each packet with its index alone ("0", "1", ...): a header line without
+            // a time, recognised only when an offset-0 hex line with a colon prefix follows it
+            if (_txHasPend && _txPendKind == TextLineKind.Other && kind == TextLineKind.Data
+                && TextDumpLine.IsPacketIndex(_txPend.AsSpan(0, _txPendLen))
+                && TextDumpLine.TryParsePrefix(cur, out TextPrefix curPrefix, out long curOffset, out _, out _)
+                && curPrefix == TextPrefix.Colon && curOffset == 0)
+                _txPendKind = TextLineKind.Header;
             if (_txHasPend) ProcessTextLine();
             // the current line becomes the look-ahead
             cur.CopyTo(_txPend);
@@ -261,9 +268,9 @@ public sealed partial class CaptureReader
         {
             case TextLineKind.Header:
                 FinishTextPacket();
-                TextDumpLine.TryParseHeader(line, out TextHeader h);
+                bool timed = TextDumpLine.TryParseHeader(line, out TextHeader h);   // false: an IOS-XE index line
                 StartTextPacket(TimeOf(h));
-                var comment = line[Math.Min(h.CommentStart, line.Length)..];
+                var comment = timed ? line[Math.Min(h.CommentStart, line.Length)..] : default;
                 if (comment.Length > _txComment.Length) comment = comment[.._txComment.Length];
                 comment.CopyTo(_txComment);
                 _txCommentLen = comment.Length;

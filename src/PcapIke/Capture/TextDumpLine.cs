@@ -349,6 +349,18 @@ internal static class TextDumpLine
         return true;
     }
 
+    /// <summary>A packet's index alone on its line, as IOS-XE's <c>show monitor capture NAME buffer dump</c> heads each
+    /// packet: 1–9 decimal digits without a leading zero (or <c>0</c>), blanks around; od's end offsets have leading
+    /// zeros and are not one.</summary>
+    public static bool IsPacketIndex(ReadOnlySpan<byte> line)
+    {
+        int i = SkipBlanks(line, 0), start = i;
+        while (i < line.Length && IsDigit(line[i])) i++;
+        int digits = i - start;
+        if (digits is 0 or > 9 || (digits > 1 && line[start] == '0')) return false;
+        return SkipBlanks(line, i) == line.Length;
+    }
+
     /// <summary><c>h:mm:ss[.f…]</c> at <paramref name="i"/>.</summary>
     private static bool TryParseTimeOfDay(ReadOnlySpan<byte> s, int i, out long ns, out int digits, out int end)
     {

@@ -35,17 +35,18 @@ public sealed class TextDumpReaderTests
     private static long Resolution(DumpLayout layout) => layout switch
     {
         DumpLayout.IosEpc => 1_000_000,
-        DumpLayout.IosXe or DumpLayout.Asa => 1_000,
+        DumpLayout.IosXeWithTimes or DumpLayout.Asa => 1_000,
         _ => 0,
     };
 
     /// <summary>The time a layout keeps of a frame's time: IOS EPC the date and ms; ASA the time of day in µs (no
-    /// date is printed: 1970-01-01 is assumed); IOS-XE µs since the first packet; od and Wireshark's hex none.</summary>
+    /// date is printed: 1970-01-01 is assumed); IOS-XE's dump none (the variant with a time: µs since the first
+    /// packet); od and Wireshark's hex none.</summary>
     private static long Kept(DumpLayout layout, long ns, long first) => layout switch
     {
         DumpLayout.IosEpc => ns / 1_000_000 * 1_000_000,
         DumpLayout.Asa => ns % 86_400_000_000_000 / 1000 * 1000,
-        DumpLayout.IosXe => (ns - first) / 1000 * 1000,
+        DumpLayout.IosXeWithTimes => (ns - first) / 1000 * 1000,
         _ => 0,
     };
 
@@ -163,6 +164,7 @@ public sealed class TextDumpReaderTests
     [Theory]
     [InlineData(DumpLayout.IosEpc)]
     [InlineData(DumpLayout.IosXe)]
+    [InlineData(DumpLayout.IosXeWithTimes)]
     [InlineData(DumpLayout.Asa)]
     [InlineData(DumpLayout.Od)]
     [InlineData(DumpLayout.WiresharkHex)]
@@ -173,7 +175,8 @@ public sealed class TextDumpReaderTests
         string start = layout switch
         {
             DumpLayout.IosEpc => @"^\d\d:\d\d:\d\d\.\d{3} UTC ",
-            DumpLayout.IosXe => @"^ +\d+ +\d+\.\d{6} ",
+            DumpLayout.IosXe => @"^\d+$",
+            DumpLayout.IosXeWithTimes => @"^ +\d+ +\d+\.\d{6} ",
             DumpLayout.Asa => @"^ +\d+: ",
             DumpLayout.Od => "^000000 ",
             _ => "^0000   ",

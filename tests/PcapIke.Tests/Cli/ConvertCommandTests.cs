@@ -15,7 +15,7 @@ public sealed class ConvertCommandTests : IDisposable
     {
         DumpLayout.IosEpc => ns / 1_000_000 * 1_000_000,
         DumpLayout.Asa => ns % 86_400_000_000_000 / 1000 * 1000,
-        DumpLayout.IosXe => (ns - first) / 1000 * 1000,
+        DumpLayout.IosXeWithTimes => (ns - first) / 1000 * 1000,
         _ => -1,
     };
 
@@ -26,6 +26,7 @@ public sealed class ConvertCommandTests : IDisposable
     [InlineData("strongswan-ikev2-untrusted-ca", DumpLayout.IosEpc, "Ethernet")]
     [InlineData("strongswan-ikev2-ip-fragments", DumpLayout.Asa, "Ethernet")]
     [InlineData("strongswan-ikev2-skf", DumpLayout.IosXe, "Ethernet")]
+    [InlineData("strongswan-ikev2-skf", DumpLayout.IosXeWithTimes, "Ethernet")]
     [InlineData("strongswan-ikev2-aes-gcm", DumpLayout.Od, "Ethernet")]
     [InlineData("strongswan-ikev1-main-mode", DumpLayout.WiresharkHex, "Ethernet")]
     public void The_pcap_holds_the_original_frames_byte_for_byte_with_the_dumps_times(string capture, DumpLayout layout, string link)

@@ -8,7 +8,7 @@ namespace PcapIke.Tests.TestSupport;
 internal sealed record OwnedFrame(long Number, long TimestampNanoseconds, LinkType LinkType, byte[] Data);
 
 /// <summary>The text layouts of docs/text-dumps.md.</summary>
-public enum DumpLayout { IosEpc, IosXe, Asa, Od, WiresharkHex }
+public enum DumpLayout { IosEpc, IosXe, IosXeWithTimes, Asa, Od, WiresharkHex }
 
 /// <summary>
 /// Renders the frames of a capture as the text a router or tool prints (docs/text-dumps.md), for the tests: the
@@ -31,6 +31,7 @@ internal static class TextDumps
     {
         DumpLayout.IosEpc => IosEpc(frames),
         DumpLayout.IosXe => IosXe(frames),
+        DumpLayout.IosXeWithTimes => IosXeWithTimes(frames),
         DumpLayout.Asa => Asa(frames),
         DumpLayout.Od => Od(frames),
         _ => WiresharkHex(frames),
@@ -86,19 +87,19 @@ internal static class TextDumps
         return sb.ToString();
     }
 
-    /// <summary>IOS-XE <c>show monitor capture NAME buffer dump</c>: a line with the packet number and the seconds
-    /// since the first packet, then lines of a 4-digit offset, four 4-byte groups and the ASCII column.</summary>
+    /// <summary>IOS-XE <c>show monitor capture NAME buffer dump</c> as Wireshark's ciscodump reads it
+    /// (docs/text-dumps.md): a line with the packet's index alone (from 0, no time), then lines of two blanks, a
+    /// 4-digit offset, a colon, two blanks, four 4-byte groups and the ASCII column; a blank line between packets.</summary>
     public static string IosXe(IReadOnlyList<OwnedFrame> frames)
     {
-        var sb = new StringBuilder("Router#show monitor capture CAP buffer dump\n\n");
-        long t0 = frames.Count > 0 ? frames[0].TimestampNanoseconds : 0;
-        foreach (var f in frames)
+        var sb = new StringBuilder("Router#show monitor capture CAP buffer dump\n");
+        for (int p = 0; p < frames.Count; p++)
         {
-            long rel = f.TimestampNanoseconds - t0;
-            sb.Append($"  {f.Number,3}  {rel / 1_000_000_000}.{rel % 1_000_000_000 / 1000:D6}   192.0.2.1 -> 192.0.2.2    UDP {f.Data.Length} 500 → 500\n\n");
+            var f = frames[p];
+            sb.Append(p).Append('\n');
             for (int off = 0; off < f.Data.Length; off += 16)
             {
-                var line = new StringBuilder($"  {off:x4}:  ");
+                var line = new StringBuilder($"  {off:X4}:  ");
                 int n = Math.Min(16, f.Data.Length - off);
                 for (int g = 0; g < 4; g++)
                 {
@@ -110,6 +111,28 @@ internal static class TextDumps
                     }
                 }
                 sb.Append(line).Append("   ").Append(Ascii(f.Data.AsSpan(off, n))).Append('\n');
+            }
+            sb.Append('\n');
+        }
+        sb.Append("Router#\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The IOS-XE dump with a header line this reader also accepts although no published sample shows it:
+    /// the packet number and the seconds since the first packet, then a summary (docs/text-dumps.md,
+    /// "Variations tolerated").</summary>
+    public static string IosXeWithTimes(IReadOnlyList<OwnedFrame> frames)
+    {
+        var sb = new StringBuilder("Router#show monitor capture CAP buffer dump\n\n");
+        long t0 = frames.Count > 0 ? frames[0].TimestampNanoseconds : 0;
+        foreach (var f in frames)
+        {
+            long rel = f.TimestampNanoseconds - t0;
+            sb.Append($"  {f.Number,3}  {rel / 1_000_000_000}.{rel % 1_000_000_000 / 1000:D6}   192.0.2.1 -> 192.0.2.2    UDP {f.Data.Length} 500 → 500\n\n");
+            for (int off = 0; off < f.Data.Length; off += 16)
+            {
+                int n = Math.Min(16, f.Data.Length - off);
+                sb.Append($"  {off:x4}:  ").AppendJoin(' ', Enumerable.Range(0, (n + 3) / 4).Select(g => Convert.ToHexString(f.Data, off + g * 4, Math.Min(4, n - g * 4)))).Append('\n');
             }
             sb.Append('\n');
         }
