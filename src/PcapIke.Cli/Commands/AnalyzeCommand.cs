@@ -28,11 +28,19 @@ public static class AnalyzeCommand
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "csv");
         var ports = PortOptions.Create();
         var configs = ConfigScenario.Option();
+        var brief = new Option<bool>("--brief") { Description = "Text: one line per IKE SA (outcome and root cause)" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Text: everything, also every vendor ID with its bytes and every notify" };
 
-        var command = new Command("analyze", "Per IKE SA: summary, message ladder, CERT_REQ lists and findings")
+        var command = new Command("analyze", "Per IKE SA: the verdict and action plan first, then the message ladder, CERT_REQ lists, certificates and findings")
         {
-            files, ca, format, ports.Udp, ports.NatT, ports.Tcp, configs,
+            files, ca, format, brief, verbose, ports.Udp, ports.NatT, ports.Tcp, configs,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(brief) && r.GetValue(verbose)) r.AddError("--brief and --verbose exclude each other");
+            else if ((r.GetValue(brief) || r.GetValue(verbose)) && !string.Equals(r.GetValue(format), "text", StringComparison.OrdinalIgnoreCase))
+                r.AddError($"{(r.GetValue(brief) ? "--brief" : "--verbose")} applies to text output only (JSON and CSV always hold everything)");
+        });
         keys.AddTo(command);
         command.SetAction(pr =>
         {
@@ -45,19 +53,19 @@ public static class AnalyzeCommand
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
             string[] inputs = pr.GetValue(files)!;
+            var detail = pr.GetValue(brief) ? TextDetail.Brief : pr.GetValue(verbose) ? TextDetail.Verbose : TextDetail.Normal;
             return pr.GetValue(format)!.ToLowerInvariant() switch
             {
                 "json" => RunJson(inputs, run, output, error),
                 "csv" => RunCsv(inputs, run, output, error),
-                _ => RunText(inputs, run, output, error),
+                _ => RunText(inputs, run, output, error, new AnalyzeTextWriter(output) { Routers = options.Routers, Detail = detail }),
             };
         });
         return command;
     }
 
-    private static int RunText(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error)
+    private static int RunText(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error, AnalyzeTextWriter writer)
     {
-        var writer = new AnalyzeTextWriter(output);
         int exit = ExitCodes.Ok;
         bool first = true;
         for (int i = 0; i < files.Length; i++)

@@ -34,6 +34,15 @@ public sealed record Finding(
     /// <summary>The other explanations the capture leaves open.</summary>
     public IReadOnlyList<string> Alternatives { get; init; } = Array.Empty<string>();
 
+    /// <summary>The cause in one sentence, where the finding names one (the model's deciding step with <c>--config</c>).</summary>
+    public string? Cause { get; init; }
+    /// <summary>The reasoning, one decision a line, in order (the rule chain of PI602): reports number them.</summary>
+    public IReadOnlyList<string> Steps { get; init; } = Array.Empty<string>();
+    /// <summary>The fix as configuration to paste, router by router, where the model found and checked one.</summary>
+    public IReadOnlyList<ConfigFix> Configuration { get; init; } = Array.Empty<ConfigFix>();
+    /// <summary>Commands that confirm the cause on the routers (<c>show …</c>, <c>debug …</c>).</summary>
+    public IReadOnlyList<string> ConfirmWith { get; init; } = Array.Empty<string>();
+
     /// <summary>A finding that states what is seen and what it infers, with a confidence and the alternatives; its
     /// <see cref="Message"/> says all of it in that order ("Seen: … Inferred (medium confidence): … Alternatives: …").</summary>
     public static Finding Inference(FindingCode code, Severity severity, IReadOnlyList<long> frames, string seen,
@@ -59,3 +68,7 @@ public sealed record Finding(
         return text;
     }
 }
+
+/// <summary>The configuration lines to enter on one router (IOS indentation, as <c>show running-config</c> prints them)
+/// and what the model checked with them applied.</summary>
+public sealed record ConfigFix(string Router, IReadOnlyList<string> Lines, string Checked);

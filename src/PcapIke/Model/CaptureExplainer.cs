@@ -110,7 +110,13 @@ public static class CaptureExplainer
                 ? "No single or paired change of the profiles' trustpoint lines, overlapping profiles or enrollment order makes both directions work in the model; review the trustpoints on both routers."
                 : FixText(routers, fixes[0]);
             sa.Findings.Add(new Finding(FindingCode.ModelExplainsFailure, Severity.Error, evidence,
-                $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {Conclusion(p)}. Rule by rule: {chain}", fixText));
+                $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {Conclusion(p)}. Rule by rule: {chain}", fixText)
+            {
+                Cause = $"{Conclusion(p)}.",
+                Steps = ChainSteps(p),
+                Configuration = fixes.Count == 0 ? [] : Configuration(routers, fixes[0]),
+                ConfirmWith = ConfirmCommands(p.Version),
+            });
             return;
         }
 
@@ -122,7 +128,13 @@ public static class CaptureExplainer
             sa.Findings.Add(new Finding(FindingCode.ReverseDirectionFails, Severity.Warning, evidence,
                 $"This negotiation works ({choices}), but when {responder.Name} initiates the model predicts: {Outcome(reverse.Outcome)}: {Chain(reverse)} " +
                 "The tunnel only comes up from one side.",
-                fixes.Count == 0 ? null : FixText(routers, fixes[0])));
+                fixes.Count == 0 ? null : FixText(routers, fixes[0]))
+            {
+                Cause = $"When {responder.Name} initiates: {Conclusion(reverse)} ({Outcome(reverse.Outcome)}).",
+                Steps = ChainSteps(reverse),
+                Configuration = fixes.Count == 0 ? [] : Configuration(routers, fixes[0]),
+                ConfirmWith = ConfirmCommands(reverse.Version),
+            });
             return;
         }
         sa.Findings.Add(new Finding(FindingCode.ModelAgrees, Severity.Info, evidence,
@@ -234,8 +246,25 @@ public static class CaptureExplainer
         p.Negotiation.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
 
     /// <summary>The decisions with their rules, in order: "R2 [I1] …; R1 [I2] …".</summary>
-    private static string Chain(DirectionPrediction p) =>
-        string.Join("; ", p.Negotiation.Log.Where(l => l.Rule.Length > 0).Select(l => $"{l.Router} [{l.Rule}] {l.Text}")) + ".";
+    private static string Chain(DirectionPrediction p) => string.Join("; ", ChainSteps(p)) + ".";
+
+    /// <summary>The decisions with their rules, one a line: "R2 [I1] …", "R1 [I2] …".</summary>
+    private static IReadOnlyList<string> ChainSteps(DirectionPrediction p) =>
+        p.Negotiation.Log.Where(l => l.Rule.Length > 0).Select(l => $"{l.Router} [{l.Rule}] {l.Text}").ToArray();
+
+    /// <summary>The fix's lines per router, as IOS configuration, with what the model checked.</summary>
+    private static IReadOnlyList<ConfigFix> Configuration(Scenario s, VerifiedFix fix)
+    {
+        string after = string.Join(", ", fix.After.Directions.Select(d => $"{d.Initiator} initiates: {Outcome(d.Outcome)}"));
+        return fix.Edits.GroupBy(e => e.Router, StringComparer.Ordinal)
+            .Select(g => new ConfigFix(g.Key, g.SelectMany(e => e.IosLines(s)).ToArray(), $"checked with the model: {after}"))
+            .ToArray();
+    }
+
+    /// <summary>What confirms a certificate-selection cause on IOS (the technote's commands).</summary>
+    private static IReadOnlyList<string> ConfirmCommands(int version) => version == 1
+        ? ["show crypto isakmp profile", "show crypto pki certificates", "debug crypto isakmp", "debug crypto pki validation"]
+        : ["show crypto ikev2 profile", "show crypto pki certificates", "debug crypto ikev2", "debug crypto pki validation"];
 
     private static string Choices(DirectionPrediction p)
     {

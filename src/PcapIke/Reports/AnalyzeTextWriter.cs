@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PcapIke.Exchanges;
+using PcapIke.Forge;
 using PcapIke.Frames;
 
 namespace PcapIke.Reports;
@@ -15,6 +16,12 @@ public sealed class AnalyzeTextWriter(TextWriter output)
     private const string Indent = "  ";
     private const int LabelWidth = 17;
 
+    /// <summary>The routers' configurations (<c>--config</c>): the sides are then named by router.</summary>
+    public Scenario? Routers { get; init; }
+
+    /// <summary>How much to print per SA (<c>--brief</c>, default, <c>--verbose</c>).</summary>
+    public TextDetail Detail { get; init; } = TextDetail.Normal;
+
     public void WriteFileHeader(CaptureAnalysis analysis)
     {
         int malformations = analysis.Malformations.Count + (int)analysis.DroppedMalformations;
@@ -24,17 +31,61 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (analysis.DroppedMalformations > 0) Line($"! ... and {analysis.DroppedMalformations} more malformations not listed");
     }
 
+    /// <summary>One SA: the verdict and action plan first when it did not complete, then the evidence (ladder,
+    /// CERT_REQ lists, certificates, data plane), then the details (summary, notifies, findings). With
+    /// <see cref="TextDetail.Brief"/> one line.</summary>
     public void WriteSa(IkeSa sa)
     {
+        if (Detail == TextDetail.Brief)
+        {
+            WriteBrief(sa);
+            return;
+        }
+        string ini = SaNames.Of(sa, Role.Initiator, Routers), res = SaNames.Of(sa, Role.Responder, Routers);
         Line("");
-        Line(string.Create(CultureInfo.InvariantCulture, $"IKE SA {sa.Id}  {SaReportText.Version(sa)}  {sa.Initiator} → {sa.Responder}"));
-        WriteSummary(sa);
-        WriteLadder(sa);
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"IKE SA {sa.Id}  {SaReportText.Version(sa)}  {Named(ini, sa.Initiator)} → {Named(res, sa.Responder)}"));
+        if (SaVerdict.For(sa, Routers) is { } verdict) WriteVerdict(verdict);
+        WriteLadder(sa, ini, res);
         WriteCertRequests(sa);
         WriteCertificates(sa);
-        WriteNotifies(sa);
         WriteDataPlane(sa);
+        Line("");
+        Line($"{Indent}Details");
+        WriteSummary(sa);
+        if (Detail == TextDetail.Verbose) WriteNotifies(sa);
         WriteFindings(sa);
+    }
+
+    private static string Named(string name, NetEndpoint e) =>
+        name == e.Address.ToString() ? e.ToString() : $"{name} {e}";
+
+    /// <summary><c>IKE SA 1  IKEv1  R2 → R1  stalled at MM5  PI602: … (high)</c>.</summary>
+    private void WriteBrief(IkeSa sa)
+    {
+        var verdict = SaVerdict.For(sa, Routers);
+        string outcome = SaReportText.Outcome(sa.Outcome) + (verdict is not null && sa.LastStep is { } at ? $" at {at}" : "");
+        string cause = verdict is { Source.Length: > 0 } v ? $"  {v.Source}: {v.Cause}" : "";
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"IKE SA {sa.Id}  {SaReportText.Version(sa)}  {SaNames.Of(sa, Role.Initiator, Routers)} → {SaNames.Of(sa, Role.Responder, Routers)}  {outcome}{cause}"));
+    }
+
+    /// <summary>The answer first: what failed, the root cause, the action plan and how to confirm it.</summary>
+    private void WriteVerdict(SaVerdict v)
+    {
+        Field("Verdict", v.Headline);
+        Field("What happened", v.WhatHappened);
+        Field("Root cause", v.Cause + (v.Source.Length > 0 ? $" ({v.Source})" : ""));
+        if (v.Confidence.Length > 0) Field("Confidence", v.Confidence);
+        for (int i = 0; i < v.Steps.Count; i++)
+            Field(i == 0 ? "Step by step" : "", string.Create(CultureInfo.InvariantCulture, $"{i + 1,2}. {v.Steps[i]}"));
+        foreach (var fix in v.Configuration)
+        {
+            Field("Action plan", $"on {fix.Router} ({fix.Checked}):");
+            foreach (string line in SaVerdict.PasteBlock(fix)) Line($"{Indent}{new string(' ', LabelWidth)}    {line}".TrimEnd());
+        }
+        if (v.Configuration.Count == 0 && v.Advice is { } advice) Field("Action plan", advice);
+        if (v.ConfirmWith.Count > 0) Field("Confirm with", string.Join("; ", v.ConfirmWith));
     }
 
     /// <summary>The SA's ESP/AH per SPI and direction, with its child SAs and DELETEs in time order (the rekey
@@ -94,7 +145,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
 
     private void WriteSummary(IkeSa sa)
     {
-        Field("SPIs", $"i {SaReportText.Spi(sa.SpiI)}  r {SaReportText.Spi(sa.SpiR)}");
+        Field(sa.Version == 1 ? "Cookies" : "SPIs", $"i {SaReportText.Spi(sa.SpiI)}  r {SaReportText.Spi(sa.SpiR)}");
         if (sa.Messages.Count > 0)
             Field("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {Count(sa.Messages.Count, "message")}");
         Field("NAT", (sa.NatDetected ? "detected" : "not detected") + (sa.FloatedTo4500 ? ", floated to UDP 4500" : ""));
@@ -108,12 +159,18 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (sa.InitiatorCertificate is { } ic) Field("Cert (i)", sa.InitiatorCertificateIssuer is { } ii ? $"{ic}, issued by {ii}" : ic);
         if (sa.ResponderCertificate is { } rc) Field("Cert (r)", sa.ResponderCertificateIssuer is { } ri ? $"{rc}, issued by {ri}" : rc);
         if (sa.VendorIds.Count == 0) Field("Vendor IDs", "none");
-        for (int i = 0; i < sa.VendorIds.Count; i++)
+        if (Detail == TextDetail.Verbose)
+            for (int i = 0; i < sa.VendorIds.Count; i++)
+            {
+                var v = sa.VendorIds[i];
+                string what = v.Name is { } name ? SaReportText.VendorName(name) : "unknown";
+                if (v.Fingerprint is { } fp) what += $" [{fp}]";
+                Field(i == 0 ? "Vendor IDs" : "", $"{SaReportText.Role(v.Sender),-9}  {what}  {v.Hex}");
+            }
+        else
         {
-            var v = sa.VendorIds[i];
-            string what = v.Name ?? "unknown";
-            if (v.Fingerprint is { } fp) what += $" [{fp}]";
-            Field(i == 0 ? "Vendor IDs" : "", $"{SaReportText.Role(v.Sender),-9}  {what}  {v.Hex}");
+            var folded = SaReportText.VendorIdsByPeer(sa);
+            for (int i = 0; i < folded.Count; i++) Field(i == 0 ? "Vendor IDs" : "", folded[i]);
         }
         Field("Last step", sa.LastStep ?? "(none)");
         Field("Outcome", SaReportText.OutcomeLine(sa));
@@ -134,7 +191,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             });
     }
 
-    private void WriteLadder(IkeSa sa)
+    private void WriteLadder(IkeSa sa, string initiatorName, string responderName)
     {
         Line("");
         if (sa.Messages.Count == 0)
@@ -143,10 +200,12 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             return;
         }
         string left = sa.Initiator.Address.ToString(), right = sa.Responder.Address.ToString();
-        int leftWidth = Math.Max(left.Length, "initiator".Length), rightWidth = Math.Max(right.Length, "responder".Length);
+        string leftTitle = initiatorName == left ? "initiator" : $"{initiatorName} (initiator)";
+        string rightTitle = responderName == right ? "responder" : $"{responderName} (responder)";
+        int leftWidth = Math.Max(left.Length, leftTitle.Length), rightWidth = Math.Max(right.Length, rightTitle.Length);
         var rows = new List<string[]>(sa.Messages.Count + 1)
         {
-            new[] { "time", "frame", "initiator".PadLeft(leftWidth), "", "responder".PadRight(rightWidth), "ports I/R", "size", "step" },
+            new[] { "time", "frame", leftTitle.PadLeft(leftWidth), "", rightTitle.PadRight(rightWidth), "ports I/R", "size", "step" },
         };
         long start = sa.StartNanoseconds;
         foreach (var m in sa.Messages)
@@ -310,11 +369,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         }
     }
 
-    private static string Proposal(ProposalView p)
-    {
-        string s = p.ToString();
-        return s.Length == 0 ? "(no attributes)" : s;
-    }
+    private static string Proposal(ProposalView p) => SaReportText.Proposal(p);
 
     private void Field(string label, string value) =>
         Line($"{Indent}{label.PadRight(LabelWidth)}{value}".TrimEnd());
@@ -327,4 +382,15 @@ public sealed class AnalyzeTextWriter(TextWriter output)
 
     private static string Count(long n, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{n:N0} {noun}{(n == 1 ? "" : "s")}");
+}
+
+/// <summary>How much <c>analyze</c> prints per SA as text.</summary>
+public enum TextDetail
+{
+    /// <summary>One line per SA (<c>--brief</c>).</summary>
+    Brief,
+    /// <summary>The verdict and action plan, the evidence, the details.</summary>
+    Normal,
+    /// <summary>Everything: also every vendor ID with its bytes and every notify (<c>--verbose</c>).</summary>
+    Verbose,
 }

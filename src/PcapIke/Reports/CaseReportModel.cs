@@ -47,11 +47,24 @@ public sealed record NegotiationReport(
     /// <summary>The summary line: <c>IKE SA 1 IKEv1 a → b: stalled at MM5 — PI101 …</c>.</summary>
     public string SummaryLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Initiator} → {Responder}: {Outcome}" +
                                  (StoppedAt is null ? "" : $" at {StoppedAt}") +
-                                 (MostImportant is { } f ? $" — {f.Id} {f.FirstSentence}" : "");
+                                 (MostImportant is { } f ? $" — {f.Id} {f.FirstSentence}" : ".");
 
     /// <summary>The ESP/AH after the last IKE message, one entry per direction that has any (drawn on the ladder's
     /// lanes below the last arrow); empty without data-plane traffic.</summary>
     public IReadOnlyList<LadderTraffic> Traffic { get; init; } = [];
+
+    /// <summary>What the sides are called (router names from <c>--config</c>, else IKE IDs, certificate CNs,
+    /// addresses): the ladder's lanes.</summary>
+    public string InitiatorName { get; init; } = "initiator";
+    public string ResponderName { get; init; } = "responder";
+
+    /// <summary>The answer first, for a negotiation that did not complete (<see cref="SaVerdict"/>); null when it was
+    /// established.</summary>
+    public SaVerdict? Verdict { get; init; }
+
+    /// <summary>The vendor IDs, one line per peer (<see cref="SaReportText.VendorIdsByPeer"/>); the full list with
+    /// bytes stays in <see cref="Summary"/>.</summary>
+    public IReadOnlyList<string> VendorIdsByPeer { get; init; } = [];
 
     /// <summary>The summary without addresses or texts, for the batch index: <c>IKE SA 1 IKEv1 stalled at MM5 (PI101)</c>.</summary>
     public string ShortLine => $"IKE SA {Id.ToString(CultureInfo.InvariantCulture)} {Version} {Outcome}" +
@@ -109,16 +122,11 @@ public sealed record CaseCertificate(long Frame, string Sender, string Step, boo
 /// <summary>A finding with its evidence frames, explanation and fix.</summary>
 public sealed record CaseFinding(string Id, string Severity, IReadOnlyList<long> Frames, string Message, string? Fix)
 {
-    /// <summary>The message up to its first sentence end (or 200 characters), for summary lines.</summary>
-    public string FirstSentence
-    {
-        get
-        {
-            int end = Message.IndexOf(". ", StringComparison.Ordinal);
-            string s = end > 0 ? Message[..(end + 1)] : Message;
-            return s.Length > 200 ? s[..199] + "…" : s;
-        }
-    }
+    /// <summary>The message up to its first sentence end, whole (never cut), for summary lines.</summary>
+    public string FirstSentence => SaVerdict.Sentence(SaVerdict.FirstSentence(Message));
+
+    /// <summary>The reasoning one decision a line (PI602's rule chain), numbered by the writers.</summary>
+    public IReadOnlyList<string> Steps { get; init; } = [];
 }
 
 /// <summary>One argument of a reproduce command: literal text, or an input file (pseudonymised with <c>--redact</c>).</summary>
@@ -159,7 +167,7 @@ public static class CaseReportBuilder
         string capture = options.Inputs.FirstOrDefault(i => i.Role == "capture") is { Path: not null } c
             ? r.File(c.Path, "capture") : r.Enabled ? r.File(analysis.File, "capture") : analysis.File;
         var picks = new ModelPicks(options.Routers);
-        var negotiations = analysis.Sas.OrderBy(s => s.Id).Select(sa => Negotiation(sa, r, picks)).ToList();
+        var negotiations = analysis.Sas.OrderBy(s => s.Id).Select(sa => Negotiation(sa, r, picks, options.Routers)).ToList();
         var inputs = options.Inputs.Select(i => new CaseInputHash(i.Role, r.File(i.Path, i.Role), Sha256(i.Path))).ToList();
         var commands = options.Commands.Select(cmd => "pcapike " + string.Join(" ", cmd.Select(a =>
             ShellQuote(a.FileRole is { } role ? r.File(a.Text, role) : r.Text(a.Text))))).ToList();
@@ -254,11 +262,11 @@ public static class CaseReportBuilder
         return kind + ":" + (kind is "URI" ? r.Text(value) : r.Identity(value));
     }
 
-    private static NegotiationReport Negotiation(IkeSa sa, ReportRedactor r, ModelPicks picks)
+    private static NegotiationReport Negotiation(IkeSa sa, ReportRedactor r, ModelPicks picks, Scenario? routers)
     {
         string initiator = Endpoint(r, sa.Initiator), responder = Endpoint(r, sa.Responder);
         var findings = sa.Findings.Select(f => new CaseFinding(f.Id, SaReportText.Severity(f.Severity), f.Frames,
-            r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix))).ToList();
+            r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix)) { Steps = f.Steps.Select(r.Text).ToList() }).ToList();
         bool established = sa.Outcome == SaOutcome.Established;
         var failing = FailingFrames(sa);
         long start = sa.StartNanoseconds;
@@ -275,8 +283,30 @@ public static class CaseReportBuilder
             sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings)
         {
             Traffic = Traffic(sa, findings),
+            InitiatorName = Name(r, sa, Role.Initiator, routers),
+            ResponderName = Name(r, sa, Role.Responder, routers),
+            Verdict = SaVerdict.For(sa, routers) is { } v ? Redacted(v, r) : null,
+            VendorIdsByPeer = SaReportText.VendorIdsByPeer(sa).Select(r.Text).ToList(),
         };
     }
+
+    /// <summary>A side's name (<see cref="SaNames"/>), pseudonymised like the rest with <c>--redact</c>.</summary>
+    private static string Name(ReportRedactor r, IkeSa sa, Role side, Scenario? routers)
+    {
+        string name = SaNames.Of(sa, side, routers);
+        var endpoint = side == Role.Initiator ? sa.Initiator : sa.Responder;
+        return name == endpoint.Address.ToString() ? r.Address(endpoint.Address.ToIPAddress()) : r.Text(name);
+    }
+
+    private static SaVerdict Redacted(SaVerdict v, ReportRedactor r) => !r.Enabled ? v : v with
+    {
+        Headline = r.Text(v.Headline),
+        WhatHappened = r.Text(v.WhatHappened),
+        Cause = r.Text(v.Cause),
+        Steps = v.Steps.Select(r.Text).ToList(),
+        Configuration = v.Configuration.Select(c => new Findings.ConfigFix(r.Text(c.Router), c.Lines.Select(r.Text).ToList(), r.Text(c.Checked))).ToList(),
+        Advice = v.Advice is null ? null : r.Text(v.Advice),
+    };
 
     /// <summary>Per direction, the SA's ESP (AH without ESP), both directions as soon as one has any: the silent one shows
     /// "no ESP". SPIs are random per SA and not pseudonymised (they name no one).</summary>
@@ -331,7 +361,7 @@ public static class CaseReportBuilder
             rows.Add(("Cert (r)", r.Dn(rc) + (sa.ResponderCertificateIssuer is { } ris ? ", issued by " + r.Dn(ris) : "")));
         foreach (var v in sa.VendorIds)
         {
-            string what = v.Name is null ? "unknown" + r.Text(VendorText(v.Hex)) : r.Text(v.Name);
+            string what = v.Name is null ? "unknown" + r.Text(VendorText(v.Hex)) : r.Text(SaReportText.VendorName(v.Name));
             if (v.Fingerprint is { } fp) what += $" [{r.Text(fp)}]";
             rows.Add(("Vendor ID", $"{SaReportText.Role(v.Sender)}: {what} {v.Hex}"));
         }

@@ -39,6 +39,11 @@ public static class HtmlCaseReportWriter
         svg.ladder .frame{fill:#57606a}svg.ladder .missing line{stroke:#8c959f;stroke-width:2}svg.ladder .missing text{fill:#57606a}svg.ladder .cross{font-size:18px;fill:#cf222e}
         svg.ladder .esp line{stroke:#1a7f37;stroke-width:4}svg.ladder .esp polygon{fill:#1a7f37}svg.ladder .esp.silent line{stroke:#cf222e}svg.ladder .esp.silent polygon{fill:#cf222e}svg.ladder .esp.silent .label{fill:#a40e26;font-weight:700}
         details.full{display:inline}details.full summary{cursor:pointer;color:#0969da;display:inline}
+        section.verdict{border:2px solid #cf222e;border-radius:6px;padding:10px 16px;margin:12px 0 18px;background:#fffafa}
+        section.verdict h2{margin:0 0 6px;border:0;font-size:17px}section.verdict .headline{font-size:15px;font-weight:600;margin:2px 0 8px}
+        section.verdict table.facts th{width:120px}pre.config{background:#0d1117;color:#e6edf3;border-color:#0d1117;margin:4px 0 2px;white-space:pre}
+        .checked{color:#116329;font-size:12.5px;margin:0 0 8px}ol.steps{margin:4px 0 6px;padding-left:26px}ol.steps li{margin:1px 0}
+        ul.established{padding-left:18px;color:#57606a}details.raw summary{cursor:pointer;color:#0969da}
         footer{margin-top:32px;color:#57606a;font-size:12px}
         @media print{body{margin:0;max-width:none}details.full>*{display:inline}}
         """;
@@ -55,6 +60,9 @@ public static class HtmlCaseReportWriter
             sb.Append("<p class=\"redacted\">Redacted (<code>--redact</code>): addresses, host names, DN values, identities, SPIs and file names are pseudonyms; the same original has the same pseudonym throughout this report.</p>\n");
         sb.Append("</header>\n");
 
+        foreach (var n in report.Negotiations)
+            if (n.Verdict is { } v) Verdict(sb, n, v);
+
         sb.Append("<section id=\"summary\">\n<h2>Summary</h2>\n");
         if (report.Negotiations.Count == 0) sb.Append("<p>No IKE negotiation in the capture.</p>\n");
         else
@@ -62,10 +70,11 @@ public static class HtmlCaseReportWriter
             sb.Append("<ul class=\"summary\">\n");
             foreach (var n in report.Negotiations)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a> {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.Initiator)} → {Value(n.Responder)}</span>: ");
+                sb.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a> {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} → {Value(n.ResponderName)}</span>: ");
                 sb.Append($"<span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
                 if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
-                if (n.MostImportant is { } f) sb.Append($" — <strong>{ReportEscape.Html(f.Id)}</strong> {Value(f.FirstSentence)}");
+                if (n.MostImportant is { } f) sb.Append($" — <strong>{ReportEscape.Html(f.Id)}</strong> {Prose(f.FirstSentence)}");
+                else sb.Append('.');
                 sb.Append("</li>\n");
             }
             sb.Append("</ul>\n");
@@ -124,23 +133,39 @@ public static class HtmlCaseReportWriter
     private static void Negotiation(StringBuilder sb, NegotiationReport n)
     {
         sb.Append(CultureInfo.InvariantCulture, $"<section class=\"sa\" id=\"sa-{n.Id}\">\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.Initiator)} → {Value(n.Responder)}</span></h2>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} {Value(n.Initiator)} → {Value(n.ResponderName)} {Value(n.Responder)}</span></h2>\n");
         sb.Append($"<p><span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
-        if (n.StoppedAt is { } at) sb.Append($" — stopped at <strong>{ReportEscape.Html(at)}</strong>");
-        if (n.OutcomeDetail.Length > 0) sb.Append($": {Value(n.OutcomeDetail)}");
+        if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
+        string detail = n.StoppedAt is { } step && n.OutcomeDetail.StartsWith($"at {step}: ", StringComparison.Ordinal)
+            ? n.OutcomeDetail[$"at {step}: ".Length..] : n.OutcomeDetail;
+        if (detail.Length > 0) sb.Append($": {Value(SaVerdict.Sentence(detail))}");
         sb.Append("</p>\n");
 
-        sb.Append("<table class=\"facts\">\n");
-        foreach (var (label, value) in n.Summary)
-            sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td>{Value(value)}</td></tr>\n");
-        sb.Append("</table>\n");
-
-        sb.Append(CultureInfo.InvariantCulture, $"<h3>Messages ({n.Ladder.Count})</h3>\n");
+        sb.Append("<h3>Evidence: messages (").Append(n.Ladder.Count.ToString(CultureInfo.InvariantCulture)).Append(")</h3>\n");
         if (n.Ladder.Count == 0) sb.Append("<p>None.</p>\n");
         else LadderSvg.Write(sb, n);
 
         CertRequests(sb, n);
         Certificates(sb, n);
+
+        sb.Append("<h3>Details</h3>\n<table class=\"facts\">\n");
+        bool vendorsDone = false;
+        foreach (var (label, value) in n.Summary)
+        {
+            if (label == "Vendor ID")
+            {
+                if (vendorsDone) continue;
+                vendorsDone = true;
+                sb.Append("<tr><th>Vendor IDs</th><td>");
+                foreach (string line in n.VendorIdsByPeer) sb.Append($"{Value(line)}<br>");
+                sb.Append("<details class=\"raw\"><summary>every vendor ID with its bytes</summary>");
+                foreach (var (l, v) in n.Summary.Where(x => x.Label == "Vendor ID")) sb.Append($"<div class=\"mono\">{Value(v)}</div>");
+                sb.Append("</details></td></tr>\n");
+                continue;
+            }
+            sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td>{Value(value)}</td></tr>\n");
+        }
+        sb.Append("</table>\n");
 
         sb.Append("<h3>Findings</h3>\n");
         if (n.Findings.Count == 0) sb.Append("<p>None.</p>\n");
@@ -150,12 +175,21 @@ public static class HtmlCaseReportWriter
             if (f.Frames.Count > 0)
                 sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
             sb.Append("</h4>\n");
-            foreach (string line in f.Message.Split('\n')) sb.Append($"<p>{ReportEscape.Html(line.TrimEnd('\r'))}</p>\n");
+            string message = f.Message;
+            if (f.Steps.Count > 0 && message.IndexOf(" Rule by rule: ", StringComparison.Ordinal) is int cut and > 0)
+                message = message[..cut];   // the chain follows as a numbered list
+            foreach (string line in message.Split('\n')) sb.Append($"<p>{Prose(line.TrimEnd('\r'))}</p>\n");
+            if (f.Steps.Count > 0)
+            {
+                sb.Append("<ol class=\"steps\">");
+                foreach (string decision in f.Steps) sb.Append($"<li>{Prose(decision)}</li>");
+                sb.Append("</ol>\n");
+            }
             if (f.Fix is { } fix)
             {
                 string[] lines = fix.Split('\n');
                 for (int i = 0; i < lines.Length; i++)
-                    sb.Append($"<p class=\"fix\">{(i == 0 ? "<strong>fix:</strong> " : "")}{ReportEscape.Html(lines[i].TrimEnd('\r'))}</p>\n");
+                    sb.Append($"<p class=\"fix\">{(i == 0 ? "<strong>fix:</strong> " : "")}{Prose(lines[i].TrimEnd('\r'))}</p>\n");
             }
             sb.Append("</div>\n");
         }
@@ -213,6 +247,58 @@ public static class HtmlCaseReportWriter
                 sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td class=\"mono\">{Value(value)}</td></tr>\n");
             sb.Append("</table>\n");
         }
+    }
+
+    /// <summary>The verdict box of one negotiation that did not complete: what failed and where, the root cause and
+    /// its confidence, the action plan (configuration to paste per router, or the advice), how to confirm it, then
+    /// the reasoning step by step.</summary>
+    private static void Verdict(StringBuilder sb, NegotiationReport n, SaVerdict v)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"<section class=\"verdict\" id=\"verdict-{n.Id}\">\n<h2>Verdict — <a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a></h2>\n");
+        sb.Append($"<p class=\"headline\">{Prose(v.Headline)}</p>\n<table class=\"facts\">\n");
+        sb.Append($"<tr><th>What happened</th><td>{Prose(v.WhatHappened)}</td></tr>\n");
+        sb.Append($"<tr><th>Root cause</th><td><strong>{Prose(v.Cause)}</strong>{(v.Source.Length > 0 ? $" ({ReportEscape.Html(v.Source)})" : "")}</td></tr>\n");
+        if (v.Confidence.Length > 0) sb.Append($"<tr><th>Confidence</th><td>{Prose(SaVerdict.Sentence(v.Confidence))}</td></tr>\n");
+        sb.Append("<tr><th>Action plan</th><td>");
+        foreach (var fix in v.Configuration)
+        {
+            sb.Append($"<div class=\"config\">On <strong>{ReportEscape.Html(fix.Router)}</strong>:</div>");
+            sb.Append("<pre class=\"config\">").Append(ReportEscape.Html(string.Join("\n", SaVerdict.PasteBlock(fix)), keepNewlines: true)).Append("</pre>");
+            sb.Append($"<p class=\"checked\">✓ {ReportEscape.Html(SaVerdict.Sentence(char.ToUpperInvariant(fix.Checked[0]) + fix.Checked[1..]))}</p>");
+        }
+        if (v.Configuration.Count == 0) sb.Append(v.Advice is { } a ? Prose(a) : "No change is known that fixes it; see the findings below.");
+        sb.Append("</td></tr>\n");
+        if (v.ConfirmWith.Count > 0)
+            sb.Append("<tr><th>Confirm with</th><td>").Append(string.Join(", ", v.ConfirmWith.Select(c => $"<code>{ReportEscape.Html(c)}</code>"))).Append(".</td></tr>\n");
+        sb.Append("</table>\n");
+        if (v.Steps.Count > 0)
+        {
+            sb.Append("<details><summary>Why, step by step (").Append(v.Steps.Count.ToString(CultureInfo.InvariantCulture)).Append(" decisions)</summary>\n<ol class=\"steps\">");
+            foreach (string step in v.Steps) sb.Append($"<li>{Prose(step)}</li>");
+            sb.Append("</ol>\n</details>\n");
+        }
+        sb.Append("</section>\n");
+    }
+
+    /// <summary>Prose from a finding: escaped, with <c>`code`</c> spans (the findings' Markdown) as &lt;code&gt;.</summary>
+    private static string Prose(string text)
+    {
+        string html = ReportEscape.Html(text);
+        var sb = new StringBuilder(html.Length + 16);
+        int i = 0;
+        while (i < html.Length)
+        {
+            int open = html.IndexOf('`', i);
+            int close = open < 0 ? -1 : html.IndexOf('`', open + 1);
+            if (close < 0)
+            {
+                sb.Append(html, i, html.Length - i);
+                break;
+            }
+            sb.Append(html, i, open - i).Append("<code>").Append(html, open + 1, close - open - 1).Append("</code>");
+            i = close + 1;
+        }
+        return sb.ToString().Replace("`", "&#96;", StringComparison.Ordinal);
     }
 
     /// <summary>An escaped value; a long one shows its start and keeps the whole value, escaped, in &lt;details&gt;.</summary>

@@ -22,8 +22,8 @@ public static class LadderSvg
         int height = Top + Math.Max(rows, 1) * Row + 16;
         sb.Append(CultureInfo.InvariantCulture,
             $"<svg class=\"ladder\" data-sa=\"{n.Id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"{ReportEscape.Html($"Message ladder of IKE SA {n.Id}: {n.Ladder.Count} messages")}\">\n");
-        Lane(sb, LeftLane, "initiator", n.Initiator, height);
-        Lane(sb, RightLane, "responder", n.Responder, height);
+        Lane(sb, LeftLane, LaneTitle(n.InitiatorName, "initiator"), n.Initiator, height);
+        Lane(sb, RightLane, LaneTitle(n.ResponderName, "responder"), n.Responder, height);
         for (int i = 0; i < n.Ladder.Count; i++)
         {
             var m = n.Ladder[i];
@@ -71,9 +71,13 @@ public static class LadderSvg
         sb.Append("</svg>\n");
     }
 
+    /// <summary>"R2 (initiator)", or the role alone when the side has no name but its address.</summary>
+    private static string LaneTitle(string name, string role) =>
+        name == role || name.Length == 0 ? role : $"{ReportEscape.Truncate(name, 40)} ({role})";
+
     private static void Lane(StringBuilder sb, int x, string role, string endpoint, int height)
     {
-        sb.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\"><text class=\"role\" x=\"{x}\" y=\"20\" text-anchor=\"middle\">{role}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<g class=\"lane\"><text class=\"role\" x=\"{x}\" y=\"20\" text-anchor=\"middle\">{ReportEscape.Html(role)}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<text class=\"endpoint\" x=\"{x}\" y=\"38\" text-anchor=\"middle\">{ReportEscape.Html(ReportEscape.Truncate(endpoint, 40))}</text>");
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x}\" y1=\"{Top - 16}\" x2=\"{x}\" y2=\"{height - 8}\"/></g>\n");
     }

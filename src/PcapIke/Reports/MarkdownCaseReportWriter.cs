@@ -21,13 +21,17 @@ public static class MarkdownCaseReportWriter
         if (report.Redacted)
             sb.Append("> Redacted (`--redact`): addresses, host names, DN values, identities, SPIs and file names are pseudonyms; the same original has the same pseudonym throughout this report.\n\n");
 
+        foreach (var n in report.Negotiations)
+            if (n.Verdict is { } v) Verdict(sb, n, v);
+
         sb.Append("## Summary\n\n");
         if (report.Negotiations.Count == 0) sb.Append("No IKE negotiation in the capture.\n\n");
         foreach (var n in report.Negotiations)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"- **IKE SA {n.Id}** {M(n.Version)} {M(n.Initiator)} → {M(n.Responder)}: **{M(n.Outcome)}**");
+            sb.Append(CultureInfo.InvariantCulture, $"- **IKE SA {n.Id}** {M(n.Version)} {M(n.InitiatorName)} → {M(n.ResponderName)}: **{M(n.Outcome)}**");
             if (n.StoppedAt is { } at) sb.Append($" at **{M(at)}**");
             if (n.MostImportant is { } f) sb.Append($" — **{M(f.Id)}** {M(f.FirstSentence)}");
+            else sb.Append('.');
             sb.Append('\n');
         }
         if (report.Negotiations.Count > 0) sb.Append('\n');
@@ -54,19 +58,19 @@ public static class MarkdownCaseReportWriter
 
     private static void Negotiation(StringBuilder sb, NegotiationReport n)
     {
-        sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.Initiator)} → {M(n.Responder)}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.InitiatorName)} {M(n.Initiator)} → {M(n.ResponderName)} {M(n.Responder)}\n\n");
         sb.Append($"**{M(n.Outcome)}**");
-        if (n.StoppedAt is { } at) sb.Append($" — stopped at **{M(at)}**");
-        if (n.OutcomeDetail.Length > 0) sb.Append($": {M(n.OutcomeDetail)}");
-        sb.Append("\n\n| | |\n|---|---|\n");
-        foreach (var (label, value) in n.Summary) sb.Append($"| {M(label)} | {M(value)} |\n");
-        sb.Append('\n');
+        if (n.StoppedAt is { } at) sb.Append($" at **{M(at)}**");
+        string detail = n.StoppedAt is { } step && n.OutcomeDetail.StartsWith($"at {step}: ", StringComparison.Ordinal)
+            ? n.OutcomeDetail[$"at {step}: ".Length..] : n.OutcomeDetail;
+        if (detail.Length > 0) sb.Append($": {M(SaVerdict.Sentence(detail))}");
+        sb.Append("\n\n");
 
-        sb.Append(CultureInfo.InvariantCulture, $"### Messages ({n.Ladder.Count})\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"### Evidence: messages ({n.Ladder.Count})\n\n");
         if (n.Ladder.Count == 0) sb.Append("None.\n\n");
         else
         {
-            sb.Append($"| time | frame | initiator {M(n.Initiator)} | | responder {M(n.Responder)} | size | step | mark |\n|---:|---:|---|:-:|---|---:|---|---|\n");
+            sb.Append($"| time | frame | {M(Lane(n.InitiatorName, "initiator"))} {M(n.Initiator)} | | {M(Lane(n.ResponderName, "responder"))} {M(n.Responder)} | size | step | mark |\n|---:|---:|---|:-:|---|---:|---|---|\n");
             foreach (var m in n.Ladder)
             {
                 bool i2r = m.Sender == Role.Initiator;
@@ -112,6 +116,26 @@ public static class MarkdownCaseReportWriter
             sb.Append('\n');
         }
 
+        sb.Append("### Details\n\n| | |\n|---|---|\n");
+        bool vendorsDone = false;
+        foreach (var (label, value) in n.Summary)
+        {
+            if (label == "Vendor ID")
+            {
+                if (!vendorsDone) sb.Append($"| Vendor IDs | {string.Join("; ", n.VendorIdsByPeer.Select(M))} |\n");
+                vendorsDone = true;
+                continue;
+            }
+            sb.Append($"| {M(label)} | {M(value)} |\n");
+        }
+        sb.Append('\n');
+        if (vendorsDone)
+        {
+            sb.Append("Every vendor ID with its bytes:\n\n");
+            foreach (var (_, value) in n.Summary.Where(x => x.Label == "Vendor ID")) sb.Append($"- {M(value)}\n");
+            sb.Append('\n');
+        }
+
         sb.Append("### Findings\n\n");
         if (n.Findings.Count == 0) sb.Append("None.\n\n");
         foreach (var f in n.Findings)
@@ -120,7 +144,12 @@ public static class MarkdownCaseReportWriter
             if (f.Frames.Count > 0)
                 sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
             sb.Append('\n');
-            foreach (string line in f.Message.Split('\n')) sb.Append($"  {M(line.TrimEnd('\r'))}\n");
+            string message = f.Message;
+            if (f.Steps.Count > 0 && message.IndexOf(" Rule by rule: ", StringComparison.Ordinal) is int cut and > 0)
+                message = message[..cut];   // the chain follows as a numbered list
+            foreach (string line in message.Split('\n')) sb.Append($"  {M(line.TrimEnd('\r'))}\n");
+            for (int i = 0; i < f.Steps.Count; i++)
+                sb.Append(CultureInfo.InvariantCulture, $"  {i + 1}. {M(f.Steps[i])}\n");
             if (f.Fix is { } fix)
             {
                 string[] lines = fix.Split('\n');
@@ -129,6 +158,36 @@ public static class MarkdownCaseReportWriter
         }
         sb.Append('\n');
     }
+
+    /// <summary>The verdict of a negotiation that did not complete, first in the report: what failed, the root cause,
+    /// the action plan (configuration per router in a fenced block), how to confirm it, the reasoning.</summary>
+    private static void Verdict(StringBuilder sb, NegotiationReport n, SaVerdict v)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"## Verdict — IKE SA {n.Id}\n\n**{M(v.Headline)}**\n\n");
+        sb.Append($"- **What happened:** {M(v.WhatHappened)}\n");
+        sb.Append($"- **Root cause:** {M(v.Cause)}{(v.Source.Length > 0 ? $" ({M(v.Source)})" : "")}\n");
+        if (v.Confidence.Length > 0) sb.Append($"- **Confidence:** {M(SaVerdict.Sentence(v.Confidence))}\n");
+        if (v.Configuration.Count == 0)
+            sb.Append($"- **Action plan:** {(v.Advice is { } a ? M(a) : "No change is known that fixes it; see the findings below.")}\n");
+        if (v.ConfirmWith.Count > 0)
+            sb.Append($"- **Confirm with:** {string.Join(", ", v.ConfirmWith.Select(c => "`" + ReportEscape.Visible(c, keepNewlines: false).Replace("`", "'", StringComparison.Ordinal) + "`"))}.\n");
+        sb.Append('\n');
+        foreach (var fix in v.Configuration)
+        {
+            string block = ReportEscape.Visible(string.Join("\n", SaVerdict.PasteBlock(fix)), keepNewlines: true);
+            string fence = ReportEscape.Fence(block);
+            sb.Append($"**Action plan — on {M(fix.Router)}** ({M(fix.Checked)}):\n\n");
+            sb.Append(fence).Append('\n').Append(block).Append('\n').Append(fence).Append("\n\n");
+        }
+        for (int i = 0; i < v.Steps.Count; i++)
+        {
+            if (i == 0) sb.Append("Why, step by step:\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{i + 1}. {M(v.Steps[i])}\n");
+        }
+        if (v.Steps.Count > 0) sb.Append('\n');
+    }
+
+    private static string Lane(string name, string role) => name == role ? role : $"{name} ({role})";
 
     private static string Cell(CertRequestRow? row, string picker) =>
         row is null ? " | " : string.Create(CultureInfo.InvariantCulture,

@@ -107,6 +107,39 @@ public static class SaReportText
         return null;
     }
 
+    /// <summary>A proposal as people read it, the DH group with its number: <c>TripleDES_CBC/MD5/group 2
+    /// (MODP_1024)/RSA_Signatures/86400s</c>.</summary>
+    public static string Proposal(ProposalView p)
+    {
+        string? group = p.DhGroup is { } g && Enum.TryParse<Ike.DhGroup>(g, out var value) && Enum.IsDefined(value)
+            ? string.Create(CultureInfo.InvariantCulture, $"group {(int)value} ({g})") : p.DhGroup;
+        string s = (p with { DhGroup = group }).ToString();
+        return s.Length == 0 ? "(no attributes)" : s;
+    }
+
+    /// <summary>The vendor IDs folded into one line per peer: <c>responder (Cisco IOS): CISCO-UNITY 1.0, DPD, XAUTH,
+    /// unknown 58bbfb9b…</c>. The full list with bytes is <c>--verbose</c>.</summary>
+    public static IReadOnlyList<string> VendorIdsByPeer(IkeSa sa) =>
+        sa.VendorIds.GroupBy(v => v.Sender).OrderBy(g => g.Key).Select(g =>
+        {
+            string? platform = g.Select(v => v.Fingerprint).FirstOrDefault(f => f is not null);
+            var names = g.Select(v => v.Name is { } n ? ShortVendorName(n) : $"unknown {v.Hex[..Math.Min(8, v.Hex.Length)]}…").Distinct();
+            return $"{Role(g.Key)}{(platform is null ? "" : $" ({platform})")}: {string.Join(", ", names)}";
+        }).ToList();
+
+    /// <summary>A vendor ID's name without the registry's long words: "RFC 3706 DPD (Dead Peer Detection)" → "DPD".</summary>
+    private static string ShortVendorName(string name) => name switch
+    {
+        _ when name.StartsWith("RFC 3706 DPD", StringComparison.Ordinal) => "DPD",
+        _ when name.StartsWith("RFC 3947", StringComparison.Ordinal) => "NAT-T (RFC 3947)",
+        _ => VendorName(name),
+    };
+
+    /// <summary>A vendor ID's name for people: Wireshark's names (which <c>dissect</c> keeps, for tshark parity) write
+    /// the MD5 input's newline as a literal <c>\n</c> ("draft-ietf-ipsec-nat-t-ike-02\n"); here it is said in words.</summary>
+    public static string VendorName(string name) =>
+        name.EndsWith("\\n", StringComparison.Ordinal) ? name[..^2] + " (with newline)" : name;
+
     /// <summary>A CERT_REQ list as one cell: each entry's <see cref="CertRequestEntry.Display"/> joined with " | ".</summary>
     public static string CertRequestList(IReadOnlyList<CertRequestEntry> entries) =>
         string.Join(" | ", entries.Select(e => e.Display));

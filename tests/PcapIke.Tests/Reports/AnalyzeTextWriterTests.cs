@@ -19,21 +19,16 @@ public class AnalyzeTextWriterTests
     [Fact]
     public void TechnoteStall_IsWrittenExactlyAsTheCaseReportLayout()
     {
-        // The whole report of one SA, frozen: any change to the layout engineers paste into cases shows here.
+        // The whole report of one SA, frozen: any change to the layout engineers paste into cases shows here. The
+        // answer first (verdict, cause, action plan), then the evidence (ladder, CERT_REQ), then the details.
         const string expected = """
 
 IKE SA 1  IKEv1  10.0.0.1:500 → 172.16.0.2:500
-  SPIs             i 0011223344556677  r 8899aabbccddeeff
-  Started          2026-03-04T05:06:07.123456Z, lasted 20.060000 s, 8 messages
-  NAT              detected, floated to UDP 4500
-  Offered          1. AES-CBC-256/SHA2-256/MODP_2048/RSA_SIG/86400s
-                   2. 3DES-CBC/SHA/MODP_1024/RSA_SIG/86400s
-  Chosen           AES-CBC-256/SHA2-256/MODP_2048/RSA_SIG/86400s
-  Vendor IDs       initiator  Cisco Unity [Cisco IOS / ASA]  12f5f28c457168a9702d9fe274cc0100
-                   responder  RFC 3706 DPD  afcad71368a1f1c96b8696fc77570100
-  Last step        MM5
-  Outcome          stalled: at MM5: responder re-sent MM4 2 times over 20.0 s, initiator waited
-  Retransmissions  3
+  Verdict          IKE SA 1: 10.0.0.1 (initiator) → 172.16.0.2 (responder), IKEv1: stalled at MM5.
+  What happened    Responder re-sent MM4 2 times over 20.0 s, initiator waited.
+  Root cause       The responder re-sent MM4 after each MM5: it rejected MM5 (typically certificate validation). (PI101)
+  Confidence       seen: all of it is on the wire
+  Action plan      Check the responder's debug crypto pki for the initiator's certificate.
 
   Messages (time from the SA start, size = IP length)
           time  frame  initiator         responder   ports I/R        size  step
@@ -51,6 +46,19 @@ IKE SA 1  IKEv1  10.0.0.1:500 → 172.16.0.2:500
      1. cn=CA1,o=cisco,o=com |  1. cn=CA2,o=cisco,o=com
                              |  2. cn=CA1,o=cisco,o=com
                              |  3. ou=Cisco Manufacturing CA,o=Cisco Systems
+
+  Details
+  Cookies          i 0011223344556677  r 8899aabbccddeeff
+  Started          2026-03-04T05:06:07.123456Z, lasted 20.060000 s, 8 messages
+  NAT              detected, floated to UDP 4500
+  Offered          1. AES-CBC-256/SHA2-256/group 14 (MODP_2048)/RSA_SIG/86400s
+                   2. 3DES-CBC/SHA/group 2 (MODP_1024)/RSA_SIG/86400s
+  Chosen           AES-CBC-256/SHA2-256/group 14 (MODP_2048)/RSA_SIG/86400s
+  Vendor IDs       initiator (Cisco IOS / ASA): Cisco Unity
+                   responder: DPD
+  Last step        MM5
+  Outcome          stalled: at MM5: responder re-sent MM4 2 times over 20.0 s, initiator waited
+  Retransmissions  3
 
   Findings
     PI101  error    frames 5, 9, 10, 123
