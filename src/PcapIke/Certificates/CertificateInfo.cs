@@ -20,6 +20,10 @@ public sealed record CertificateInfo
     public required byte[] Der { get; init; }
     /// <summary>Subject DN, RFC 4514 (<c>CN=moon.lab.example,O=PcapIke Lab,C=CH</c>).</summary>
     public string? Subject { get; init; }
+    /// <summary>Subject and issuer DN as IOS prints them (<see cref="DistinguishedName.ToIosString"/>): the names
+    /// engineers compare with <c>show crypto pki certificates</c>.</summary>
+    public string? SubjectIos { get; init; }
+    public string? IssuerIos { get; init; }
     public string? Issuer { get; init; }
     /// <summary>The subject's (last) commonName, null without one.</summary>
     public string? SubjectCommonName { get; init; }
@@ -88,6 +92,8 @@ public sealed record CertificateInfo
             Der = der,
             Sha256 = sha256,
             Subject = Try("subject", () => Rfc4514(cert.SubjectDN)),
+            SubjectIos = Try("subject", () => Ios(cert.SubjectDN)),
+            IssuerIos = Try("issuer", () => Ios(cert.IssuerDN)),
             Issuer = Try("issuer", () => Rfc4514(cert.IssuerDN)),
             SubjectCommonName = Try("subject commonName", () => CommonName(cert.SubjectDN)),
             SerialHex = Try("serial number", () => SerialHexOf(cert)),
@@ -105,6 +111,10 @@ public sealed record CertificateInfo
         };
         return info with { Problems = problems.Distinct().ToList() };
     }
+
+    /// <summary>The DN as IOS prints it (<c>show crypto pki certificates</c>, debug): <c>serialNumber=101+ipaddress=…+hostname=…,cn=R2,o=cisco,o=com</c>.</summary>
+    private static string Ios(X509Name name) =>
+        DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToIosString() : name.ToString();
 
     private static string Rfc4514(X509Name name) =>
         DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToRfc4514String() : name.ToString();

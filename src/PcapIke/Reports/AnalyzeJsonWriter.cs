@@ -291,7 +291,9 @@ public sealed class AnalyzeJsonWriter : IDisposable
     public static void WriteCertificateFields(Utf8JsonWriter w, Certificates.CertificateInfo? i)
     {
         w.WriteString("subject", i?.Subject);
+        w.WriteString("subjectIos", i?.SubjectIos);
         w.WriteString("issuer", i?.Issuer);
+        w.WriteString("issuerIos", i?.IssuerIos);
         w.WriteString("serial", i?.SerialHex);
         if (i?.NotBefore is { } nb) w.WriteString("notBefore", SaReportText.Date(nb)); else w.WriteNull("notBefore");
         if (i?.NotAfter is { } na) w.WriteString("notAfter", SaReportText.Date(na)); else w.WriteNull("notAfter");

@@ -156,8 +156,8 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (sa.InitiatorId is not null || sa.ResponderId is not null)
             Field("IDs", $"i {sa.InitiatorId ?? "(not seen)"}  r {sa.ResponderId ?? "(not seen)"}"
                 + (sa.ResponderIdFromRequest ? " (IDr requested by the initiator)" : ""));
-        if (sa.InitiatorCertificate is { } ic) Field("Cert (i)", sa.InitiatorCertificateIssuer is { } ii ? $"{ic}, issued by {ii}" : ic);
-        if (sa.ResponderCertificate is { } rc) Field("Cert (r)", sa.ResponderCertificateIssuer is { } ri ? $"{rc}, issued by {ri}" : rc);
+        if (SaReportText.Certificate(sa, Role.Initiator) is { } ic) Field("Cert (i)", ic.Issuer is { } ii ? $"{ic.Subject}, issued by {ii}" : ic.Subject);
+        if (SaReportText.Certificate(sa, Role.Responder) is { } rc) Field("Cert (r)", rc.Issuer is { } ri ? $"{rc.Subject}, issued by {ri}" : rc.Subject);
         if (sa.VendorIds.Count == 0) Field("Vendor IDs", "none");
         if (Detail == TextDetail.Verbose)
             for (int i = 0; i < sa.VendorIds.Count; i++)
@@ -314,9 +314,9 @@ public sealed class AnalyzeTextWriter(TextWriter output)
     {
         if (c.Info is { } i)
         {
-            if (i.Subject is not null) yield return ("subject", i.Subject);
-            if (i.Issuer is not null)
-                yield return ("issuer", i.Issuer + (i.IsSelfIssued ? " (self-signed)"
+            if ((i.SubjectIos ?? i.Subject) is { } subject) yield return ("subject", subject);
+            if ((i.IssuerIos ?? i.Issuer) is { } issuer)
+                yield return ("issuer", issuer + (i.IsSelfIssued ? " (self-signed)"
                     : c.IssuerPosition is { } p ? string.Create(CultureInfo.InvariantCulture, $" (CERT {p} of this message)")
                     : " (not in this message)"));
             if (i.SerialHex is not null) yield return ("serial", i.SerialHex);

@@ -223,6 +223,8 @@ public static class CaseReportBuilder
             if (c.Info is not { } i) continue;
             if (i.Subject is not null) r.Dn(i.Subject);
             if (i.Issuer is not null) r.Dn(i.Issuer);
+            if (i.SubjectIos is not null) r.Dn(i.SubjectIos);
+            if (i.IssuerIos is not null) r.Dn(i.IssuerIos);
             foreach (string san in i.SubjectAltNames) AltName(r, san);
         }
     }
@@ -345,7 +347,7 @@ public static class CaseReportBuilder
     {
         var rows = new List<(string, string)>
         {
-            ("SPIs", $"i {r.Spi(sa.SpiI)}  r {r.Spi(sa.SpiR)}"),
+            (sa.Version == 1 ? "Cookies" : "SPIs", $"i {r.Spi(sa.SpiI)}  r {r.Spi(sa.SpiR)}"),
         };
         if (sa.Messages.Count > 0)
             rows.Add(("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {sa.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages"));
@@ -355,10 +357,10 @@ public static class CaseReportBuilder
         if (sa.InitiatorId is not null || sa.ResponderId is not null)
             rows.Add(("IDs", $"i {(sa.InitiatorId is { } ii ? Inert(r.Identity(ii)) : "(not seen)")}  r {(sa.ResponderId is { } ri ? Inert(r.Identity(ri)) : "(not seen)")}"
                 + (sa.ResponderIdFromRequest ? " (IDr requested by the initiator)" : "")));
-        if (sa.InitiatorCertificate is { } ic)
-            rows.Add(("Cert (i)", r.Dn(ic) + (sa.InitiatorCertificateIssuer is { } iis ? ", issued by " + r.Dn(iis) : "")));
-        if (sa.ResponderCertificate is { } rc)
-            rows.Add(("Cert (r)", r.Dn(rc) + (sa.ResponderCertificateIssuer is { } ris ? ", issued by " + r.Dn(ris) : "")));
+        if (SaReportText.Certificate(sa, Role.Initiator) is { } ic)
+            rows.Add(("Cert (i)", r.Dn(ic.Subject) + (ic.Issuer is { } iis ? ", issued by " + r.Dn(iis) : "")));
+        if (SaReportText.Certificate(sa, Role.Responder) is { } rc)
+            rows.Add(("Cert (r)", r.Dn(rc.Subject) + (rc.Issuer is { } ris ? ", issued by " + r.Dn(ris) : "")));
         foreach (var v in sa.VendorIds)
         {
             string what = v.Name is null ? "unknown" + r.Text(VendorText(v.Hex)) : r.Text(SaReportText.VendorName(v.Name));
@@ -556,7 +558,7 @@ public static class CaseReportBuilder
         var lines = AnalyzeTextWriter.CertificateLines(c).Select(l => (l.Label, l.Label switch
         {
             "subject" => r.Dn(l.Value),
-            "issuer" when c.Info?.Issuer is { } issuer && l.Value.StartsWith(issuer, StringComparison.Ordinal) => r.Dn(issuer) + l.Value[issuer.Length..],
+            "issuer" when (c.Info?.IssuerIos ?? c.Info?.Issuer) is { } issuer && l.Value.StartsWith(issuer, StringComparison.Ordinal) => r.Dn(issuer) + l.Value[issuer.Length..],
             "alt names" when c.Info is { } info => string.Join(", ", info.SubjectAltNames.Select(s => AltName(r, s))),
             _ => r.Text(l.Value),
         })).Select(l => (l.Label, Inert(l.Item2))).ToList();

@@ -140,6 +140,17 @@ public static class SaReportText
     public static string VendorName(string name) =>
         name.EndsWith("\\n", StringComparison.Ordinal) ? name[..^2] + " (with newline)" : name;
 
+    /// <summary>The first certificate a side sent, subject and issuer as IOS prints them (else RFC 4514, as the
+    /// SA holds them); null when it sent none that was read.</summary>
+    public static (string Subject, string? Issuer)? Certificate(IkeSa sa, Role side)
+    {
+        string? subject = side == Exchanges.Role.Initiator ? sa.InitiatorCertificate : sa.ResponderCertificate;
+        if (subject is null) return null;
+        string? issuer = side == Exchanges.Role.Initiator ? sa.InitiatorCertificateIssuer : sa.ResponderCertificateIssuer;
+        var info = sa.Certificates.FirstOrDefault(c => c.Sender == side && c.Info?.Subject == subject)?.Info;
+        return (info?.SubjectIos ?? subject, info?.IssuerIos ?? issuer);
+    }
+
     /// <summary>A CERT_REQ list as one cell: each entry's <see cref="CertRequestEntry.Display"/> joined with " | ".</summary>
     public static string CertRequestList(IReadOnlyList<CertRequestEntry> entries) =>
         string.Join(" | ", entries.Select(e => e.Display));

@@ -130,16 +130,16 @@ public class SaCertificatesTests
         Assert.Contains("""
               Certificates (per message, in payload order)
                 frame 3  initiator  IKE_AUTH request (decrypted)  CERT 1/2
-                  subject    CN=R1,O=Test,C=CH
-                  issuer     CN=Test CA,O=Test,C=CH (CERT 2 of this message)
+                  subject    cn=R1,o=Test,c=CH
+                  issuer     cn=Test CA,o=Test,c=CH (CERT 2 of this message)
                   serial     03
                   valid      2024-01-02T03:04:05Z to 2034-01-02T03:04:05Z
                   alt names  DNS:r1.example
                   key        EC 256 (secp256r1)
                   signature  SHA-256withECDSA
                 frame 3  initiator  IKE_AUTH request (decrypted)  CERT 2/2
-                  subject    CN=Test CA,O=Test,C=CH
-                  issuer     CN=Test CA,O=Test,C=CH (self-signed)
+                  subject    cn=Test CA,o=Test,c=CH
+                  issuer     cn=Test CA,o=Test,c=CH (self-signed)
                   serial     01
                   valid      2024-01-02T03:04:05Z to 2034-01-02T03:04:05Z
                   key        EC 256 (secp256r1), CA

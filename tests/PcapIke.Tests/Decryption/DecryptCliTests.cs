@@ -137,7 +137,7 @@ public class DecryptAnalysisTests
             Path.Combine(Path.GetDirectoryName(RepoCapture(s))!, "ikev2_decryption_table"));
         Assert.Equal("", error);
         Assert.Contains("IDs              i moon.lab.example  r sun.lab.example (IDr requested by the initiator)", output);
-        Assert.Contains("Cert (i)         CN=moon.lab.example,O=PcapIke Lab,C=CH", output);
+        Assert.Contains("Cert (i)         cn=moon.lab.example,o=PcapIke Lab,c=CH", output);
         Assert.Contains("failed: notify AUTHENTICATION_FAILED at IKE_AUTH response", output);
         Assert.Contains("PI301", output);
         Assert.DoesNotContain("PI110", output);

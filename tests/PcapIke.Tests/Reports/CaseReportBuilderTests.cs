@@ -86,7 +86,7 @@ public sealed class CaseReportBuilderTests
         Assert.Equal(2, n.Certificates.Count);
         Assert.Equal([("initiator", "MM5", "03"), ("responder", "MM6", "02")],
             n.Certificates.Select(c => (c.Sender, c.Step, c.Lines.Single(l => l.Label == "serial").Value)));
-        Assert.Equal("CN=CA1,O=cisco,O=com (not in this message)", n.Certificates[0].Lines.Single(l => l.Label == "issuer").Value);
+        Assert.Equal("cn=CA1,o=cisco,o=com (not in this message)", n.Certificates[0].Lines.Single(l => l.Label == "issuer").Value);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class CaseReportBuilderTests
         Assert.Matches(@"^10\.255\.0\.\d+:500$", n.Initiator);
         Assert.Matches(@"^10\.255\.0\.\d+:500$", n.Responder);
         Assert.NotEqual(n.Initiator, n.Responder);
-        Assert.Equal(("SPIs", "i spi-1  r spi-2"), n.Summary[0]);
+        Assert.Equal(("Cookies", "i spi-1  r spi-2"), n.Summary[0]);
         // The same CA is the same pseudonym in both lists and in the findings.
         string ca2 = n.ResponderRequests.Entries[0].Display, ca1 = n.InitiatorRequests.Entries[0].Display;
         Assert.Matches("^cn=name-\\d+,o=name-\\d+,o=name-\\d+$", ca2);
