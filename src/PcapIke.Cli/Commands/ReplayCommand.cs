@@ -55,7 +55,9 @@ public static class ReplayCommand
                 throw new CliInputException($"the selection model cannot run on these configurations: {ex.Message}", ExitCodes.Usage);
             }
             var output = pr.InvocationConfiguration.Output;
-            foreach (var note in IosConfigInputs.LastNotes)
+            // The notes of this command's own IOS-text load only (a scenario file has none; LastNotes may be a previous load's).
+            var notes = ConfigScenario.LooksLikeJson(pr.GetValue(input)!) ? [] : IosConfigInputs.LastNotes;
+            foreach (var note in notes)
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
             ReplayTextWriter.Write(output, scenario, prediction, edits);
             if (pr.GetValue(forge) is { } outPath)
