@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using PcapIke.Exchanges;
-using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Reports;
 
@@ -511,8 +511,8 @@ public static class CaseReportBuilder
             if (p is null) return null;
             // The certificate the router sent, else its first-match decision in the model's log (a responder that
             // rejected the initiator chose but never sent): "…: trustpoint IOSCA1", "…: TP1".
-            if (!p.Negotiation.CertificateSent.TryGetValue(router.Name, out string? tp))
-                tp = p.Negotiation.Log.Where(l => l.Router == router.Name && l.Rule is "I2" or "V2")
+            if (!p.Trace.CertificateSent.TryGetValue(router.Name, out string? tp))
+                tp = p.Trace.Log.Where(l => l.Router == router.Name && l.Rule is "I2" or "V2")
                     .Select(l => l.Text[(l.Text.LastIndexOf(' ') + 1)..].TrimEnd('.'))
                     .LastOrDefault(w => router.Trustpoints.Any(t => t.Name == w));
             if (tp is null) return null;
