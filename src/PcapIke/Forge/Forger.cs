@@ -12,8 +12,9 @@ namespace PcapIke.Forge;
 public sealed record ForgeResult(Scenario Scenario, ForgedPki Pki, IReadOnlyList<ForgedNegotiation> Negotiations);
 
 /// <summary>
-/// The forge: turns a scenario into the negotiations two simulated IOS routers would have (<see cref="Ikev1Forge"/>,
-/// <see cref="Ikev2Forge"/>) and writes them as a capture with everything an engineer needs beside it: the Wireshark
+/// The forge: turns a scenario into the negotiations two simulated IOS routers would have — the model decides each
+/// (<see cref="DecisionEngine"/>: a <see cref="DecisionTrace"/>), <see cref="Ikev1Forge"/> / <see cref="Ikev2Forge"/>
+/// write its messages with real keys and cryptography — and writes them as a capture with everything an engineer needs beside it: the Wireshark
 /// key tables, the CA certificates, each router's running-config and <c>show crypto pki certificates</c>, and the
 /// routers' decisions (<c>forge-log.txt</c>). Deterministic: the same scenario file gives byte-identical files.
 /// </summary>
