@@ -3,6 +3,7 @@ using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Cli.Commands;
 

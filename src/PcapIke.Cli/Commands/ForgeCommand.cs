@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Cli.Commands;
 

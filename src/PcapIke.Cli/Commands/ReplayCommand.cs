@@ -45,9 +45,12 @@ public static class ReplayCommand
             if (pr.GetValue(swap))
                 initiator = scenario.Peer(scenario.Router(initiator)).Name;
             DirectionPrediction prediction;
+            IReadOnlyList<ForgedDatagram> wire;
             try
             {
+                // The model decides; the forge writes that trace with small keys for the expected wire's sizes.
                 prediction = SelectionModel.Predict(scenario, initiator);
+                wire = Forger.Run(SelectionModel.WithPredictionKeys(scenario), prediction.Trace).Negotiations[0].Datagrams;
             }
             catch (Exception ex) when (ex is not CliInputException and not OutOfMemoryException)
             {
@@ -55,9 +58,11 @@ public static class ReplayCommand
                 throw new CliInputException($"the selection model cannot run on these configurations: {ex.Message}", ExitCodes.Usage);
             }
             var output = pr.InvocationConfiguration.Output;
-            foreach (var note in IosConfigInputs.LastNotes)
+            // The notes of this command's own IOS-text load only (a scenario file has none; LastNotes may be a previous load's).
+            var notes = ConfigScenario.LooksLikeJson(pr.GetValue(input)!) ? [] : IosConfigInputs.LastNotes;
+            foreach (var note in notes)
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
-            ReplayTextWriter.Write(output, scenario, prediction, edits);
+            ReplayTextWriter.Write(output, scenario, prediction, edits, wire);
             if (pr.GetValue(forge) is { } outPath)
             {
                 ForgeResult result = Forger.Run(scenario with { Initiator = initiator, Negotiations = [initiator] });

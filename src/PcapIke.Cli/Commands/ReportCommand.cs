@@ -3,6 +3,7 @@ using System.Text;
 using PcapIke.Decryption;
 using PcapIke.Exchanges;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Reports;
 
 namespace PcapIke.Cli.Commands;

@@ -18,12 +18,12 @@ public sealed class AnalysisOptions
     public TimeSpan? SaIdleTimeout { get; init; } = ExchangeCorrelator.DefaultIdleTimeout;
     /// <summary>The two routers' configurations (<c>--config</c>): each SA is then set against the selection model's
     /// prediction (<see cref="Model.CaptureExplainer"/>); null: explained from the capture alone.</summary>
-    public Forge.Scenario? Routers { get; init; }
+    public Model.Scenario? Routers { get; init; }
     /// <summary>The ESP/AH counters' bound and the data-plane findings' threshold (src/PcapIke/DataPlane/).</summary>
     public DataPlane.DataPlaneOptions DataPlane { get; init; } = new();
 
     /// <summary>These options with <paramref name="routers"/>.</summary>
-    public AnalysisOptions With(Forge.Scenario routers) => new()
+    public AnalysisOptions With(Model.Scenario routers) => new()
     {
         Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, Routers = routers, DataPlane = DataPlane,
     };

@@ -1,3 +1,4 @@
+using PcapIke.Model;
 namespace PcapIke.Forge;
 
 /// <summary>

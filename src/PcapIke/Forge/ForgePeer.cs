@@ -27,8 +27,7 @@ internal sealed class ForgePeer
     }
 
     /// <summary>The names IOS 15.3T gives its built-in trustpoints, in <see cref="IosBuiltInCas.Dns"/> order.</summary>
-    public static IReadOnlyList<string> BuiltInTrustpointNames { get; } =
-        ["TP-self-signed-VeriSign-Class3", "CISCO_IDEVID_SUDI_LEGACY", "CISCO_IDEVID_SUDI_MFG", "CISCO_IDEVID_SUDI", "CISCO_IDEVID_SUDI_M1"];
+    public static IReadOnlyList<string> BuiltInTrustpointNames => IosBuiltInTrustpoints.Names;
 
     public ForgedPki Pki { get; }
     public RouterSpec Spec { get; }
@@ -39,11 +38,9 @@ internal sealed class ForgePeer
     public ForgedIdentity Identity(string trustpoint) => Pki.Identity(Spec.Name, trustpoint);
 
     /// <summary>The ISAKMP profile the tunnel's <c>crypto ipsec profile</c> sets (an initiator knows it from the start).</summary>
-    public IsakmpProfileSpec? TunnelIsakmpProfile =>
-        Spec.Ipsec.IsakmpProfile is { } n ? Spec.Ikev1?.Profiles.FirstOrDefault(p => p.Name == n) : null;
+    public IsakmpProfileSpec? TunnelIsakmpProfile => DecisionEngine.TunnelIsakmpProfile(Spec);
 
-    public Ikev2ProfileSpec? TunnelIkev2Profile =>
-        Spec.Ipsec.Ikev2Profile is { } n ? Spec.Ikev2?.Profiles.FirstOrDefault(p => p.Name == n) : null;
+    public Ikev2ProfileSpec? TunnelIkev2Profile => DecisionEngine.TunnelIkev2Profile(Spec);
 
     /// <summary>
     /// Checks a peer certificate as IOS PKI would against <paramref name="validation"/>: issued (DN and signature) by
@@ -120,6 +117,5 @@ internal sealed class ForgePeer
     public static string IosSubject(X509Certificate cert) => IosName(cert.SubjectDN);
 
     /// <summary>A Name as IOS prints it (<c>cn=CA2,o=cisco,o=com</c>).</summary>
-    public static string IosName(Org.BouncyCastle.Asn1.X509.X509Name name) =>
-        DistinguishedName.TryDecode(name.GetEncoded(), out var dn) && dn is not null ? dn.ToIosString() : name.ToString();
+    public static string IosName(Org.BouncyCastle.Asn1.X509.X509Name name) => ScenarioPki.IosName(name);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using PcapIke.Decryption;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 
@@ -9,31 +10,10 @@ public sealed record ForgedDatagram(
     TimeSpan At, string Sender, string Receiver, IPAddress Source, IPAddress Destination,
     ushort SourcePort, ushort DestinationPort, byte[] Message, string Label);
 
-/// <summary>One decision a simulated router made, in the words of its debug log, and the selection-model rule it
-/// followed (I1–I4, V1–V4; empty for protocol steps).</summary>
-public sealed record ForgeLogLine(TimeSpan At, string Router, string Rule, string Text)
-{
-    public override string ToString() => $"{At.TotalMilliseconds,9:0.000} ms {Router} {(Rule.Length > 0 ? "[" + Rule + "] " : "")}{Text}";
-}
-
-/// <summary>How a forged negotiation ended.</summary>
-public enum ForgeOutcome
-{
-    /// <summary>IKE SA and IPsec SA (Quick Mode / Child SA) established.</summary>
-    Established,
-    /// <summary>The IKE SA was authenticated but the Child SA / Quick Mode was refused (e.g. TS_UNACCEPTABLE).</summary>
-    ChildSaFailed,
-    /// <summary>Phase 1 / IKE_AUTH failed: a certificate was not accepted or could not be chosen.</summary>
-    AuthenticationFailed,
-    /// <summary>The initiator could not build its authentication payloads and stopped (no IKE_AUTH sent).</summary>
-    InitiatorAborted,
-    /// <summary>No acceptable proposal.</summary>
-    NoProposalChosen,
-}
-
 /// <summary>
-/// A negotiation the forge made: its datagrams, each router's decisions, its outcome, the keys (for the Wireshark
-/// tables) and, per router, the trustpoint whose certificate it sent (absent when it sent none).
+/// A negotiation the forge made: the model's <see cref="Trace"/> it follows, its datagrams, each router's decisions
+/// (the trace's, timed as sent), its outcome, the keys (for the Wireshark tables) and, per router, the trustpoint whose
+/// certificate it sent (absent when it sent none).
 /// </summary>
 public sealed class ForgedNegotiation
 {
@@ -41,17 +21,20 @@ public sealed class ForgedNegotiation
     public required string Initiator { get; init; }
     public required string Responder { get; init; }
     public required DateTimeOffset Start { get; init; }
+
+    /// <summary>The decisions the forge followed (<see cref="DecisionEngine"/>).</summary>
+    public required DecisionTrace Trace { get; init; }
     public List<ForgedDatagram> Datagrams { get; } = [];
-    public List<ForgeLogLine> Log { get; } = [];
+    public List<TraceLine> Log { get; } = [];
 
     /// <summary>What each router would print with <c>debug crypto isakmp</c> / <c>debug crypto ikev2</c> /
     /// <c>debug crypto pki validation</c>, in the technote's wording (the <c>replay</c> narration).</summary>
-    public List<ForgeLogLine> Debug { get; } = [];
+    public List<TraceLine> Debug { get; } = [];
 
     /// <summary>The CERT_REQ list of each message that carries one, by the message's label (MM3, MM4, IKE_SA_INIT
     /// response, IKE_AUTH request): the CAs' DNs in payload order, IOS style.</summary>
     public List<(string Message, string Sender, IReadOnlyList<string> CaDns)> CertRequestLists { get; } = [];
-    public ForgeOutcome Outcome { get; set; }
+    public NegotiationOutcome Outcome { get; set; }
 
     /// <summary>Router name → the trustpoint whose identity certificate it sent and signed with.</summary>
     public Dictionary<string, string> CertificateSent { get; } = new(StringComparer.Ordinal);

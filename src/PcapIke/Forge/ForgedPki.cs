@@ -12,6 +12,7 @@ using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Org.BouncyCastle.X509.Extension;
 using PcapIke.Findings;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 
@@ -156,32 +157,12 @@ public sealed class ForgedPki
         return new ForgedPki(scenario, cas, identities);
     }
 
-    /// <summary>
-    /// The subject IOS requests for a trustpoint, most specific RDN first: one multi-valued RDN
-    /// <c>serialNumber=…+ipaddress=…+hostname=…</c> from <c>serial-number</c>, <c>ip-address</c> and <c>fqdn</c>
-    /// (those present), then the <c>subject-name</c> RDNs. E.g.
-    /// <c>serialNumber=100+ipaddress=192.168.0.1+hostname=R1.cisco.com,cn=R1,ou=IT,o=cisco,o=com</c>.
-    /// </summary>
-    public static string IdentitySubject(TrustpointSpec tp)
-    {
-        var first = new List<string>(3);
-        if (tp.SerialNumber is not null)
-            first.Add("serialNumber=" + tp.SerialNumber);
-        if (tp.IpAddress is not null)
-            first.Add("ipaddress=" + tp.IpAddress);
-        if (tp.Fqdn is not null)
-            first.Add("hostname=" + tp.Fqdn);
-        var rdns = new List<string>(2);
-        if (first.Count > 0)
-            rdns.Add(string.Join('+', first));
-        if (tp.SubjectName is not null)
-            rdns.Add(IosDn.Normalize(tp.SubjectName));
-        return string.Join(',', rdns);
-    }
+    /// <summary>The subject IOS requests for a trustpoint (<see cref="ScenarioPki.IdentitySubject"/>).</summary>
+    public static string IdentitySubject(TrustpointSpec tp) => ScenarioPki.IdentitySubject(tp);
 
     /// <summary>The DER Names of the IOS built-in CAs (<see cref="IosBuiltInCas.Dns"/>, in IOS's order): the tail of an
     /// IOS CERT_REQ list that names every global trustpoint.</summary>
-    public static IReadOnlyList<byte[]> BuiltInCaDers { get; } = IosBuiltInCas.Dns.Select(IosDn.ToDer).ToArray();
+    public static IReadOnlyList<byte[]> BuiltInCaDers => IosBuiltInTrustpoints.CaDers;
 
     /// <summary>An IKEv1 CERT_REQ payload body (after the 4-byte generic header): encoding 4, X.509 Signature
     /// (RFC 2408 §3.10), then the CA's DER Name.</summary>
@@ -204,13 +185,7 @@ public sealed class ForgedPki
     }
 
     /// <summary>A deterministic generator for one use: SHA-256 DigestRandomGenerator seeded with SHA-256(seed ‖ 0 ‖ label).</summary>
-    internal static SecureRandom Random(string seed, string label)
-    {
-        byte[] material = DigestUtilities.CalculateDigest("SHA-256", Encoding.UTF8.GetBytes(seed + "\0" + label));
-        var generator = new DigestRandomGenerator(new Sha256Digest());
-        generator.AddSeedMaterial(material);
-        return new SecureRandom(generator);
-    }
+    internal static SecureRandom Random(string seed, string label) => DecisionEngine.Random(seed, label);
 
     /// <summary>RFC 5280 §4.2.1.1 with the key identifier only (no issuer name and serial), as an IOS CA issues: it keeps a
     /// 512-bit router certificate at 559 bytes, the size the technote's MM5 736 / MM6 712 leave room for.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using PacketDotNet;
 using PcapIke.Capture;
 using PcapIke.Decryption;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 
@@ -11,8 +12,9 @@ namespace PcapIke.Forge;
 public sealed record ForgeResult(Scenario Scenario, ForgedPki Pki, IReadOnlyList<ForgedNegotiation> Negotiations);
 
 /// <summary>
-/// The forge: turns a scenario into the negotiations two simulated IOS routers would have (<see cref="Ikev1Forge"/>,
-/// <see cref="Ikev2Forge"/>) and writes them as a capture with everything an engineer needs beside it: the Wireshark
+/// The forge: turns a scenario into the negotiations two simulated IOS routers would have — the model decides each
+/// (<see cref="DecisionEngine"/>: a <see cref="DecisionTrace"/>), <see cref="Ikev1Forge"/> / <see cref="Ikev2Forge"/>
+/// write its messages with real keys and cryptography — and writes them as a capture with everything an engineer needs beside it: the Wireshark
 /// key tables, the CA certificates, each router's running-config and <c>show crypto pki certificates</c>, and the
 /// routers' decisions (<c>forge-log.txt</c>). Deterministic: the same scenario file gives byte-identical files.
 /// </summary>
@@ -21,24 +23,35 @@ public static class Forger
     /// <summary>Time between the end of one negotiation and the start of the next one of the same capture.</summary>
     public static readonly TimeSpan NegotiationGap = TimeSpan.FromSeconds(30);
 
+    /// <summary>Every negotiation of the scenario: the model decides (<see cref="DecisionEngine"/>), the forge writes.</summary>
     public static ForgeResult Run(Scenario scenario)
     {
         ForgedPki pki = ForgedPki.Create(scenario);
+        var model = new ScenarioPki(scenario);
         var peers = scenario.Routers.ToDictionary(r => r.Name, r => new ForgePeer(pki, r), StringComparer.Ordinal);
         var negotiations = new List<ForgedNegotiation>();
         DateTimeOffset start = scenario.Start;
         for (int k = 0; k < scenario.Negotiations.Count; k++)
         {
-            ForgePeer initiator = peers[scenario.Negotiations[k]];
-            ForgePeer responder = peers[scenario.Peer(initiator.Spec).Name];
-            ForgedNegotiation n = initiator.Spec.Ipsec.Ikev2Profile is not null
-                ? Ikev2Forge.Run(initiator, responder, start, k)
-                : Ikev1Forge.Run(initiator, responder, start, k);
+            DecisionTrace trace = DecisionEngine.Run(scenario, scenario.Negotiations[k], start, k, model);
+            ForgedNegotiation n = Forge(trace, peers[trace.Initiator], peers[trace.Responder]);
             negotiations.Add(n);
             start = n.Start + (n.Datagrams.Count > 0 ? n.Datagrams[^1].At : TimeSpan.Zero) + NegotiationGap;
         }
         return new ForgeResult(scenario, pki, negotiations);
     }
+
+    /// <summary>The capture of one negotiation the model has already decided (<paramref name="trace"/>, e.g. a
+    /// prediction), made with <paramref name="scenario"/>'s PKI: the forge follows the trace, it decides nothing.</summary>
+    public static ForgeResult Run(Scenario scenario, DecisionTrace trace)
+    {
+        ForgedPki pki = ForgedPki.Create(scenario);
+        var peers = scenario.Routers.ToDictionary(r => r.Name, r => new ForgePeer(pki, r), StringComparer.Ordinal);
+        return new ForgeResult(scenario, pki, [Forge(trace, peers[trace.Initiator], peers[trace.Responder])]);
+    }
+
+    private static ForgedNegotiation Forge(DecisionTrace trace, ForgePeer initiator, ForgePeer responder) =>
+        trace.Version == 2 ? Ikev2Forge.Run(trace, initiator, responder) : Ikev1Forge.Run(trace, initiator, responder);
 
     /// <summary>
     /// Writes the capture to <paramref name="capturePath"/> and the companion files into its folder: the key tables
@@ -78,7 +91,7 @@ public static class Forger
         foreach (ForgedNegotiation n in result.Negotiations)
         {
             b.Append('\n').Append($"## IKEv{n.Version} negotiation, {n.Initiator} initiates, {n.Start:yyyy-MM-dd HH:mm:ss.fff} UTC: {n.Outcome}\n");
-            foreach (ForgeLogLine line in n.Log)
+            foreach (TraceLine line in n.Log)
                 b.Append(line).Append('\n');
             b.Append("datagrams:\n");
             foreach (ForgedDatagram d in n.Datagrams)

@@ -1,5 +1,6 @@
 using System.Text;
 using Org.BouncyCastle.X509;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Org.BouncyCastle.X509;
 using PcapIke.Ike;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using PcapIke.Model;
 
 namespace PcapIke.Forge;
 

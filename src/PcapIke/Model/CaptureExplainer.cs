@@ -1,6 +1,5 @@
 using PcapIke.Exchanges;
 using PcapIke.Findings;
-using PcapIke.Forge;
 
 namespace PcapIke.Model;
 
@@ -155,7 +154,7 @@ public static class CaptureExplainer
         bool changed = false;
         foreach (var (observed, label) in new[] { (sa.InitiatorCertRequests, "MM3"), (sa.ResponderCertRequests, "MM4") })
         {
-            var predicted = p.Negotiation.CertRequestLists.FirstOrDefault(c => c.Message == label);
+            var predicted = p.Trace.CertRequestLists.FirstOrDefault(c => c.Message == label);
             if (predicted.CaDns is null || observed.Count != predicted.CaDns.Count) continue;
             for (int i = 0; i < observed.Count; i++)
             {
@@ -194,7 +193,7 @@ public static class CaptureExplainer
     private static List<Contradiction> Contradictions(IkeSa sa, DirectionPrediction p, Scenario s)
     {
         var list = new List<Contradiction>();
-        ForgedNegotiation n = p.Negotiation;
+        DecisionTrace n = p.Trace;
         foreach (var (observed, role, label) in new[]
                  {
                      (sa.InitiatorCertRequests, Role.Initiator, p.Version == 1 ? "MM3" : "IKE_AUTH request"),
@@ -219,7 +218,7 @@ public static class CaptureExplainer
                 list.Add(new Contradiction([], $"{router} sent a certificate issued by {issuer}, where the model has it choose trustpoint {tp} ({expected})."));
         }
         bool observedOk = sa.Outcome == SaOutcome.Established;
-        bool incomplete = sa.Outcome == SaOutcome.Incomplete && p.Outcome == ForgeOutcome.InitiatorAborted;
+        bool incomplete = sa.Outcome == SaOutcome.Incomplete && p.Outcome == NegotiationOutcome.InitiatorAborted;
         if (observedOk != p.Succeeds && !incomplete)
             list.Add(new Contradiction([], $"the negotiation {(observedOk ? "was established" : "failed (" + sa.OutcomeDetail + ")")}, where the model predicts: {Outcome(p.Outcome)}."));
         return list;
@@ -243,14 +242,14 @@ public static class CaptureExplainer
 
     /// <summary>The decisive step: the last decision with a rule (where the negotiation failed).</summary>
     private static string Conclusion(DirectionPrediction p) =>
-        p.Negotiation.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
+        p.Trace.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
 
     /// <summary>The decisions with their rules, in order: "R2 [I1] …; R1 [I2] …".</summary>
     private static string Chain(DirectionPrediction p) => string.Join("; ", ChainSteps(p)) + ".";
 
     /// <summary>The decisions with their rules, one a line: "R2 [I1] …", "R1 [I2] …".</summary>
     private static IReadOnlyList<string> ChainSteps(DirectionPrediction p) =>
-        p.Negotiation.Log.Where(l => l.Rule.Length > 0).Select(l => $"{l.Router} [{l.Rule}] {l.Text}").ToArray();
+        p.Trace.Log.Where(l => l.Rule.Length > 0).Select(l => $"{l.Router} [{l.Rule}] {l.Text}").ToArray();
 
     /// <summary>The fix's lines per router, as IOS configuration, with what the model checked.</summary>
     private static IReadOnlyList<ConfigFix> Configuration(Scenario s, VerifiedFix fix)
@@ -268,8 +267,8 @@ public static class CaptureExplainer
 
     private static string Choices(DirectionPrediction p)
     {
-        var sent = p.Negotiation.CertificateSent.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} signs with {c.Value}");
-        var why = p.Negotiation.Log.Where(l => l.Rule is "I2" or "V2" && l.Text.Contains("first", StringComparison.Ordinal))
+        var sent = p.Trace.CertificateSent.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} signs with {c.Value}");
+        var why = p.Trace.Log.Where(l => l.Rule is "I2" or "V2" && l.Text.Contains("first", StringComparison.Ordinal))
             .Select(l => $"{l.Router}: {l.Text}");
         return string.Join(", ", sent) + (why.Any() ? " (" + string.Join("; ", why) + ")" : "");
     }
@@ -281,13 +280,13 @@ public static class CaptureExplainer
         return $"{fix.Describe()} — {string.Join("; ", lines)}. Checked with the model: {after}.";
     }
 
-    private static string Outcome(ForgeOutcome o) => o switch
+    private static string Outcome(NegotiationOutcome o) => o switch
     {
-        ForgeOutcome.Established => "established",
-        ForgeOutcome.ChildSaFailed => "IKE SA up, Child SA refused",
-        ForgeOutcome.AuthenticationFailed => "authentication fails",
-        ForgeOutcome.InitiatorAborted => "the initiator stops before IKE_AUTH",
-        ForgeOutcome.NoProposalChosen => "no proposal chosen",
+        NegotiationOutcome.Established => "established",
+        NegotiationOutcome.ChildSaFailed => "IKE SA up, Child SA refused",
+        NegotiationOutcome.AuthenticationFailed => "authentication fails",
+        NegotiationOutcome.InitiatorAborted => "the initiator stops before IKE_AUTH",
+        NegotiationOutcome.NoProposalChosen => "no proposal chosen",
         _ => o.ToString(),
     };
 

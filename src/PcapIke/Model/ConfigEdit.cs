@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PcapIke.Forge;
 
 namespace PcapIke.Model;
 

@@ -1,4 +1,3 @@
-using PcapIke.Forge;
 
 namespace PcapIke.Model;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using PcapIke.Forge;
 using PcapIke.Ike;
 
 namespace PcapIke.Model;

@@ -1,13 +1,11 @@
-using PcapIke.Forge;
-
 namespace PcapIke.Model;
 
-/// <summary>The model's prediction of one negotiation: who initiates, the outcome, and every decision on the way (the
-/// forge's simulated routers are the model: the same rules make the captures and the predictions).</summary>
-public sealed record DirectionPrediction(string Initiator, string Responder, int Version, ForgedNegotiation Negotiation)
+/// <summary>The model's prediction of one negotiation: who initiates, the outcome, and every decision on the way
+/// (<see cref="Trace"/>, made by the <see cref="DecisionEngine"/>: the same decisions the forge writes captures of).</summary>
+public sealed record DirectionPrediction(string Initiator, string Responder, int Version, DecisionTrace Trace)
 {
-    public ForgeOutcome Outcome => Negotiation.Outcome;
-    public bool Succeeds => Outcome == ForgeOutcome.Established;
+    public NegotiationOutcome Outcome => Trace.Outcome;
+    public bool Succeeds => Outcome == NegotiationOutcome.Established;
 }
 
 /// <summary>The model's prediction for both directions of a pair of routers.</summary>
@@ -20,24 +18,29 @@ public sealed record ModelPrediction(Scenario Scenario, IReadOnlyList<DirectionP
 /// <summary>
 /// The selection-model engine (selection-model.md, rules I1–I4 and V1–V4): for two routers it predicts, per direction,
 /// the CERT_REQ list of each message, the trustpoint each side chooses, the profile the responder binds, the
-/// validation result and the outcome, naming the rule behind each step. It runs the forge's simulated IOS routers with
-/// small keys (the decisions do not depend on key sizes), so a prediction takes milliseconds.
+/// validation result and the outcome, naming the rule behind each step — a <see cref="DecisionTrace"/> of the
+/// <see cref="DecisionEngine"/>, with no key, no cryptography and no byte, so a what-if costs microseconds.
 /// </summary>
 public static class SelectionModel
 {
-    /// <summary>The negotiation with <paramref name="initiator"/> initiating.</summary>
-    public static DirectionPrediction Predict(Scenario scenario, string initiator)
+    /// <summary>The negotiation with <paramref name="initiator"/> initiating, at the scenario's start.</summary>
+    public static DirectionPrediction Predict(Scenario scenario, string initiator) => Predict(scenario, initiator, new ScenarioPki(scenario));
+
+    private static DirectionPrediction Predict(Scenario scenario, string initiator, ScenarioPki pki)
     {
-        Scenario s = ForPrediction(scenario) with { Initiator = initiator, Negotiations = [initiator] };
-        ForgedNegotiation n = Forger.Run(s).Negotiations[0];
-        return new DirectionPrediction(initiator, s.Peer(s.Router(initiator)).Name, n.Version, n);
+        DecisionTrace trace = DecisionEngine.Run(scenario, initiator, scenario.Start, 0, pki);
+        return new DirectionPrediction(initiator, trace.Responder, trace.Version, trace);
     }
 
     /// <summary>Both directions: each router initiating once.</summary>
-    public static ModelPrediction PredictBothDirections(Scenario scenario) =>
-        new(scenario, scenario.Routers.Select(r => Predict(scenario, r.Name)).ToArray());
+    public static ModelPrediction PredictBothDirections(Scenario scenario)
+    {
+        var pki = new ScenarioPki(scenario);
+        return new(scenario, scenario.Routers.Select(r => Predict(scenario, r.Name, pki)).ToArray());
+    }
 
-    /// <summary>The scenario with the keys the model needs: 512-bit routers under 1024-bit CAs (fast to generate).</summary>
-    private static Scenario ForPrediction(Scenario s) =>
+    /// <summary>The scenario with the keys a forged prediction uses (<c>replay</c>'s expected wire): 512-bit routers
+    /// under 1024-bit CAs, fast to generate. The decisions do not depend on key sizes.</summary>
+    public static Scenario WithPredictionKeys(Scenario s) =>
         s.Keys is { CaBits: 1024, RouterBits: 512 } ? s : s with { Keys = new KeySettings(1024, 512, s.Keys.SignatureAlgorithm) };
 }

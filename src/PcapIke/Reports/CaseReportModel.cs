@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using PcapIke.Exchanges;
-using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Reports;
 
@@ -541,12 +541,10 @@ public static class CaseReportBuilder
             }
             var router = picker == Role.Initiator ? initiator : responder;
             if (p is null) return null;
-            // The certificate the router sent, else its first-match decision in the model's log (a responder that
-            // rejected the initiator chose but never sent): "…: trustpoint IOSCA1", "…: TP1".
-            if (!p.Negotiation.CertificateSent.TryGetValue(router.Name, out string? tp))
-                tp = p.Negotiation.Log.Where(l => l.Router == router.Name && l.Rule is "I2" or "V2")
-                    .Select(l => l.Text[(l.Text.LastIndexOf(' ') + 1)..].TrimEnd('.'))
-                    .LastOrDefault(w => router.Trustpoints.Any(t => t.Name == w));
+            // The certificate the router sent, else its first-match decision in the model's trace (I2/V2: a responder
+            // that rejected the initiator chose but never sent).
+            if (!p.Trace.CertificateSent.TryGetValue(router.Name, out string? tp))
+                tp = p.Trace.Find(Model.DecisionKind.TrustpointChoice, router.Name)?.Trustpoint;
             if (tp is null) return null;
             var trustpoint = router.Trustpoints.FirstOrDefault(t => t.Name == tp);
             return trustpoint is null ? null : routers.Cas.FirstOrDefault(c => c.Name == trustpoint.Ca)?.Subject;

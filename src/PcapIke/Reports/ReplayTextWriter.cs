@@ -7,40 +7,41 @@ namespace PcapIke.Reports;
 /// <summary>
 /// The <c>replay</c> narration: a predicted negotiation as the two routers' <c>debug crypto isakmp</c> /
 /// <c>debug crypto ikev2</c> / <c>debug crypto pki</c> lines (IOS timestamps in the scenario's clock), the decisions
-/// with the selection-model rule behind each, the expected wire and the outcome.
+/// with the selection-model rule behind each (the model's <see cref="DecisionTrace"/>), the expected wire (the datagrams
+/// the forge writes for that trace) and the outcome.
 /// </summary>
 public static class ReplayTextWriter
 {
-    public static void Write(TextWriter w, Scenario scenario, DirectionPrediction p, IReadOnlyList<ConfigEdit> edits)
+    public static void Write(TextWriter w, Scenario scenario, DirectionPrediction p, IReadOnlyList<ConfigEdit> edits, IReadOnlyList<ForgedDatagram> wire)
     {
-        ForgedNegotiation n = p.Negotiation;
+        DecisionTrace n = p.Trace;
         w.WriteLine($"# replay: IKEv{p.Version}, {p.Initiator} initiates to {p.Responder} ({scenario.Name})");
         foreach (ConfigEdit e in edits)
             w.WriteLine($"# what-if: {e.Describe()}");
         w.WriteLine();
         w.WriteLine($"## debug ({string.Join(", ", p.Version == 1 ? ["debug crypto isakmp", "debug crypto pki validation"] : new[] { "debug crypto ikev2" })})");
-        foreach (ForgeLogLine line in n.Debug)
+        foreach (TraceLine line in n.Debug)
             w.WriteLine($"{line.Router}  {IosTimestamp(n.Start + line.At, scenario.Clock)}: {line.Text}");
         w.WriteLine();
         w.WriteLine("## decisions (selection-model.md rules)");
-        foreach (ForgeLogLine line in n.Log)
+        foreach (TraceLine line in n.Log)
             w.WriteLine($"{line.Router}  {(line.Rule.Length > 0 ? "[" + line.Rule + "] " : "")}{line.Text}");
         w.WriteLine();
         w.WriteLine("## expected wire (IP lengths)");
-        foreach (ForgedDatagram d in n.Datagrams)
+        foreach (ForgedDatagram d in wire)
             w.WriteLine($"{d.At.TotalSeconds,10:0.000} s  {d.Sender} -> {d.Receiver}  {d.Label}  {Forger.IpLength(d)}");
         w.WriteLine();
         string certs = string.Join("; ", n.CertificateSent.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} sends its {c.Value} certificate"));
         w.WriteLine($"outcome: {OutcomeText(n.Outcome)}{(certs.Length > 0 ? "; " + certs : "")}");
     }
 
-    public static string OutcomeText(ForgeOutcome o) => o switch
+    public static string OutcomeText(NegotiationOutcome o) => o switch
     {
-        ForgeOutcome.Established => "established",
-        ForgeOutcome.ChildSaFailed => "IKE SA up, Child SA / Quick Mode refused",
-        ForgeOutcome.AuthenticationFailed => "authentication failed",
-        ForgeOutcome.InitiatorAborted => "the initiator stops before IKE_AUTH",
-        ForgeOutcome.NoProposalChosen => "no proposal chosen",
+        NegotiationOutcome.Established => "established",
+        NegotiationOutcome.ChildSaFailed => "IKE SA up, Child SA / Quick Mode refused",
+        NegotiationOutcome.AuthenticationFailed => "authentication failed",
+        NegotiationOutcome.InitiatorAborted => "the initiator stops before IKE_AUTH",
+        NegotiationOutcome.NoProposalChosen => "no proposal chosen",
         _ => o.ToString(),
     };
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Org.BouncyCastle.Asn1.X509;
 using PcapIke.Exchanges;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
 

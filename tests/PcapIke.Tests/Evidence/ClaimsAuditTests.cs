@@ -2,6 +2,7 @@ using PcapIke.Decryption;
 using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Tests.TestSupport;
 
 namespace PcapIke.Tests.Evidence;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Frames;
 using PcapIke.Tests.TestSupport;
 

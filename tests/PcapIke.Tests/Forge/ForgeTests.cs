@@ -6,6 +6,7 @@ using Org.BouncyCastle.X509;
 using PcapIke.Crypto;
 using PcapIke.Decryption;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Ike;
 using PcapIke.Tests.Crypto;
 using PcapIke.Tests.TestSupport;
@@ -73,22 +74,22 @@ public class ForgeTests
 
     /// <summary>seed-scenarios.md, "what PcapIke must say": the outcome and the trustpoint whose certificate each side
     /// sent, per negotiation.</summary>
-    public static TheoryData<string, int, ForgeOutcome, string> Expectations() => new()
+    public static TheoryData<string, int, NegotiationOutcome, string> Expectations() => new()
     {
-        { "S1-ikev1-r1-initiates", 0, ForgeOutcome.Established, "R1:IOSCA1 R2:IOSCA1" },
-        { "S2-ikev1-r2-initiates", 0, ForgeOutcome.AuthenticationFailed, "R2:IOSCA2" },
+        { "S1-ikev1-r1-initiates", 0, NegotiationOutcome.Established, "R1:IOSCA1 R2:IOSCA1" },
+        { "S2-ikev1-r2-initiates", 0, NegotiationOutcome.AuthenticationFailed, "R2:IOSCA2" },
         // No ca trust-point: R1 → R2, R1's MM3 names its newest CA (CA2) first... R2 picks IOSCA2; R2's MM4 names CA1 first.
-        { "S3-ikev1-no-ca-trustpoint", 0, ForgeOutcome.Established, "R1:IOSCA1 R2:IOSCA2" },
-        { "S3-ikev1-no-ca-trustpoint", 1, ForgeOutcome.Established, "R1:IOSCA1 R2:IOSCA2" },
-        { "S4-ikev2-overlapping-profiles", 0, ForgeOutcome.ChildSaFailed, "R1:TP1 R2:TP1" },
-        { "S5-ikev2-initiator-without-trustpoint", 0, ForgeOutcome.InitiatorAborted, "" },
-        { "S6-ikev2-r2-initiates-asymmetric", 0, ForgeOutcome.AuthenticationFailed, "R2:TP2" },
-        { "S7-ikev2-symmetric", 0, ForgeOutcome.Established, "R1:TP2 R2:TP2" },
+        { "S3-ikev1-no-ca-trustpoint", 0, NegotiationOutcome.Established, "R1:IOSCA1 R2:IOSCA2" },
+        { "S3-ikev1-no-ca-trustpoint", 1, NegotiationOutcome.Established, "R1:IOSCA1 R2:IOSCA2" },
+        { "S4-ikev2-overlapping-profiles", 0, NegotiationOutcome.ChildSaFailed, "R1:TP1 R2:TP1" },
+        { "S5-ikev2-initiator-without-trustpoint", 0, NegotiationOutcome.InitiatorAborted, "" },
+        { "S6-ikev2-r2-initiates-asymmetric", 0, NegotiationOutcome.AuthenticationFailed, "R2:TP2" },
+        { "S7-ikev2-symmetric", 0, NegotiationOutcome.Established, "R1:TP2 R2:TP2" },
     };
 
     [Theory]
     [MemberData(nameof(Expectations))]
-    public void Negotiation_EndsAndChoosesAsTheTechnoteSays(string folder, int index, ForgeOutcome outcome, string sent)
+    public void Negotiation_EndsAndChoosesAsTheTechnoteSays(string folder, int index, NegotiationOutcome outcome, string sent)
     {
         ForgedNegotiation n = ForgedCaptures.Result(folder).Negotiations[index];
         Assert.Equal(outcome, n.Outcome);
@@ -159,7 +160,7 @@ public class ForgeTests
         byte[] gxi = p[2]!.First(x => x.Type == (byte)PayloadType.KE).Body, ni = p[2]!.First(x => x.Type == (byte)PayloadType.NONCE).Body;
         byte[] gxr = p[3]!.First(x => x.Type == (byte)PayloadType.KE).Body, nr = p[3]!.First(x => x.Type == (byte)PayloadType.NONCE).Body;
         byte[] ckyI = distinct[2][..8], ckyR = distinct[2][8..16];
-        var (suite, _) = IosPayloads.Ikev1Suite(result.Scenario.Router(n.Initiator).Ikev1!.Policy);
+        var (suite, _) = IosAlgorithms.Ikev1Suite(result.Scenario.Router(n.Initiator).Ikev1!.Policy);
         IkePrf prf = suite.Prf;
         Ikev1Keys keys = Ikev1KeyDerivation.Derive(suite, ni, nr, n.SharedSecret!, ckyI, ckyR);
         string table = File.ReadAllText(Path.Combine(ForgedCaptures.Dir(folder), "ikev1_decryption_table"));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Tests.Crypto;
 using PcapIke.Tests.TestSupport;
 

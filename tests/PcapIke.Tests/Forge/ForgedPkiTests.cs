@@ -3,6 +3,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.X509;
 using PcapIke.Findings;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Ike;
 using PcapIke.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Tests.Forge;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Tests.TestSupport;
 
 namespace PcapIke.Tests.Forge;

@@ -1,6 +1,7 @@
 using System.Net;
 using Org.BouncyCastle.X509;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Model.Ios;
 using PcapIke.Tests.Forge;
 

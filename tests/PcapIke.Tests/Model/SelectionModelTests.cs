@@ -11,10 +11,10 @@ public class SelectionModelTests
     public void S1Routers_R1InitiatesEstablishes_TheReverseIsPredictedToFail()
     {
         var p = SelectionModel.PredictBothDirections(ForgedCaptures.Scenario("S1-ikev1-r1-initiates"));
-        Assert.Equal(ForgeOutcome.Established, p.From("R1").Outcome);
-        Assert.Equal(ForgeOutcome.AuthenticationFailed, p.From("R2").Outcome);
-        Assert.Equal("IOSCA2", p.From("R2").Negotiation.CertificateSent["R2"]);
-        Assert.Equal(["cn=CA2,o=cisco,o=com", "cn=CA1,o=cisco,o=com"], p.From("R2").Negotiation.CertRequestLists.Single(c => c.Message == "MM4").CaDns.Take(2));
+        Assert.Equal(NegotiationOutcome.Established, p.From("R1").Outcome);
+        Assert.Equal(NegotiationOutcome.AuthenticationFailed, p.From("R2").Outcome);
+        Assert.Equal("IOSCA2", p.From("R2").Trace.CertificateSent["R2"]);
+        Assert.Equal(["cn=CA2,o=cisco,o=com", "cn=CA1,o=cisco,o=com"], p.From("R2").Trace.CertRequestLists.Single(c => c.Message == "MM4").CaDns.Take(2));
     }
 
     public static TheoryData<string, string> Fixes() => new()

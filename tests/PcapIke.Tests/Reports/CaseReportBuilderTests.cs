@@ -1,6 +1,7 @@
 using PcapIke.Decryption;
 using PcapIke.Exchanges;
 using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
 

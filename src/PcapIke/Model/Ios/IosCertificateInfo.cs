@@ -3,7 +3,6 @@ using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
-using PcapIke.Forge;
 using PcapIke.Ike;
 
 namespace PcapIke.Model.Ios;
@@ -69,7 +68,7 @@ public sealed record IosCertificateInfo(
             if (encoded.Length != der.Length)
                 problem = $"{der.Length - encoded.Length} octets after the certificate's DER";
             return new IosCertificateInfo(
-                IosRunningConfig.SerialHex(cert),
+                SerialHexOf(cert),
                 IosName(issuerDer, cert.IssuerDN),
                 IosName(subjectDer, cert.SubjectDN),
                 DateTime.SpecifyKind(cert.NotBefore, DateTimeKind.Utc),
@@ -77,7 +76,7 @@ public sealed record IosCertificateInfo(
                 cert.GetBasicConstraints() >= 0,
                 issuerDer,
                 subjectDer,
-                ForgedPki.SpkiSha1(cert),
+                SpkiSha1Of(cert),
                 encoded);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -86,6 +85,17 @@ public sealed record IosCertificateInfo(
             return null;
         }
     }
+
+    /// <summary>The serial number as IOS prints it: upper-case hex, even length.</summary>
+    private static string SerialHexOf(X509Certificate certificate)
+    {
+        string hex = certificate.SerialNumber.ToString(16).ToUpperInvariant();
+        return hex.Length % 2 == 0 ? hex : "0" + hex;
+    }
+
+    /// <summary>SHA-1 of the SubjectPublicKeyInfo DER (RFC 7296 §3.7: the CA's entry in an IKEv2 CERTREQ).</summary>
+    private static byte[] SpkiSha1Of(X509Certificate certificate) =>
+        DigestUtilities.CalculateDigest("SHA-1", certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der));
 
     private static string IosName(byte[] der, X509Name name) =>
         DistinguishedName.TryDecode(der, out var dn) && dn is not null ? dn.ToIosString() : name.ToString();

@@ -1,5 +1,4 @@
 using System.Net;
-using PcapIke.Forge;
 
 namespace PcapIke.Model.Ios;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using PcapIke.Findings;
-using PcapIke.Forge;
 
 namespace PcapIke.Model.Ios;
 
@@ -36,8 +35,8 @@ public sealed record IosRouterPair(IReadOnlyList<RouterSpec> Routers, IReadOnlyL
 public static class IosRouterModel
 {
     // The forge's defaults (docs/scenario-format.md: CA certificates 3 years, issued certificates 1 year).
-    private const int DefaultCaValidityDays = ScenarioParser.DefaultCaValidityDays;
-    private const int DefaultIssuedValidityDays = ScenarioParser.DefaultIssuedValidityDays;
+    private const int DefaultCaValidityDays = ScenarioDefaults.CaValidityDays;
+    private const int DefaultIssuedValidityDays = ScenarioDefaults.IssuedValidityDays;
 
     public static IosModeledRouter Build(
         IosRouterConfig config,
@@ -528,7 +527,7 @@ public static class IosRouterModel
         private static IEnumerable<TrustpointCa> BuiltIns()
         {
             for (int i = 0; i < IosBuiltInCas.Dns.Count; i++)
-                yield return new TrustpointCa(ForgePeer.BuiltInTrustpointNames[i], IosBuiltInCas.Dns[i], ForgedPki.BuiltInCaDers[i], null, false, true);
+                yield return new TrustpointCa(IosBuiltInTrustpoints.Names[i], IosBuiltInCas.Dns[i], IosBuiltInTrustpoints.CaDers[i], null, false, true);
         }
 
         // ---- interfaces ----

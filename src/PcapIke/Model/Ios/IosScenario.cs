@@ -1,4 +1,3 @@
-using PcapIke.Forge;
 
 namespace PcapIke.Model.Ios;
 
@@ -90,9 +89,9 @@ public static class IosScenarioBuilder
 
         // A timeline for the model: certificates start at the epoch + step × interval and are valid for a year; the
         // negotiation is placed after the last enrollment.
-        var interval = TimeSpan.FromSeconds(ScenarioParser.DefaultEnrollmentIntervalSeconds);
+        var interval = TimeSpan.FromSeconds(ScenarioDefaults.EnrollmentIntervalSeconds);
         int last = pair.Routers.SelectMany(r => r.Trustpoints).Select(t => t.Enrolled).DefaultIfEmpty(0).Max();
-        DateTimeOffset epoch = ScenarioParser.DefaultEpoch;
+        DateTimeOffset epoch = ScenarioDefaults.Epoch;
         ClockZone clock = models.Select(m => m.Clock).FirstOrDefault(c => c is not null) ?? new ClockZone("UTC", TimeSpan.Zero);
         var scenario = new Scenario(
             Name: $"{pair.Routers[0].Name}-{pair.Routers[1].Name}",
@@ -105,7 +104,7 @@ public static class IosScenarioBuilder
             Cas: pair.Cas,
             Routers: pair.Routers,
             Initiator: pair.Routers[0].Name,
-            Link: new LinkSpec(ScenarioParser.DefaultMtu, CaptureLink.RawIp),
+            Link: new LinkSpec(ScenarioDefaults.Mtu, CaptureLink.RawIp),
             Negotiations: [pair.Routers[0].Name],
             Start: epoch + interval * (last + 1) + TimeSpan.FromHours(1));
         return new IosScenario(scenario, notes);
@@ -141,7 +140,7 @@ public static class IosScenarioBuilder
             CaSpec? ca = cas.FirstOrDefault(c => IosBuiltInCasKey(c.Subject) == IosBuiltInCasKey(dn));
             if (ca is null)
             {
-                ca = new CaSpec($"PEER-CA{cas.Count + 1}", dn, null, ScenarioParser.DefaultCaValidityDays, ScenarioParser.DefaultIssuedValidityDays);
+                ca = new CaSpec($"PEER-CA{cas.Count + 1}", dn, null, ScenarioDefaults.CaValidityDays, ScenarioDefaults.IssuedValidityDays);
                 cas.Add(ca);
             }
             trustpoints.Add(new TrustpointSpec($"PEER-TP{trustpoints.Count + 1}", ca.Name, step--, null, null, null, peerAddress, $"CN={peerName}", "none"));
@@ -185,14 +184,14 @@ public static class IosScenarioBuilder
             me.Ipsec with { ProfileName = "peer-ipsec", IsakmpProfile = ikev1 is null ? null : "peer-profile", Ikev2Profile = ikev2 is null ? null : "peer-profile" });
         notes.Add(new IosNote(IosNoteKind.Assumption, $"{peerName} presents {(fqdn is null ? $"its address {peerAddress}" : $"the FQDN {fqdn}")} as its identity ({me.Name}'s profile matches '{match}') and matches {me.Name} with 'match identity {matchMe}'"));
         var routers = new[] { me, peer };
-        var interval = TimeSpan.FromSeconds(ScenarioParser.DefaultEnrollmentIntervalSeconds);
+        var interval = TimeSpan.FromSeconds(ScenarioDefaults.EnrollmentIntervalSeconds);
         int last = routers.SelectMany(r => r.Trustpoints).Select(t => t.Enrolled).DefaultIfEmpty(0).Max();
-        DateTimeOffset epoch = ScenarioParser.DefaultEpoch;
+        DateTimeOffset epoch = ScenarioDefaults.Epoch;
         string initiator = meInitiates ? me.Name : peerName;
         var scenario = new Scenario($"{me.Name}-{peerName}", "one router's configuration, its peer as the capture shows it",
             "pcapike-model/" + me.Name, epoch, interval, configured.Clock ?? new ClockZone("UTC", TimeSpan.Zero),
             new KeySettings(KeySettings.DefaultBits, KeySettings.DefaultBits, KeySettings.Sha256WithRsa), cas, routers, initiator,
-            new LinkSpec(ScenarioParser.DefaultMtu, CaptureLink.RawIp), [initiator], epoch + interval * (last + 1) + TimeSpan.FromHours(1))
+            new LinkSpec(ScenarioDefaults.Mtu, CaptureLink.RawIp), [initiator], epoch + interval * (last + 1) + TimeSpan.FromHours(1))
         { InferredRouters = [peerName] };
         return new IosScenario(scenario, notes);
     }

@@ -1,4 +1,4 @@
-namespace PcapIke.Forge;
+namespace PcapIke.Model;
 
 /// <summary>
 /// A scenario file that cannot be used. <see cref="Exception.Message"/> is one line naming the JSON path and the reason

@@ -1,10 +1,11 @@
 using System.Net;
 
-namespace PcapIke.Forge;
+namespace PcapIke.Model;
 
 /// <summary>
 /// One forge scenario (docs/scenario-format.md): the CAs, two routers with their trustpoints and IKE/IPsec
-/// configuration, who initiates and the link. Immutable; built by <see cref="ScenarioParser"/>, which has already
+/// configuration, who initiates and the link: what the decision engine (<see cref="DecisionEngine"/>) reads and the
+/// forge writes captures of. Immutable; built by the forge's <c>ScenarioParser</c> from a scenario file, which has already
 /// checked every reference (trustpoint → CA, profile → trustpoint, ipsec profile → IKE profile).
 /// <paramref name="Negotiations"/> names the initiator of each negotiation the capture holds, in order (the first is
 /// <paramref name="Initiator"/>); <paramref name="Start"/> is when the first begins.
@@ -139,3 +140,15 @@ public sealed record Ikev2ProfileSpec(
 /// <summary><c>crypto ipsec transform-set</c> and the <c>crypto ipsec profile</c> that <c>interface Tunnel1</c>
 /// protects with, bound to one IKEv1 or IKEv2 profile.</summary>
 public sealed record IpsecSpec(string TransformSetName, IReadOnlyList<string> Transforms, string Mode, string ProfileName, string? IsakmpProfile, string? Ikev2Profile);
+
+/// <summary>What a scenario leaves out defaults to (docs/scenario-format.md): the values the forge's scenario parser and
+/// the routers built from IOS text share (ScenarioDefaultsTests checks the parser agrees).</summary>
+public static class ScenarioDefaults
+{
+    public static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public const int EnrollmentIntervalSeconds = 36;
+    /// <summary>IOS CA server defaults: CA certificates 3 years, issued certificates 1 year.</summary>
+    public const int CaValidityDays = 3 * 365;
+    public const int IssuedValidityDays = 365;
+    public const int Mtu = 1500;
+}

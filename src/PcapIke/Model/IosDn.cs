@@ -2,7 +2,7 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 
-namespace PcapIke.Forge;
+namespace PcapIke.Model;
 
 /// <summary>
 /// Distinguished names as IOS writes them: <c>cn=CA1,o=cisco,o=com</c> in <c>show</c> and debug output,
