@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PcapIke.Exchanges;
-using PcapIke.Forge;
+using PcapIke.Model;
 using PcapIke.Frames;
 
 namespace PcapIke.Reports;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using PcapIke.Exchanges;
 using PcapIke.Findings;
-using PcapIke.Forge;
+using PcapIke.Model;
 
 namespace PcapIke.Reports;
 
