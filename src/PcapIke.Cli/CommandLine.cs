@@ -18,7 +18,51 @@ public static class CommandLine
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
+        foreach (var command in root.Subcommands) Harden(command);
+        foreach (var command in root.Subcommands.Where(c => c.Name is "dissect" or "analyze"))
+            command.Options.Add(new Option<string>("--output", "-o")
+            {
+                HelpName = "FILE", Description = "Write the output to this file instead of standard output",
+            });
         return root;
+    }
+
+    /// <summary>The <c>--output</c> of a command that otherwise prints (dissect, analyze): its output goes to that
+    /// file, written beside it and renamed at the end so a failed run leaves no half file.</summary>
+    private static Option<string>? StdoutFile(ParseResult parsed) =>
+        parsed.CommandResult.Command is { Name: "dissect" or "analyze" } c
+            ? c.Options.OfType<Option<string>>().FirstOrDefault(o => o.Name == "--output") : null;
+
+    /// <summary>An example per command, the last lines of its <c>--help</c>.</summary>
+    private static readonly Dictionary<string, string> Examples = new(StringComparer.Ordinal)
+    {
+        ["dissect"] = "pcapike dissect capture.pcap --keys ikev2_decryption_table --address 192.0.2.1",
+        ["analyze"] = "pcapike analyze capture.pcap --config R1-running-config.txt --config R2-running-config.txt",
+        ["batch"] = "pcapike batch cases/ -o all.csv --reports reports/",
+        ["forge"] = "pcapike forge scenario.json -o S2/capture.pcap",
+        ["replay"] = "pcapike replay --config R1-running-config.txt --config R2-running-config.txt --swap-initiator",
+        ["certs"] = "pcapike certs capture.pcap --keys ikev1_decryption_table -o certs/",
+        ["report"] = "pcapike report capture.pcap --config R1-running-config.txt --config R2-running-config.txt -o case.html",
+        ["convert"] = "pcapike convert router-dump.txt -o capture.pcap",
+        ["watch"] = "pcapike watch -i eth0 --write negotiation.pcap",
+    };
+
+    /// <summary>What every command does the same way: an unknown option is an error (never taken as a file name),
+    /// and its help ends with an example.</summary>
+    private static void Harden(Command command)
+    {
+        foreach (var argument in command.Arguments)
+            argument.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens)
+                    if (token.Value.Length > 1 && token.Value[0] == '-')
+                    {
+                        result.AddError($"Unrecognized option '{token.Value}'");
+                        return;
+                    }
+            });
+        if (Examples.TryGetValue(command.Name, out string? example) && !(command.Description ?? "").Contains("Example:", StringComparison.Ordinal))
+            command.Description = $"{command.Description}\n\nExample:\n  {example}";
     }
 
     /// <summary>Parses and runs; a usage error is one line on <paramref name="error"/> and exit code 2.</summary>
@@ -30,19 +74,69 @@ public static class CommandLine
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"pcapike: {OneLine(parsed.Errors[0].Message)} (try 'pcapike --help')");
+            string command = parsed.CommandResult.Command is { } c && c != root ? $" {c.Name}" : "";
+            error.WriteLine($"pcapike: {OneLine(Plain(parsed.Errors[0].Message))} (try 'pcapike{command} --help')");
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        string? outPath = StdoutFile(parsed) is { } o ? parsed.GetValue(o) : null;
+        StreamWriter? file = null;
+        string? temp = null;
         try
         {
-            return parsed.Invoke(config);
+            if (outPath is not null)
+            {
+                if (Directory.Exists(outPath)) throw new CliInputException($"--output: {outPath} is a directory, not a file");
+                temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
+                try
+                {
+                    file = new StreamWriter(temp, false, new System.Text.UTF8Encoding(false), 1 << 16);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"--output: cannot write {outPath}: {ex.Message}");
+                }
+            }
+            var config = new InvocationConfiguration { Output = file ?? output, Error = error, EnableDefaultExceptionHandler = false };
+            int exit = parsed.Invoke(config);
+            if (file is not null)
+            {
+                file.Dispose();
+                file = null;
+                File.Move(temp!, outPath!, overwrite: true);
+                temp = null;
+            }
+            return exit;
         }
         catch (CliInputException ex)
         {
             error.WriteLine($"pcapike: {OneLine(ex.Message)}");
             return ex.ExitCode;
         }
+        finally
+        {
+            file?.Dispose();
+            if (temp is not null) try { File.Delete(temp); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>A parser message in the option's terms: "Cannot parse argument '70000' for option '--port' as expected
+    /// type 'System.UInt16'" becomes "--port: '70000' is not a whole number from 0 to 65535".</summary>
+    internal static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message,
+            @"^Cannot parse argument '(?<value>.*)' for (?:option|command|argument) '(?<name>[^']+)' as expected type '(?<type>[^']+)'\.?$");
+        if (!m.Success) return message;
+        string what = m.Groups["type"].Value switch
+        {
+            "System.UInt16" => "a whole number from 0 to 65535",
+            "System.Int32" => "a whole number",
+            "System.Int64" => "a whole number",
+            "System.UInt32" => "a whole number from 0 to 4294967295",
+            "System.Double" => "a number",
+            "System.Boolean" => "true or false",
+            _ => "a valid value",
+        };
+        return $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not {what}";
     }
 
     /// <summary>Folds a multi-line message into one line, so every error is exactly one line.</summary>

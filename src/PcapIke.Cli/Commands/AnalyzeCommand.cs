@@ -30,26 +30,35 @@ public static class AnalyzeCommand
         var configs = ConfigScenario.Option();
         var brief = new Option<bool>("--brief") { Description = "Text: one line per IKE SA (outcome and root cause)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Text: everything, also every vendor ID with its bytes and every notify" };
+        var select = SelectionOptions.Create(withSa: true);
+        var quiet = ProgressReporter.QuietOption();
 
         var command = new Command("analyze", "Per IKE SA: the verdict and action plan first, then the message ladder, CERT_REQ lists, certificates and findings")
         {
-            files, ca, format, brief, verbose, ports.Udp, ports.NatT, ports.Tcp, configs,
+            files, ca, format, brief, verbose, quiet, ports.Udp, ports.NatT, ports.Tcp, configs,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(brief) && r.GetValue(verbose)) r.AddError("--brief and --verbose exclude each other");
-            else if ((r.GetValue(brief) || r.GetValue(verbose)) && !string.Equals(r.GetValue(format), "text", StringComparison.OrdinalIgnoreCase))
+            else if ((r.GetValue(brief) || r.GetValue(verbose)) && !string.Equals(r.GetValue(format) ?? "text", "text", StringComparison.OrdinalIgnoreCase))
                 r.AddError($"{(r.GetValue(brief) ? "--brief" : "--verbose")} applies to text output only (JSON and CSV always hold everything)");
         });
+        select.AddTo(command);
         keys.AddTo(command);
         command.SetAction(pr =>
         {
+            var selection = select.Parse(pr);
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
             if (pr.GetValue(configs) is { Length: > 0 } configFiles)
                 options = options.With(ConfigScenario.LoadRouters(configFiles, pr.GetValue(files)!.FirstOrDefault(f => f != "-"), options));
-            Func<string, CaptureAnalysis> run = analyze is null
-                ? f => CaptureAnalyzer.Analyze(f, options)
+            bool progress = ProgressReporter.Wanted(pr.GetValue(quiet));
+            var errorOut = pr.InvocationConfiguration.Error;
+            Func<string, CaptureAnalysis> analyzeOne = analyze is null
+                ? f => ProgressReporter.Analyze(f, options, progress, errorOut)
                 : f => analyze(f, options);
+            // the selection keeps the SAs' numbers as analyze gives them without it
+            Func<string, CaptureAnalysis> run = selection.IsEmpty ? analyzeOne
+                : f => analyzeOne(f) is var a ? a with { Sas = a.Sas.Where(selection.Matches).ToList() } : null!;
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
             string[] inputs = pr.GetValue(files)!;

@@ -27,7 +27,7 @@ public static class BatchCommand
             Arity = ArgumentArity.OneOrMore,
         };
         AnalysisInputs.RejectOptionLikeFiles(inputs);
-        var csv = new Option<string>("--csv") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
+        var csv = new Option<string>("--csv", "--output", "-o") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
         var jsonl = new Option<string>("--jsonl") { HelpName = "OUT", Description = "Also write one JSON object per IKE SA per line to this file" };
         var reports = new Option<string>("--reports")
         {
@@ -38,17 +38,27 @@ public static class BatchCommand
         var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
 
+        var select = SelectionOptions.Create(withSa: true);
+
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
             inputs, csv, jsonl, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
+        select.AddTo(command);
         keys.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(redact) && r.GetValue(reports) is null)
+                r.AddError("--redact applies to the case reports: give --reports DIR too (the CSV and JSON lines are not pseudonymised)");
+        });
         command.SetAction(pr =>
         {
+            var selection = select.Parse(pr);
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
             BatchRunner runner = analyze is null
                 ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
                 : new BatchRunner(f => analyze(f, options));
+            if (!selection.IsEmpty) runner.Filter = selection.Matches;
             var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
@@ -126,6 +136,9 @@ public sealed class BatchRunner
     /// <summary>How often progress is written to standard error while a batch runs.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The SAs to write (<c>--sa</c>, <c>--address</c>, <c>--spi</c>, <c>--time</c>); null: all.</summary>
+    public Func<IkeSa, bool>? Filter { get; set; }
 
     /// <summary>
     /// Directories are searched recursively for *.pcap, *.pcapng, *.cap and *.gz; anything else is taken as a file
@@ -223,6 +236,7 @@ public sealed class BatchRunner
                 string file = files[i];
                 bool ok = AnalysisInputs.TryRun(file, () => _analyze(file, sa =>
                 {
+                    if (Filter is { } keep && !keep(sa)) return;
                     var row = BatchCsvRow.FromSa(file, sa);
                     byte[]? line = jsonlOutput is null ? null : JsonLine(file, sa);
                     lock (gate)

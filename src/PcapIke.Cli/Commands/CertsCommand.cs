@@ -20,7 +20,7 @@ public static class CertsCommand
             Arity = ArgumentArity.OneOrMore,
         };
         AnalysisInputs.RejectOptionLikeFiles(files);
-        var outDir = new Option<string>("--out", "-o")
+        var outDir = new Option<string>("--out", "--output", "-o")
         {
             HelpName = "DIR",
             Description = "Write each certificate as PEM into this directory (created if missing), named by subject CN and serial",

@@ -23,19 +23,24 @@ public static class DissectCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every message's whole tree, like tshark -V" };
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json");
-        var address = new Option<string[]>("--address", "-a") { Description = "Only messages to or from this IP address (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var spi = new Option<string[]>("--spi") { Description = "Only messages whose initiator or responder SPI is this (hex, repeatable)" };
+        var select = SelectionOptions.Create(withSa: false, what: "messages");
         var ports = PortOptions.Create();
         var keys = KeyOptions.Create();
 
         var command = new Command("dissect", "One line per IKE message (or the whole tree with --verbose)")
         {
-            files, verbose, format, address, spi, ports.Udp, ports.NatT, ports.Tcp,
+            files, verbose, format, ports.Udp, ports.NatT, ports.Tcp,
         };
+        select.AddTo(command);
         keys.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(verbose) && string.Equals(r.GetValue(format), "json", StringComparison.OrdinalIgnoreCase))
+                r.AddError("--verbose applies to text output only (the JSON always holds every message's whole tree)");
+        });
         command.SetAction(pr =>
         {
-            var filter = MessageFilter.Create(pr.GetValue(address) ?? [], pr.GetValue(spi) ?? []);
+            var filter = select.Parse(pr);
             var options = ports.ToDecoderOptions(pr);
             KeyRing? ring;
             try
@@ -57,7 +62,7 @@ public static class DissectCommand
         return command;
     }
 
-    private static int RunText(string[] files, MessageFilter filter, FrameDecoderOptions options, KeyRing? keys, bool verbose,
+    private static int RunText(string[] files, Selection filter, FrameDecoderOptions options, KeyRing? keys, bool verbose,
         TextWriter output, TextWriter error)
     {
         var writer = new DissectTextWriter(output, verbose);
@@ -88,7 +93,7 @@ public static class DissectCommand
         return exit;
     }
 
-    private static int RunJson(string[] files, MessageFilter filter, FrameDecoderOptions options, KeyRing? keys,
+    private static int RunJson(string[] files, Selection filter, FrameDecoderOptions options, KeyRing? keys,
         TextWriter output, TextWriter error)
     {
         int exit = ExitCodes.Ok;
@@ -132,47 +137,14 @@ public static class DissectCommand
         }
         catch (CaptureFormatException ex)
         {
-            throw new CliInputException($"{file}: {ex.Message}");
+            // the reader names the file already when it could not open it
+            throw new CliInputException(ex.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? ex.Message : $"{file}: {ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"{file}: cannot read: {ex.Message}");
         }
     }
-}
-
-/// <summary>Which messages a listing keeps: by address (either end) and by SPI (either SPI).</summary>
-internal sealed class MessageFilter
-{
-    private readonly HashSet<NetAddress> _addresses;
-    private readonly HashSet<ulong> _spis;
-
-    private MessageFilter(HashSet<NetAddress> addresses, HashSet<ulong> spis) { _addresses = addresses; _spis = spis; }
-
-    public static MessageFilter Create(string[] addresses, string[] spis)
-    {
-        var a = new HashSet<NetAddress>();
-        foreach (string s in addresses)
-        {
-            if (!IPAddress.TryParse(s, out var ip))
-                throw new CliInputException($"--address: '{s}' is not an IPv4 or IPv6 address", ExitCodes.Usage);
-            a.Add(NetAddress.FromIPAddress(ip));
-        }
-        var p = new HashSet<ulong>();
-        foreach (string s in spis)
-        {
-            string hex = s.Replace(":", "", StringComparison.Ordinal);
-            if (hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) hex = hex[2..];
-            if (hex.Length is 0 or > 16 || !ulong.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong v))
-                throw new CliInputException($"--spi: '{s}' is not an 8-byte hex SPI", ExitCodes.Usage);
-            p.Add(v);
-        }
-        return new MessageFilter(a, p);
-    }
-
-    public bool Matches(DissectedMessage m) =>
-        (_addresses.Count == 0 || _addresses.Contains(m.Source.Address) || _addresses.Contains(m.Destination.Address)) &&
-        (_spis.Count == 0 || _spis.Contains(m.Ike.InitiatorSpi) || _spis.Contains(m.Ike.ResponderSpi));
 }
 
 /// <summary>The options that add IKE ports beyond 500 (UDP), 4500 (NAT-T) and 4500 (TCP, RFC 8229).</summary>

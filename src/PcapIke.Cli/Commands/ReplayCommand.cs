@@ -19,7 +19,7 @@ public static class ReplayCommand
         var swap = new Option<bool>("--swap-initiator") { Description = "Let the other router initiate" };
         var storeOrder = new Option<string[]>("--store-order") { Description = "A router's certificate store order, newest first: R1:IOSCA1,IOSCA2 (repeatable)", HelpName = "R:TP,TP" };
         var set = new Option<string[]>("--set") { Description = "A configuration change, e.g. \"R2 isakmp-profile prof1: ca trust-point IOSCA1\" (repeatable)", HelpName = "EDIT" };
-        var forge = new Option<string>("--forge") { Description = "Also forge the predicted negotiation into this capture (with its companion files)", HelpName = "OUT.pcap" };
+        var forge = new Option<string>("--forge", "--output", "-o") { Description = "Also forge the predicted negotiation into this capture (with its companion files)", HelpName = "OUT.pcap" };
         var command = new Command("replay", "Predict a negotiation with the IOS selection model, as the routers' debug output")
         {
             input, configs, swap, storeOrder, set, forge,

@@ -37,14 +37,18 @@ public static class ReportCommand
         var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
         var configs = ConfigScenario.Option();
+        var select = SelectionOptions.Create(withSa: true);
+        var quiet = ProgressReporter.QuietOption();
 
         var command = new Command("report", "The case report: one self-contained HTML (or Markdown) file to attach to a support case")
         {
-            capture, output, format, redact, configs, ca, ports.Udp, ports.NatT, ports.Tcp,
+            capture, output, format, redact, quiet, configs, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
+        select.AddTo(command);
         keys.AddTo(command);
         command.SetAction(pr =>
         {
+            var selection = select.Parse(pr);
             var options = AnalysisInputs.Options(pr, ca, ports, keys);
             string[] configFiles = pr.GetValue(configs) ?? [];
             Scenario? routers = configFiles.Length > 0 ? ConfigScenario.LoadRouters(configFiles, pr.GetValue(capture), options) : null;
@@ -58,7 +62,8 @@ public static class ReportCommand
                 pr.GetValue(keys.Tables) ?? [], pr.GetValue(keys.CharonLogs) ?? [], pr.GetValue(keys.Profile),
                 ProfileFolder(keys, pr.GetValue(keys.Profile)), configFiles, pr.GetValue(ca) ?? [],
                 PortArgs(pr, ports));
-            var analysis = AnalysisInputs.TryAnalyze(file, f => CaptureAnalyzer.Analyze(f, options), out string? failure)
+            bool progress = ProgressReporter.Wanted(pr.GetValue(quiet));
+            var analysis = AnalysisInputs.TryAnalyze(file, f => ProgressReporter.Analyze(f, options, progress, pr.InvocationConfiguration.Error), out string? failure)
                 ?? throw new CliInputException($"{file}: {failure}");
             var reportArgs = new List<CommandArg> { "report" };
             reportArgs.AddRange(sources.Arguments(file));
@@ -72,6 +77,7 @@ public static class ReportCommand
                 Commands = [reportArgs, ["analyze", .. sources.Arguments(file)]],
                 Routers = routers,
                 Redact = redacted,
+                Selected = selection.IsEmpty ? null : selection.Matches,
             });
             CaseReportSources.Write(outPath, fmt == "md" ? MarkdownCaseReportWriter.Render(report) : HtmlCaseReportWriter.Render(report), "--output");
             return ExitCodes.Ok;

@@ -44,7 +44,7 @@ public static class WatchCommand
             HelpName = "BPF",
             Description = $"Capture filter (libpcap syntax); default: {DefaultFilter}",
         };
-        var write = new Option<string>("--write", "-w") { HelpName = "FILE.pcap", Description = "Also write every captured packet to this pcap (closed cleanly on Ctrl-C)" };
+        var write = new Option<string>("--write", "-w", "--output", "-o") { HelpName = "FILE.pcap", Description = "Also write every captured packet to this pcap (closed cleanly on Ctrl-C)" };
         var format = new Option<string>("--format") { Description = "How SAs are printed: text (as analyze) or jsonl (one JSON SA per line, as batch --jsonl)", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "jsonl");
         var idle = new Option<double>("--idle")

@@ -83,6 +83,8 @@ public sealed partial class CaptureReader : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            if (Directory.Exists(path))
+                throw new CaptureFormatException($"{path}: is a directory, not a capture (batch reads the captures in a directory)", e);
             throw new CaptureFormatException($"{path}: cannot open: {e.Message}", e);
         }
         return Open(new ReadAheadStream(fs), path, sink, leaveOpen: false);

@@ -19,7 +19,14 @@ public sealed record CaseReport(
     IReadOnlyList<string> Malformations,
     IReadOnlyList<NegotiationReport> Negotiations,
     IReadOnlyList<CaseInputHash> Inputs,
-    IReadOnlyList<string> Commands);
+    IReadOnlyList<string> Commands)
+{
+    /// <summary>Negotiations that would have had a full section but were left to the index line (more than
+    /// <see cref="CaseReportBuilder.MaxFullSections"/>).</summary>
+    public int SectionsLeftOut { get; init; }
+    /// <summary>Whether the full sections were chosen with <c>--sa</c>/<c>--address</c>/<c>--spi</c>/<c>--time</c>.</summary>
+    public bool Selected { get; init; }
+}
 
 /// <summary>An input file and its SHA-256 (lower-case hex), under the role it was given with.</summary>
 public sealed record CaseInputHash(string Role, string Name, string Sha256);
@@ -52,6 +59,10 @@ public sealed record NegotiationReport(
     /// <summary>The ESP/AH after the last IKE message, one entry per direction that has any (drawn on the ladder's
     /// lanes below the last arrow); empty without data-plane traffic.</summary>
     public IReadOnlyList<LadderTraffic> Traffic { get; init; } = [];
+
+    /// <summary>Whether the report gives this negotiation a full section (evidence, details, findings); otherwise it
+    /// is one line of the summary index.</summary>
+    public bool Full { get; init; } = true;
 
     /// <summary>What the sides are called (router names from <c>--config</c>, else IKE IDs, certificate CNs,
     /// addresses): the ladder's lanes.</summary>
@@ -148,12 +159,19 @@ public sealed class CaseReportOptions
     /// capture does not show them.</summary>
     public Scenario? Routers { get; init; }
     public bool Redact { get; init; }
+    /// <summary>The negotiations to show in full (<c>--sa</c>, <c>--address</c>, <c>--spi</c>, <c>--time</c>); null: those
+    /// that did not complete. Every negotiation has its line in the summary either way.</summary>
+    public Func<IkeSa, bool>? Selected { get; init; }
 }
 
 /// <summary>Turns an analysis into a <see cref="CaseReport"/>: the same data as <c>analyze</c> (via
 /// <see cref="SaReportText"/> and <see cref="AnalyzeTextWriter.CertificateLines"/>), worded for the report.</summary>
 public static class CaseReportBuilder
 {
+    /// <summary>At most this many negotiations get a full section (the rest keep their summary line): a capture of
+    /// thousands of SAs gives a report of a few MB at most, and <c>--sa N</c> shows any one of them.</summary>
+    public const int MaxFullSections = 20;
+
     public static CaseReport Build(CaptureAnalysis analysis, CaseReportOptions options)
     {
         var r = options.Redact ? new ReportRedactor() : ReportRedactor.None;
@@ -167,7 +185,21 @@ public static class CaseReportBuilder
         string capture = options.Inputs.FirstOrDefault(i => i.Role == "capture") is { Path: not null } c
             ? r.File(c.Path, "capture") : r.Enabled ? r.File(analysis.File, "capture") : analysis.File;
         var picks = new ModelPicks(options.Routers);
-        var negotiations = analysis.Sas.OrderBy(s => s.Id).Select(sa => Negotiation(sa, r, picks, options.Routers)).ToList();
+        int full = 0, leftOut = 0;
+        // without a selection: the negotiations that did not complete; when all completed, all of them
+        bool anyFailed = analysis.Sas.Any(sa => sa.Outcome != SaOutcome.Established);
+        var negotiations = new List<NegotiationReport>(analysis.Sas.Count);
+        foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
+        {
+            bool wanted = options.Selected?.Invoke(sa) ?? (!anyFailed || sa.Outcome != SaOutcome.Established);
+            if (wanted && full >= MaxFullSections)
+            {
+                wanted = false;
+                leftOut++;
+            }
+            if (wanted) full++;
+            negotiations.Add(wanted ? Negotiation(sa, r, picks, options.Routers) : IndexLine(sa, r, options.Routers));
+        }
         var inputs = options.Inputs.Select(i => new CaseInputHash(i.Role, r.File(i.Path, i.Role), Sha256(i.Path))).ToList();
         var commands = options.Commands.Select(cmd => "pcapike " + string.Join(" ", cmd.Select(a =>
             ShellQuote(a.FileRole is { } role ? r.File(a.Text, role) : r.Text(a.Text))))).ToList();
@@ -175,7 +207,7 @@ public static class CaseReportBuilder
         if (analysis.DroppedMalformations > 0)
             malformations.Add($"… and {analysis.DroppedMalformations.ToString(CultureInfo.InvariantCulture)} more malformations not listed");
         return new CaseReport(capture, r.Enabled, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, malformations,
-            negotiations, inputs, commands);
+            negotiations, inputs, commands) { SectionsLeftOut = leftOut, Selected = options.Selected is not null };
     }
 
     /// <summary>A value from the wire shown inert: one that a spreadsheet would run as a formula (starting with =, +,
@@ -183,9 +215,10 @@ public static class CaseReportBuilder
     public static string Inert(string value) =>
         value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 
-    /// <summary>SHA-256 of a file, lower-case hex.</summary>
+    /// <summary>SHA-256 of a file, lower-case hex; for standard input (<c>-</c>), which cannot be read twice, a note.</summary>
     public static string Sha256(string path)
     {
+        if (path == "-") return "(standard input: not hashed; save it to a file to have it hashed)";
         using var f = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(f));
     }
@@ -289,6 +322,23 @@ public static class CaseReportBuilder
             ResponderName = Name(r, sa, Role.Responder, routers),
             Verdict = SaVerdict.For(sa, routers) is { } v ? Redacted(v, r) : null,
             VendorIdsByPeer = SaReportText.VendorIdsByPeer(sa).Select(r.Text).ToList(),
+        };
+    }
+
+    /// <summary>A negotiation the report lists on one line only: its outcome and most important finding, nothing
+    /// heavy (no ladder, lists or certificates are built).</summary>
+    private static NegotiationReport IndexLine(IkeSa sa, ReportRedactor r, Scenario? routers)
+    {
+        var first = sa.Findings.FirstOrDefault();
+        var f = first is null ? null : new CaseFinding(first.Id, SaReportText.Severity(first.Severity), first.Frames, r.Text(first.Message), null);
+        var none = new CertRequestColumn("", [], null);
+        return new NegotiationReport(sa.Id, SaReportText.Version(sa), Endpoint(r, sa.Initiator), Endpoint(r, sa.Responder),
+            SaReportText.Outcome(sa.Outcome), "", sa.Outcome == SaOutcome.Established ? null : sa.LastStep, f, [], [], null,
+            none, none, [], f is null ? [] : [f])
+        {
+            Full = false,
+            InitiatorName = Name(r, sa, Role.Initiator, routers),
+            ResponderName = Name(r, sa, Role.Responder, routers),
         };
     }
 

@@ -61,7 +61,7 @@ public static class HtmlCaseReportWriter
         sb.Append("</header>\n");
 
         foreach (var n in report.Negotiations)
-            if (n.Verdict is { } v) Verdict(sb, n, v);
+            if (n.Full && n.Verdict is { } v) Verdict(sb, n, v);
 
         sb.Append("<section id=\"summary\">\n<h2>Summary</h2>\n");
         if (report.Negotiations.Count == 0) sb.Append("<p>No IKE negotiation in the capture.</p>\n");
@@ -70,7 +70,7 @@ public static class HtmlCaseReportWriter
             sb.Append("<ul class=\"summary\">\n");
             foreach (var n in report.Negotiations)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<li><a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a> {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} → {Value(n.ResponderName)}</span>: ");
+                sb.Append(CultureInfo.InvariantCulture, $"<li>{(n.Full ? $"<a href=\"#sa-{n.Id}\">IKE SA {n.Id}</a>" : $"IKE SA {n.Id}")} {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} → {Value(n.ResponderName)}</span>: ");
                 sb.Append($"<span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
                 if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
                 if (n.MostImportant is { } f) sb.Append($" — <strong>{ReportEscape.Html(f.Id)}</strong> {Prose(f.FirstSentence)}");
@@ -78,6 +78,7 @@ public static class HtmlCaseReportWriter
                 sb.Append("</li>\n");
             }
             sb.Append("</ul>\n");
+            sb.Append($"<p>{ReportEscape.Html(SectionsNote(report))}</p>\n");
         }
         if (report.Malformations.Count > 0)
         {
@@ -87,7 +88,8 @@ public static class HtmlCaseReportWriter
         }
         sb.Append("</section>\n");
 
-        foreach (var n in report.Negotiations) Negotiation(sb, n);
+        foreach (var n in report.Negotiations)
+            if (n.Full) Negotiation(sb, n);
 
         sb.Append("<section id=\"inputs\">\n<h2>Input files (SHA-256)</h2>\n<table>\n<tr><th>role</th><th>file</th><th>SHA-256</th></tr>\n");
         foreach (var i in report.Inputs)
@@ -247,6 +249,18 @@ public static class HtmlCaseReportWriter
                 sb.Append($"<tr><th>{ReportEscape.Html(label)}</th><td class=\"mono\">{Value(value)}</td></tr>\n");
             sb.Append("</table>\n");
         }
+    }
+
+    /// <summary>Which negotiations have a section below, and how to see another one.</summary>
+    internal static string SectionsNote(CaseReport report)
+    {
+        int full = report.Negotiations.Count(n => n.Full);
+        string shown = report.Selected ? $"{Count(full, "negotiation")} selected on the command line {(full == 1 ? "has" : "have")} a full section below"
+            : report.Negotiations.All(n => n.Outcome == "established") ? $"Every negotiation completed; {(full == 1 ? "it has" : $"{full} have")} a full section below"
+            : $"The {Count(full, "negotiation")} that did not complete {(full == 1 ? "has" : "have")} a full section below; the others are the lines above";
+        string more = report.SectionsLeftOut == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"; {report.SectionsLeftOut} more did not complete and are listed only (a report shows at most {CaseReportBuilder.MaxFullSections} in full): choose with report --sa N, --address, --spi or --time");
+        return shown + more + ".";
     }
 
     /// <summary>The verdict box of one negotiation that did not complete: what failed and where, the root cause and

@@ -22,7 +22,7 @@ public static class MarkdownCaseReportWriter
             sb.Append("> Redacted (`--redact`): addresses, host names, DN values, identities, SPIs and file names are pseudonyms; the same original has the same pseudonym throughout this report.\n\n");
 
         foreach (var n in report.Negotiations)
-            if (n.Verdict is { } v) Verdict(sb, n, v);
+            if (n.Full && n.Verdict is { } v) Verdict(sb, n, v);
 
         sb.Append("## Summary\n\n");
         if (report.Negotiations.Count == 0) sb.Append("No IKE negotiation in the capture.\n\n");
@@ -34,7 +34,7 @@ public static class MarkdownCaseReportWriter
             else sb.Append('.');
             sb.Append('\n');
         }
-        if (report.Negotiations.Count > 0) sb.Append('\n');
+        if (report.Negotiations.Count > 0) sb.Append('\n').Append(M(HtmlCaseReportWriter.SectionsNote(report))).Append("\n\n");
         if (report.Malformations.Count > 0)
         {
             sb.Append("Malformations:\n\n");
@@ -42,7 +42,8 @@ public static class MarkdownCaseReportWriter
             sb.Append('\n');
         }
 
-        foreach (var n in report.Negotiations) Negotiation(sb, n);
+        foreach (var n in report.Negotiations)
+            if (n.Full) Negotiation(sb, n);
 
         sb.Append("## Input files (SHA-256)\n\n| role | file | SHA-256 |\n|---|---|---|\n");
         foreach (var i in report.Inputs) sb.Append($"| {M(i.Role)} | {M(i.Name)} | {M(i.Sha256)} |\n");
