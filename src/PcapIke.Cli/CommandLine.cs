@@ -75,7 +75,9 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command is { } c && c != root ? $" {c.Name}" : "";
-            error.WriteLine($"pcapike: {OneLine(Plain(parsed.Errors[0].Message))} (try 'pcapike{command} --help')");
+            // an option the command does not have is named as such, whatever else it made the parser stumble on
+            string message = UnknownOption(parsed, args) is { } unknown ? $"Unrecognized option '{unknown}'" : Plain(parsed.Errors[0].Message);
+            error.WriteLine($"pcapike: {OneLine(message)} (try 'pcapike{command} --help')");
             return ExitCodes.Usage;
         }
         string? outPath = StdoutFile(parsed) is { } o ? parsed.GetValue(o) : null;
@@ -117,6 +119,28 @@ public static class CommandLine
             file?.Dispose();
             if (temp is not null) try { File.Delete(temp); } catch (IOException) { }
         }
+    }
+
+    /// <summary>The first argument that looks like an option (<c>-x</c>, <c>--xyz</c>, before any <c>--</c>) and is
+    /// none of the parsed command's options; null when there is none.</summary>
+    private static string? UnknownOption(ParseResult parsed, string[] args)
+    {
+        if (parsed.CommandResult.Command is not { } c) return null;
+        var known = new HashSet<string>(StringComparer.Ordinal) { "-h", "--help", "-?", "/?", "/h" };
+        for (Command? k = c; k is not null; k = null)
+            foreach (var o in k.Options)
+            {
+                known.Add(o.Name);
+                foreach (string a in o.Aliases) known.Add(a);
+            }
+        foreach (string a in args)
+        {
+            if (a == "--") break;
+            if (a.Length < 2 || a[0] != '-' || char.IsAsciiDigit(a[1])) continue;
+            string name = a.Split('=', 2)[0];
+            if (!known.Contains(name)) return name;
+        }
+        return null;
     }
 
     /// <summary>A parser message in the option's terms: "Cannot parse argument '70000' for option '--port' as expected

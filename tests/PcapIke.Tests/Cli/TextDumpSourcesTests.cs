@@ -26,7 +26,8 @@ public sealed class TextDumpSourcesTests : IDisposable
 
     [Theory]
     [InlineData("dissect")]
-    [InlineData("dissect", "--format", "json", "--verbose")]
+    [InlineData("dissect", "--verbose")]
+    [InlineData("dissect", "--format", "json")]
     [InlineData("analyze")]
     [InlineData("analyze", "--format", "json")]
     [InlineData("analyze", "--format", "csv")]
