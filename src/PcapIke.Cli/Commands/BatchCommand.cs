@@ -237,7 +237,7 @@ public sealed class BatchRunner
                     if (!ok)
                     {
                         errors++;
-                        error.WriteLine($"pcapike: {file}: {failure}");
+                        error.WriteLine(CommandLine.OneLine($"pcapike: {file}: {failure}"));
                         Emit(i, BatchCsvRow.FromError(file, failure!), null);
                     }
                     slots[i]!.Done = true;
