@@ -144,7 +144,8 @@ public static partial class CharonLog
                 if (d.Success)
                 {
                     foreach (string h in d.Groups["hex"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        if (dump.Bytes.Count < dump.Want) dump.Bytes.Add(byte.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                        if (dump.Bytes.Count < dump.Want && byte.TryParse(h, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte value))
+                            dump.Bytes.Add(value);
                     if (dump.Bytes.Count < dump.Want) continue;
                 }
                 open.Remove(thread);
@@ -159,9 +160,10 @@ public static partial class CharonLog
                 else if (want <= 4096) open[thread] = (label, n, want, new List<byte>(want));
                 continue;
             }
-            if (SpiPattern().Match(msg) is { Success: true } s)
-                events.Add(new Event(n, Kind.Spis, SpiI: ulong.Parse(s.Groups["i"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    SpiR: ulong.Parse(s.Groups["r"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+            if (SpiPattern().Match(msg) is { Success: true } s
+                && ulong.TryParse(s.Groups["i"].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong spiI)
+                && ulong.TryParse(s.Groups["r"].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong spiR))
+                events.Add(new Event(n, Kind.Spis, SpiI: spiI, SpiR: spiR));
             else if (ProposalPattern().Match(msg) is { Success: true } p)
                 events.Add(new Event(n, Kind.Proposal, Suite: ParseProposal(p.Groups["p"].Value)));
         }

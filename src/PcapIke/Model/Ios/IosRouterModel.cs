@@ -327,6 +327,12 @@ public static class IosRouterModel
                     && string.Equals(id.SerialHex.TrimStart('0'), serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
                 {
                     TimeSpan offset = TimeSpan.FromMinutes(Math.Round((from.Local - id.NotBeforeUtc).TotalMinutes));
+                    if (offset.Duration() > TimeSpan.FromHours(14))
+                    {
+                        // No zone is more than 14 hours from UTC: the listing's date is not the certificate's.
+                        Note(IosNoteKind.Conflict, $"the listing's start date of {e.Trustpoint.Name}'s certificate is {offset.TotalHours:0.#} hours from its DER's: no clock offset taken from it");
+                        continue;
+                    }
                     Note(IosNoteKind.Assumption, $"clock zone {from.Zone ?? "(unnamed)"} is UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration():hh\\:mm}, from the listing's start date of {e.Trustpoint.Name}'s certificate against its DER");
                     return new ClockZone(from.Zone ?? "UTC", offset);
                 }
