@@ -34,13 +34,18 @@ public static class BatchCommand
             HelpName = "DIR", Description = "Also write one case report (HTML) per capture into DIR, with an index.html linking them",
         };
         var redact = new Option<bool>("--redact") { Description = "With --reports: pseudonymise the reports (as report --redact)" };
+        var parquet = new Option<string>("--parquet")
+        {
+            HelpName = "DIR",
+            Description = "Also write the SAs, messages, CERT_REQ entries and findings as Parquet tables into DIR, partitioned by capture date (DIR/sas/capture_date=YYYY-MM-DD/part-*.parquet; docs/batch-parquet.md)",
+        };
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
+            inputs, csv, jsonl, parquet, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
         keys.AddTo(command);
         command.SetAction(pr =>
@@ -50,6 +55,14 @@ public static class BatchCommand
                 ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
                 : new BatchRunner(f => analyze(f, options));
             var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
+            if (pr.GetValue(parquet) is { } parquetDir)
+            {
+                try { runner.Parquet = new Reports.Parquet.BatchParquetWriter(parquetDir); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"--parquet: cannot write {parquetDir}: {ex.Message}");
+                }
+            }
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
             using var csvStream = OpenOutput(pr.GetValue(csv)!, "--csv", output);
@@ -126,6 +139,9 @@ public sealed class BatchRunner
     /// <summary>How often progress is written to standard error while a batch runs.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary><c>--parquet DIR</c>: also each SA into the Parquet tables, each capture's written when it is finished.</summary>
+    public Reports.Parquet.BatchParquetWriter? Parquet { get; set; }
 
     /// <summary>
     /// Directories are searched recursively for *.pcap, *.pcapng, *.cap and *.gz; anything else is taken as a file
@@ -224,6 +240,7 @@ public sealed class BatchRunner
                 bool ok = AnalysisInputs.TryRun(file, () => _analyze(file, sa =>
                 {
                     var row = BatchCsvRow.FromSa(file, sa);
+                    Parquet?.Add(i, file, sa);
                     byte[]? line = jsonlOutput is null ? null : JsonLine(file, sa);
                     lock (gate)
                     {
@@ -231,6 +248,7 @@ public sealed class BatchRunner
                         Emit(i, row, line);
                     }
                 }), out string? failure);
+                Parquet?.Complete(i);
                 lock (gate)
                 {
                     done++;
