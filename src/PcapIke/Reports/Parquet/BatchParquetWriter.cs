@@ -154,7 +154,7 @@ public sealed class BatchParquetWriter
             if (!p.ByDate.TryGetValue(date, out var rows)) p.ByDate[date] = rows = new Rows();
             AddRows(rows, file, sa);
             _sas++;
-            if (++p.Held >= FlushSas) flush = Take(fileIndex, p, keep: true);
+            if (++p.Held >= FlushSas) flush = Take(p);
         }
         if (flush is not null) Write(fileIndex, flush);
     }
@@ -171,14 +171,14 @@ public sealed class BatchParquetWriter
         Write(fileIndex, p);
     }
 
-    private Pending Take(int fileIndex, Pending p, bool keep)
+    // Under the gate: the rows held so far, as the next chunk; the capture goes on with an empty buffer.
+    private static Pending Take(Pending p)
     {
         var taken = new Pending { Chunk = p.Chunk };
         foreach (var (k, v) in p.ByDate) taken.ByDate[k] = v;
         p.ByDate.Clear();
         p.Held = 0;
         p.Chunk++;
-        if (!keep) _pending.Remove(fileIndex);
         return taken;
     }
 
