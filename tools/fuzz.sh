@@ -8,7 +8,8 @@
 # (dotnet tool install -g SharpFuzz.CommandLine --version 2.3.0; the script installs it when missing).
 # The harness is fuzz/PcapIke.Fuzz (targets in FuzzTargets.cs); PcapIke.dll is instrumented with sharpfuzz in a copy
 # of the build. Seeds: the repository's captures/ and ../shared/captures/ (files under 64 KiB), the key tables,
-# charon logs, IOS pastes and scenario files beside them, and every input in fuzz/corpus/crashes/TARGET/.
+# charon logs, IOS pastes and scenario files beside them, fuzz/corpus/seeds/TARGET/ (the capture target's text
+# dumps) and every input in fuzz/corpus/crashes/TARGET/.
 # Work goes to $FUZZ_OUT (default: a new folder under /tmp). Each target prints one line:
 #   fuzz TARGET: N execs in S s, C crashes, H hangs (OUT/TARGET)
 # and, when FUZZ_RESULT is set, appends it to that file (.ci/run does, and FuzzCorpusReplayTests checks it).
@@ -49,6 +50,7 @@ seeds() {   # seeds TARGET DIR: copies the target's seed files into DIR
     ios)       find "$root/captures" "$root/tests/PcapIke.Tests/Model/Resources" -type f \( -name 'R*-running-config.txt' -o -name '*show*.txt' -o -name 'technote-*.md' \) -size -64k 2>/dev/null ;;
     scenario)  find "$root/captures" -type f -name 'scenario.json' -size -64k ;;
   esac | sort | head -40 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"; done
+  [ -d "$root/fuzz/corpus/seeds/$t" ] && find "$root/fuzz/corpus/seeds/$t" -type f -exec cp {} "$dir/" \;
   [ -d "$root/fuzz/corpus/crashes/$t" ] && find "$root/fuzz/corpus/crashes/$t" -type f -exec cp {} "$dir/" \;
   [ -n "$(ls -A "$dir")" ] || echo seed >"$dir/seed"
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PcapIke.Fuzz;
+using PcapIke.Tests.Cli;
 using PcapIke.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -59,7 +60,8 @@ public sealed class FuzzCorpusReplayTests(ITestOutputHelper output)
         // The same targets as AFL++ runs, without coverage: seeded byte mutations of the repository's inputs, 3 s a target.
         var seeds = new Dictionary<string, string[]>
         {
-            ["capture"] = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "capture.pcap", SearchOption.AllDirectories),
+            ["capture"] = [.. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "capture.pcap", SearchOption.AllDirectories),
+                           .. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "fuzz", "corpus", "seeds", "capture"))],
             ["keytable"] = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "ikev*_decryption_table", SearchOption.AllDirectories),
             ["charonlog"] = [.. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "charon-*.log", SearchOption.AllDirectories),
                              .. Directory.GetFiles(Path.Combine(s_crashes, "charonlog"))],
@@ -81,6 +83,27 @@ public sealed class FuzzCorpusReplayTests(ITestOutputHelper output)
             }
             output.WriteLine($"{target}: {runs} mutated inputs in {clock.Elapsed.TotalSeconds:F1} s");
             Assert.True(runs > 10, $"{target}: only {runs} inputs");
+        }
+    }
+
+    /// <summary>The capture target's text dump seeds for AFL++ (fuzz/corpus/seeds/capture/): S2's capture rendered in
+    /// every layout the reader knows, as <see cref="TextDumps"/> renders them. PCAPIKE_WRITE_FUZZ_SEEDS=1 rewrites them.</summary>
+    [Fact]
+    public void TextDumpSeeds_AreTheRenderedCapture_AndReplay()
+    {
+        string dir = Path.Combine(TestPaths.RepoRoot, "fuzz", "corpus", "seeds", "capture");
+        var frames = TextDumps.ReadFrames(CliRun.RepoCapture("S2-ikev1-r2-initiates"));
+        foreach (DumpLayout layout in Enum.GetValues<DumpLayout>())
+        {
+            string path = Path.Combine(dir, $"S2-{layout}.txt");
+            string text = TextDumps.Render(frames, layout);
+            if (Environment.GetEnvironmentVariable("PCAPIKE_WRITE_FUZZ_SEEDS") == "1")
+            {
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(path, text);
+            }
+            Assert.Equal(text, File.ReadAllText(path));
+            FuzzTargets.Run("capture", File.ReadAllBytes(path));
         }
     }
 
