@@ -56,5 +56,27 @@ public sealed class IosNumberBoundsTests
             "Dec  2 07:00:00 12[CFG] <moon|1> selected proposal: IKE:AES_CBC_99999999999/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
         ]);
         Assert.Equal(0, keys.Count);
+        Assert.Equal(
+        [
+            "charon.log:1: the ei dump announces 99999999999999999999 bytes, more than 4096: skipped",
+            "charon.log:2: the ei dump announces 2147483647 bytes, more than 4096: skipped",
+            "charon.log:3: selected proposal IKE:AES_CBC_99999999999/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 is no suite known here (an algorithm or key size this reader does not know): its keys' algorithms come from the capture",
+        ], keys.Problems);
+    }
+}
+
+public sealed class CharonLogCutDumpTests
+{
+    [Fact]
+    public void DumpCutShort_IsALocatedProblem_AndNoKey()
+    {
+        var keys = PcapIke.Decryption.CharonLog.Parse("c.log",
+        [
+            "Dec  2 07:00:00 12[IKE] <moon|1> Sk_ei secret => 32 bytes @ 0x55",
+            "Dec  2 07:00:00 12[IKE] <moon|1>    0: F4 76 17 04 AC C8 68 F0 36 9C 4D E8 C1 2C 10 BF  .v....h.6.M..,..",
+            "Dec  2 07:00:00 12[IKE] <moon|1> something else",
+        ]);
+        Assert.Equal(0, keys.Count);
+        Assert.Equal(["c.log:1: the ei dump has 16 of its 32 bytes: skipped"], keys.Problems);
     }
 }
