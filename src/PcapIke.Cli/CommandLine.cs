@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PcapIke.Cli.Commands;
+using PcapIke.Text;
 
 namespace PcapIke.Cli;
 
@@ -70,6 +71,23 @@ public static class CommandLine
 
     /// <summary>Runs <paramref name="root"/> (a tree with substituted parts, in tests) the same way.</summary>
     public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
+    {
+        // Every string from the wire or an input file reaches the terminal escaped (PcapIke.Text.SafeText): the
+        // writers escape what they print, and these two catch anything one forgot.
+        if (output is not SafeTextWriter) output = new SafeTextWriter(output);
+        if (error is not SafeTextWriter) error = new SafeTextWriter(error);
+        try
+        {
+            return RunSafe(root, args, output, error);
+        }
+        finally
+        {
+            output.Flush();
+            error.Flush();
+        }
+    }
+
+    private static int RunSafe(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -163,9 +181,9 @@ public static class CommandLine
         return $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not {what}";
     }
 
-    /// <summary>Folds a multi-line message into one line, so every error is exactly one line.</summary>
-    internal static string OneLine(string message) =>
-        string.Join(" ", message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>Makes a message exactly one line: its hidden characters shown by <see cref="SafeText.Visible"/> (a
+    /// line feed inside, from a file name or a paste, as <c>\x0a</c>), the line ends around it trimmed.</summary>
+    internal static string OneLine(string message) => SafeText.Visible(message.Trim('\r', '\n', ' '));
 }
 
 /// <summary>A problem with the caller's input that ends the command with one line and a given exit code.</summary>

@@ -134,7 +134,7 @@ public static class AnalyzeCommand
 
     private static void Fail(string file, string failure, TextWriter error, ref int exit)
     {
-        error.WriteLine($"pcapike: {file}: {failure}");
+        error.WriteLine(CommandLine.OneLine($"pcapike: {file}: {failure}"));
         exit = ExitCodes.UnreadableInput;
     }
 }

@@ -34,6 +34,11 @@ public static class BatchCommand
             HelpName = "DIR", Description = "Also write one case report (HTML) per capture into DIR, with an index.html linking them",
         };
         var redact = new Option<bool>("--redact") { Description = "With --reports: pseudonymise the reports (as report --redact)" };
+        var parquet = new Option<string>("--parquet")
+        {
+            HelpName = "DIR",
+            Description = "Also write the SAs, messages, CERT_REQ entries and findings as Parquet tables into DIR, partitioned by capture date (DIR/sas/capture_date=YYYY-MM-DD/part-*.parquet; docs/batch-parquet.md)",
+        };
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
         var ports = PortOptions.Create();
@@ -42,7 +47,7 @@ public static class BatchCommand
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
+            inputs, csv, jsonl, parquet, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
         };
         select.AddTo(command);
         keys.AddTo(command);
@@ -60,6 +65,14 @@ public static class BatchCommand
                 : new BatchRunner(f => analyze(f, options));
             if (!selection.IsEmpty) runner.Filter = selection.Matches;
             var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
+            if (pr.GetValue(parquet) is { } parquetDir)
+            {
+                try { runner.Parquet = new Reports.Parquet.BatchParquetWriter(parquetDir); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliInputException($"--parquet: cannot write {parquetDir}: {ex.Message}");
+                }
+            }
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
             using var csvStream = OpenOutput(pr.GetValue(csv)!, "--csv", output);
@@ -139,6 +152,9 @@ public sealed class BatchRunner
 
     /// <summary>The SAs to write (<c>--sa</c>, <c>--address</c>, <c>--spi</c>, <c>--time</c>); null: all.</summary>
     public Func<IkeSa, bool>? Filter { get; set; }
+
+    /// <summary><c>--parquet DIR</c>: also each SA into the Parquet tables, each capture's written when it is finished.</summary>
+    public Reports.Parquet.BatchParquetWriter? Parquet { get; set; }
 
     /// <summary>
     /// Directories are searched recursively for *.pcap, *.pcapng, *.cap and *.gz; anything else is taken as a file
@@ -238,6 +254,7 @@ public sealed class BatchRunner
                 {
                     if (Filter is { } keep && !keep(sa)) return;
                     var row = BatchCsvRow.FromSa(file, sa);
+                    Parquet?.Add(i, file, sa);
                     byte[]? line = jsonlOutput is null ? null : JsonLine(file, sa);
                     lock (gate)
                     {
@@ -245,13 +262,14 @@ public sealed class BatchRunner
                         Emit(i, row, line);
                     }
                 }), out string? failure);
+                Parquet?.Complete(i);
                 lock (gate)
                 {
                     done++;
                     if (!ok)
                     {
                         errors++;
-                        error.WriteLine($"pcapike: {file}: {failure}");
+                        error.WriteLine(CommandLine.OneLine($"pcapike: {file}: {failure}"));
                         Emit(i, BatchCsvRow.FromError(file, failure!), null);
                     }
                     slots[i]!.Done = true;

@@ -59,7 +59,7 @@ public static class CertsCommand
                 read.Add((file, failure));
                 if (analysis is null)
                 {
-                    error.WriteLine($"pcapike: {file}: {failure}");
+                    error.WriteLine(CommandLine.OneLine($"pcapike: {file}: {failure}"));
                     exit = ExitCodes.UnreadableInput;
                     continue;
                 }

@@ -68,7 +68,8 @@ public sealed class KeyOptions
             var keys = CharonLog.Parse(log, ReadLines("--keys-from-charon-log", log));
             if (keys.Count == 0)
                 throw new CliInputException(
-                    $"--keys-from-charon-log: {log}: no IKE keys in it (charon logs them with the ike subsystem at level 4: filelog 'ike = 4')");
+                    $"--keys-from-charon-log: {log}: no IKE keys in it (charon logs them with the ike subsystem at level 4: filelog 'ike = 4')"
+                    + (keys.Problems.Count > 0 ? $"; {keys.Problems[0]}" : ""));
             ring.Add(keys);
         }
         return ring;

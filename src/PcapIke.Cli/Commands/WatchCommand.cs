@@ -83,7 +83,7 @@ public static class WatchCommand
                 options = options.With(ConfigScenario.LoadRouters(configFiles, null, options));
             using var capture = LiveCapture.Open(name, pr.GetValue(filter) ?? DefaultFilter);
             var session = new WatchSession(capture, options, output, error, pr.GetValue(format)!.ToLowerInvariant() == "jsonl",
-                TimeSpan.FromSeconds(idleSeconds), ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+                TimeSpan.FromSeconds(idleSeconds), ReferenceEquals(PcapIke.Text.SafeTextWriter.Unwrap(error), Console.Error) && !Console.IsErrorRedirected);
             if (pr.GetValue(write) is { } path) session.WriteTo(path);
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -297,7 +297,9 @@ internal sealed class WatchSession
             : head + $", in progress: {string.Join("; ", open.Take(3).Select(sa => Describe(sa, _terminal)))}" + (open.Count > 3 ? $"; +{open.Count - 3} more" : "");
         if (_terminal)
         {
-            _error.Write($"\r{text}\u001b[K");
+            PcapIke.Text.SafeTextWriter.WriteControl(_error, "\r");
+            _error.Write(text);
+            PcapIke.Text.SafeTextWriter.WriteControl(_error, "\u001b[K");
             _error.Flush();
             _lastStatus = text;
             return;
@@ -312,7 +314,7 @@ internal sealed class WatchSession
     private void ClearStatus()
     {
         if (!_terminal) return;
-        _error.Write("\r\u001b[K");
+        PcapIke.Text.SafeTextWriter.WriteControl(_error, "\r\u001b[K");
     }
 
     private void Summary()

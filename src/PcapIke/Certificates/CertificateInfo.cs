@@ -117,12 +117,12 @@ public sealed record CertificateInfo
         DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToIosString() : name.ToString();
 
     private static string Rfc4514(X509Name name) =>
-        DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToRfc4514String() : name.ToString();
+        DistinguishedName.TryDecode(name.GetEncoded(), out DistinguishedName? dn) ? dn!.ToRfc4514String() : Text.SafeText.Visible(name.ToString());
 
     private static string? CommonName(X509Name name)
     {
         var values = name.GetValueList(X509Name.CN);
-        return values.Count == 0 ? null : values[^1];
+        return values.Count == 0 ? null : Text.SafeText.Visible(values[^1]);
     }
 
     private static string SerialHexOf(X509Certificate cert)
@@ -161,7 +161,7 @@ public sealed record CertificateInfo
         var list = new List<string>();
         foreach (GeneralName g in names.GetNames())
         {
-            list.Add(g.TagNo switch
+            list.Add(Text.SafeText.Visible(g.TagNo switch
             {
                 GeneralName.DnsName => "DNS:" + ((IAsn1String)g.Name).GetString(),
                 GeneralName.Rfc822Name => "email:" + ((IAsn1String)g.Name).GetString(),
@@ -170,7 +170,7 @@ public sealed record CertificateInfo
                 GeneralName.DirectoryName => "DirName:" + Rfc4514(X509Name.GetInstance(g.Name)),
                 GeneralName.RegisteredID => "RID:" + DerObjectIdentifier.GetInstance(g.Name).Id,
                 _ => $"othername({g.TagNo}):#" + Convert.ToHexStringLower(g.Name.ToAsn1Object().GetEncoded(Asn1Encodable.Der)),
-            });
+            }));
         }
         return list;
     }

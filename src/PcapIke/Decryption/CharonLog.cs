@@ -10,6 +10,10 @@ public sealed record CharonLogKeys(IReadOnlyList<Ikev2KeyEntry> Ikev2, IReadOnly
     int UnpairedIkev1Keys)
 {
     public int Count => Ikev2.Count + Ikev1.Count;
+
+    /// <summary>Lines that looked like what the reader uses but could not be (<c>file:line: reason</c>): a key dump
+    /// larger than 4096 bytes or cut short, a selected proposal of no suite known here.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
 }
 
 /// <summary>
@@ -56,7 +60,8 @@ public static partial class CharonLog
     /// <summary>Reads the keys of a log. Never throws on the log's content; lines it does not know are skipped.</summary>
     public static CharonLogKeys Parse(string file, IEnumerable<string> lines)
     {
-        var events = Events(lines);
+        var problems = new List<string>();
+        var events = Events(file, lines, problems);
         var v2 = new List<(int Line, Dictionary<string, byte[]> Keys, Ikev2CipherSuite? Suite)>();
         var v1 = new List<(int Line, byte[] Ka)>();
         Dictionary<string, byte[]>? current = null;
@@ -104,7 +109,7 @@ public static partial class CharonLog
             if (v1Pairs[i] is { } p) ikev1.Add(new Ikev1KeyEntry(p.SpiI, v1[i].Ka));
             else unpaired++;
         }
-        return new CharonLogKeys(ikev2, ikev1, unpaired);
+        return new CharonLogKeys(ikev2, ikev1, unpaired) { Problems = problems };
     }
 
     /// <summary>Ties each key set (by line) to the nearest SPI pair; each distinct pair serves one set, nearest first.</summary>
@@ -126,8 +131,13 @@ public static partial class CharonLog
     }
 
     /// <summary>The key dumps, SPI pairs and selected proposals of the log, in line order.</summary>
-    private static List<Event> Events(IEnumerable<string> lines)
+    private static List<Event> Events(string file, IEnumerable<string> lines, List<string> problems)
     {
+        const int maxProblems = 100;
+        void Problem(int line, string reason)
+        {
+            if (problems.Count < maxProblems) problems.Add($"{file}:{line + 1}: {reason}");
+        }
         var events = new List<Event>();
         // An open hex dump per thread: its label, line, the bytes still expected and those read.
         var open = new Dictionary<string, (string Label, int Line, int Want, List<byte> Bytes)>(StringComparer.Ordinal);
@@ -144,29 +154,40 @@ public static partial class CharonLog
                 if (d.Success)
                 {
                     foreach (string h in d.Groups["hex"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        if (dump.Bytes.Count < dump.Want) dump.Bytes.Add(byte.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                        if (dump.Bytes.Count < dump.Want && byte.TryParse(h, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte value))
+                            dump.Bytes.Add(value);
                     if (dump.Bytes.Count < dump.Want) continue;
                 }
                 open.Remove(thread);
                 if (dump.Bytes.Count == dump.Want) Close(events, dump.Label, dump.Line, [.. dump.Bytes]);
+                else Problem(dump.Line, $"the {dump.Label} dump has {dump.Bytes.Count} of its {dump.Want} bytes: skipped");
                 if (d.Success) continue;
             }
             var b = BlobPattern().Match(msg);
-            if (b.Success && Label(b.Groups["label"].Value) is { } label
-                && int.TryParse(b.Groups["n"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int want))
+            if (b.Success && Label(b.Groups["label"].Value) is { } label)
             {
-                if (want == 0) Close(events, label, n, []);
-                else if (want <= 4096) open[thread] = (label, n, want, new List<byte>(want));
+                // untrusted log text: the announced size is a number of at most 4096 bytes (no IKE key is longer)
+                if (!int.TryParse(b.Groups["n"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int want) || want > 4096)
+                    Problem(n, $"the {label} dump announces {b.Groups["n"].Value} bytes, more than 4096: skipped");
+                else if (want == 0) Close(events, label, n, []);
+                else open[thread] = (label, n, want, new List<byte>(want));
                 continue;
             }
-            if (SpiPattern().Match(msg) is { Success: true } s)
-                events.Add(new Event(n, Kind.Spis, SpiI: ulong.Parse(s.Groups["i"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    SpiR: ulong.Parse(s.Groups["r"].ValueSpan, NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+            if (SpiPattern().Match(msg) is { Success: true } s
+                && ulong.TryParse(s.Groups["i"].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong spiI)
+                && ulong.TryParse(s.Groups["r"].ValueSpan, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong spiR))
+                events.Add(new Event(n, Kind.Spis, SpiI: spiI, SpiR: spiR));
             else if (ProposalPattern().Match(msg) is { Success: true } p)
-                events.Add(new Event(n, Kind.Proposal, Suite: ParseProposal(p.Groups["p"].Value)));
+            {
+                var suite = ParseProposal(p.Groups["p"].Value);
+                if (suite is null)
+                    Problem(n, $"selected proposal IKE:{Text.SafeText.Visible(p.Groups["p"].Value)} is no suite known here (an algorithm or key size this reader does not know): its keys' algorithms come from the capture");
+                events.Add(new Event(n, Kind.Proposal, Suite: suite));
+            }
         }
         foreach (var dump in open.Values)
             if (dump.Bytes.Count == dump.Want) Close(events, dump.Label, dump.Line, [.. dump.Bytes]);
+            else Problem(dump.Line, $"the {dump.Label} dump has {dump.Bytes.Count} of its {dump.Want} bytes (the log ends): skipped");
         events.Sort((a, c) => a.Line.CompareTo(c.Line));
         return events;
     }

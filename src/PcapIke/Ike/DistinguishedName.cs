@@ -68,10 +68,10 @@ public sealed class DistinguishedName
     /// multi-valued RDN in encoding order joined by '+', lower-case short keys (serialNumber, ipaddress and hostname
     /// spelled as IOS prints them), values unescaped. E.g. <c>cn=CA1,o=cisco,o=com</c>.
     /// </summary>
-    public string ToIosString() => Render(IosKey, static v => v.Value);
+    public string ToIosString() => Render(IosKey, static v => Text.SafeText.Visible(v.Value));
 
     /// <summary>RFC 4514 §2: RDNs last-to-first, '+' inside an RDN, the §3 short names, §2.4 escaping, '#hex' for non-strings.</summary>
-    public string ToRfc4514String() => Render(Rfc4514Key, static v => v.IsString ? EscapeRfc4514(v.Value) : v.Value);
+    public string ToRfc4514String() => Render(Rfc4514Key, static v => Text.SafeText.Visible(v.IsString ? EscapeRfc4514(v.Value) : v.Value));
 
     /// <summary>
     /// What Wireshark (4.0, x509if) prints in the "rdnSequence: n items (...)" label: RDNs last-to-first joined by ',',

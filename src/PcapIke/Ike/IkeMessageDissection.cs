@@ -460,16 +460,5 @@ public sealed class IkeMessageDissection
 
     internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 
-    internal static string Printable(ReadOnlySpan<byte> bytes)
-    {
-        var sb = new StringBuilder(bytes.Length);
-        foreach (byte b in bytes)
-        {
-            if (b is >= 0x20 and < 0x7F)
-                sb.Append((char)b);
-            else
-                sb.Append("\\x").Append(b.ToString("x2"));
-        }
-        return sb.ToString();
-    }
+    internal static string Printable(ReadOnlySpan<byte> bytes) => Text.SafeText.Printable(bytes);
 }

@@ -16,6 +16,20 @@ public static class IosDn
     /// <summary>One attribute: its OID, the IOS key, the value.</summary>
     public readonly record struct Attribute(DerObjectIdentifier Oid, string Key, string Value);
 
+    /// <summary>Why <paramref name="dn"/> does not parse, or null when it does.</summary>
+    public static string? Problem(string dn)
+    {
+        try
+        {
+            Parse(dn);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>The RDNs most specific first, as written; throws <see cref="FormatException"/> naming the bad part.</summary>
     public static IReadOnlyList<IReadOnlyList<Attribute>> Parse(string dn)
     {

@@ -32,6 +32,22 @@ public static class SelectionModel
         return new DirectionPrediction(initiator, trace.Responder, trace.Version, trace);
     }
 
+    /// <summary>The prediction, or null with <paramref name="failure"/> (the exception's type and message) when the
+    /// configurations cannot be simulated: they are user input, and no report or analysis may end on them.</summary>
+    public static DirectionPrediction? TryPredict(Scenario scenario, string initiator, out string? failure)
+    {
+        try
+        {
+            failure = null;
+            return Predict(scenario, initiator);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failure = $"{ex.GetType().Name}: {ex.Message}";
+            return null;
+        }
+    }
+
     /// <summary>Both directions: each router initiating once.</summary>
     public static ModelPrediction PredictBothDirections(Scenario scenario)
     {

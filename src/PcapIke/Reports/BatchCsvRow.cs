@@ -71,6 +71,32 @@ public sealed partial class BatchCsvRow
     };
 
     public static BatchCsvRow FromError(string file, string error) => new() { File = file, Error = error };
+
+    /// <summary>The row with every text cell through <see cref="Text.SafeText.Visible"/> (a file name or an error
+    /// message may hold anything; the wire's strings are escaped where they are read): no cell has a raw control,
+    /// line feed or bidi character.</summary>
+    public BatchCsvRow Visible()
+    {
+        static string? V(string? s) => s is null ? null : Text.SafeText.Visible(s);
+        var row = (BatchCsvRow)MemberwiseClone();
+        row.File = V(File)!;
+        row.Initiator = V(Initiator);
+        row.Responder = V(Responder);
+        row.SpiI = V(SpiI);
+        row.SpiR = V(SpiR);
+        row.Start = V(Start);
+        row.DurationSeconds = V(DurationSeconds);
+        row.LastStep = V(LastStep);
+        row.Outcome = V(Outcome);
+        row.OutcomeDetail = V(OutcomeDetail);
+        row.Nat = V(Nat);
+        row.InitiatorCertReq = V(InitiatorCertReq);
+        row.ResponderCertReq = V(ResponderCertReq);
+        row.FindingCodes = V(FindingCodes);
+        row.Error = V(Error);
+        row.OutcomeConfidence = V(OutcomeConfidence);
+        return row;
+    }
 }
 
 /// <summary>
@@ -101,11 +127,11 @@ public sealed class BatchCsvWriter : IDisposable
         _csv.WriteHeader<BatchCsvRow>();
     }
 
-    public void Write(BatchCsvRow row) => _csv.WriteRecord(row);
+    public void Write(BatchCsvRow row) => _csv.WriteRecord(row.Visible());
 
     public void Write(IEnumerable<BatchCsvRow> rows)
     {
-        foreach (var row in rows) _csv.WriteRecord(row);
+        foreach (var row in rows) _csv.WriteRecord(row.Visible());
     }
 
     public void Flush() => _csv.Flush();

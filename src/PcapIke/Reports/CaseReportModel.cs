@@ -585,8 +585,9 @@ public static class CaseReportBuilder
             if (initiator is null || responder is null || ReferenceEquals(initiator, responder)) return null;
             if (!_cache.TryGetValue(initiator.Name, out var p))
             {
-                try { p = Model.SelectionModel.Predict(routers, initiator.Name); }
-                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or ScenarioException) { p = null; }
+                // The same tolerance as analyze --config (CaptureExplainer, PI604): configurations are user input, and a
+                // combination the model cannot simulate leaves the pick to the capture, never ends the report.
+                p = Model.SelectionModel.TryPredict(routers, initiator.Name, out _);
                 _cache[initiator.Name] = p;
             }
             var router = picker == Role.Initiator ? initiator : responder;

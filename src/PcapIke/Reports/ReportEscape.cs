@@ -7,42 +7,13 @@ namespace PcapIke.Reports;
 /// Escaping for the case report writers. Everything from the wire (DNs, IDs, vendor strings) is attacker-controlled:
 /// every text goes through <see cref="Html"/> or <see cref="Markdown"/>, and characters that would hide or reorder
 /// text (C0/C1 controls, DEL, bidirectional overrides, line/paragraph separators, noncharacters, lone surrogates) are
-/// shown as <c>\xNN</c> / <c>\u{NNNN}</c>.
+/// shown as <c>\xNN</c> / <c>\uNNNN</c> by the one helper every text output uses, <see cref="Text.SafeText"/>.
 /// </summary>
 public static class ReportEscape
 {
     /// <summary>The text with invisible or reordering characters made visible; line feeds kept when
     /// <paramref name="keepNewlines"/>, else shown as <c>\n</c>.</summary>
-    public static string Visible(string text, bool keepNewlines = false)
-    {
-        StringBuilder? sb = null;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            string? shown = null;
-            if (c == '\n') shown = keepNewlines ? null : "\\n";
-            else if (c == '\t') shown = null;
-            else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) shown = "\\x" + ((int)c).ToString("x2", CultureInfo.InvariantCulture);
-            else if (c is '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
-                     or '\uFEFF' or '\uFFFE' or '\uFFFF' or (>= '\uFDD0' and <= '\uFDEF'))
-                shown = "\\u{" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) + "}";
-            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                sb?.Append(c).Append(text[i + 1]);
-                i++;
-                continue;
-            }
-            else if (char.IsSurrogate(c)) shown = "\\u{" + ((int)c).ToString("X4", CultureInfo.InvariantCulture) + "}";
-            if (shown is null)
-            {
-                sb?.Append(c);
-                continue;
-            }
-            sb ??= new StringBuilder(text.Length + 16).Append(text, 0, i);
-            sb.Append(shown);
-        }
-        return sb?.ToString() ?? text;
-    }
+    public static string Visible(string text, bool keepNewlines = false) => Text.SafeText.Visible(text, keepNewlines);
 
     /// <summary>HTML text or attribute value: <c>&amp; &lt; &gt; &quot; &#39;</c> escaped, invisible characters shown.</summary>
     public static string Html(string text, bool keepNewlines = false)

@@ -118,8 +118,10 @@ public class BatchCsvWriterTests
         var records = ReadWithPython(path);
         Assert.Equal(3, records.Count);
         Assert.Equal(Header.Split(','), records[0]);
-        // A cell a spreadsheet would run as a formula gets one leading apostrophe; nothing else changes.
-        string expected = "=+-@\t\r".Contains(dn[0]) ? "'" + dn : dn;
+        // Hidden characters are shown (PcapIke.Text.SafeText: a line feed as \x0a, a tab as \x09), then a cell a
+        // spreadsheet would run as a formula gets one leading apostrophe; nothing else changes.
+        string shown = PcapIke.Text.SafeText.Visible(dn);
+        string expected = "=+-@\t\r".Contains(shown[0]) ? "'" + shown : shown;
         int file = 0, detail = 11, initiatorCertReq = 14, error = 17;
         Assert.Equal(expected, records[1][file]);
         Assert.Equal(expected, records[1][detail]);

@@ -116,7 +116,7 @@ public sealed class CaseReportHostileInputTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", text);
         Assert.Contains("&lt;/svg&gt;&lt;img src=x onerror=alert(2)&gt;", text);
         // Control and bidi characters are shown, not passed on.
-        Assert.Contains(@"bell\x07esc\x1b[31mnul\x00rlo\u{202E}evil\x85end", text);
+        Assert.Contains(@"bell\x07esc\x1b[31mnul\x00rlo\u202Eevil\x85end", text);
         Assert.DoesNotMatch("[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E]", text);
         // The spreadsheet formula is shown inert (the ID alone in its cell starts with an apostrophe).
         Assert.Contains("&#39;=cmd|&#39; /C calc&#39;!A0", text);

@@ -175,14 +175,15 @@ public static class IosConfigParser
                     return true;
                 case "clock" when w.Is(1, "timezone") && w.Length >= 4:
                     EndSection();
-                    if (int.TryParse(w[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int hours)
-                        && (w.Length < 5 || int.TryParse(w[4], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                    // IOS: clock timezone ZONE hours-offset [minutes-offset], -23..23 and 0..59
+                    int minutes = 0;
+                    if (int.TryParse(w[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int hours) && hours is >= -23 and <= 23
+                        && (w.Length < 5 || (int.TryParse(w[4], NumberStyles.None, CultureInfo.InvariantCulture, out minutes) && minutes is >= 0 and <= 59)))
                     {
-                        int minutes = w.Length >= 5 ? int.Parse(w[4], CultureInfo.InvariantCulture) : 0;
                         _clock = new IosClockZone(w[2], TimeSpan.FromHours(hours) + TimeSpan.FromMinutes(hours < 0 ? -minutes : minutes));
                     }
                     else
-                        Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': the offset is not hours [minutes]");
+                        Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': the offset is not hours (-23 to 23) [minutes (0 to 59)]");
                     return true;
                 case "interface" or "int" when w.Length >= 2:
                 {
@@ -207,9 +208,9 @@ public static class IosConfigParser
                 Reopen(_chains, s => s.Name == w[4], () => new ChainSection(w[4], line), line, w.Text);
             else if (w.Is(1, "isakmp") && w.Is(2, "policy") && w.Length == 4)
             {
-                if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int priority))
+                if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int priority) || priority is < 1 or > 10_000)
                 {
-                    Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': the priority is not a number");
+                    Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': the priority is not a number from 1 to 10000");
                     return false;
                 }
                 Reopen(_policies, s => s.Priority == priority, () => new IsakmpPolicySection(priority, line), line, w.Text);
@@ -232,8 +233,13 @@ public static class IosConfigParser
                 // crypto ikev2 fragmentation [mtu N] (IOS 15.2(4)M+): fragment IKE_AUTH messages above N octets.
                 EndSection();
                 _fragmentation = true;
-                if (w.Is(3, "mtu") && int.TryParse(w[4], NumberStyles.None, CultureInfo.InvariantCulture, out int mtu))
-                    _fragmentationMtu = mtu;
+                if (w.Is(3, "mtu") && w.Length >= 5)
+                {
+                    if (int.TryParse(w[4], NumberStyles.None, CultureInfo.InvariantCulture, out int mtu) && mtu is >= 68 and <= 1500)
+                        _fragmentationMtu = mtu;
+                    else
+                        Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': the mtu is not a number from 68 to 1500");
+                }
             }
             else if (w.Is(1, "ipsec") && w.Is(2, "transform-set") && w.Length >= 4)
             {
@@ -243,7 +249,7 @@ public static class IosConfigParser
             else if (w.Is(1, "ipsec") && w.Is(2, "profile") && w.Length == 4)
                 Reopen(_ipsecProfiles, s => s.Name == name, () => new IpsecProfileSection(name, line), line, w.Text);
             else if ((w.Is(1, "map") || w.Is(1, "dynamic-map")) && w.Length >= 4
-                     && int.TryParse(w[3], NumberStyles.None, CultureInfo.InvariantCulture, out int seq))
+                     && int.TryParse(w[3], NumberStyles.None, CultureInfo.InvariantCulture, out int seq) && seq is >= 1 and <= 65_535)
             {
                 bool dynamic = w.Is(1, "dynamic-map");
                 string map = w[2];
@@ -316,11 +322,14 @@ public static class IosConfigParser
         {
         }
 
-        protected static bool Int(Words w, int i, IosLine line, Reader r, out int value)
+        /// <summary>Word <paramref name="i"/> as a number IOS accepts there (<paramref name="min"/>..<paramref name="max"/>);
+        /// anything else is a Problem note at the line.</summary>
+        protected static bool Int(Words w, int i, IosLine line, Reader r, out int value, int min = 0, int max = int.MaxValue)
         {
-            if (int.TryParse(w[i], NumberStyles.None, CultureInfo.InvariantCulture, out value))
+            if (int.TryParse(w[i], NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max)
                 return true;
-            r.Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': \"{w[i]}\" is not a number");
+            r.Note(IosNoteKind.Problem, line.Number, $"'{w.Text}': \"{w[i]}\" is not a number from {min} to {max}");
+            value = 0;
             return false;
         }
     }
@@ -352,7 +361,7 @@ public static class IosConfigParser
             }
             else if (w.Is(0, "ip") && w.Is(1, "mtu") && w.Length == 3)
             {
-                if (Int(w, 2, line, r, out int mtu))
+                if (Int(w, 2, line, r, out int mtu, 68, 9216))
                     _mtu = mtu;
             }
             else if (w.Is(0, "tunnel") && w.Is(1, "source") && w.Length >= 3)
@@ -517,12 +526,12 @@ public static class IosConfigParser
                 _authentication = w[1];
             else if (w.Is(0, "group") && w.Length == 2)
             {
-                if (Int(w, 1, line, r, out int g))
+                if (Int(w, 1, line, r, out int g, 1, 32))
                     _group = g;
             }
             else if (w.Is(0, "lifetime") && w.Length == 2)
             {
-                if (Int(w, 1, line, r, out int l))
+                if (Int(w, 1, line, r, out int l, 60, 86_400))
                     _lifetime = l;
             }
             else
@@ -602,7 +611,7 @@ public static class IosConfigParser
             else if (w.Is(0, "group"))
             {
                 for (int i = 1; i < w.Length; i++)
-                    if (Int(w, i, line, r, out int g))
+                    if (Int(w, i, line, r, out int g, 1, 32))
                         _groups.Add(g);
             }
             else
@@ -673,7 +682,7 @@ public static class IosConfigParser
                 _keyring = w[w.Length - 1];
             else if (w.Is(0, "lifetime") && w.Length == 2)
             {
-                if (Int(w, 1, line, r, out int l))
+                if (Int(w, 1, line, r, out int l, 120, 86_400))
                     _lifetime = l;
             }
             else

@@ -300,6 +300,13 @@ public static class IosRouterModel
                 string? dn = e.ListedCa?.SubjectDn ?? e.ListedIdentity?.IssuerDn;
                 if (dn is null)
                     return;
+                if (!IosDn.IsValid(dn))
+                {
+                    // A damaged paste (a stray word in an RDN line, an empty value): the name cannot be a CA's subject.
+                    var entry = (e.ListedCa ?? e.ListedIdentity)!;
+                    Note(IosNoteKind.Problem, $"trustpoint {tp}: its CA's name in the listing, {dn}, is not a distinguished name ({IosDn.Problem(dn)}): not used", entry.Line, listing!.SourceName);
+                    return;
+                }
                 e.CaDn = dn;
                 e.CaNameDer = IosDn.IsValid(dn) ? IosDn.ToDer(dn) : null;
                 bool cut = (e.ListedCa ?? e.ListedIdentity)!.Incomplete;
@@ -319,6 +326,12 @@ public static class IosRouterModel
                     && string.Equals(id.SerialHex.TrimStart('0'), serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
                 {
                     TimeSpan offset = TimeSpan.FromMinutes(Math.Round((from.Local - id.NotBeforeUtc).TotalMinutes));
+                    if (offset.Duration() > TimeSpan.FromHours(14))
+                    {
+                        // No zone is more than 14 hours from UTC: the listing's date is not the certificate's.
+                        Note(IosNoteKind.Conflict, $"the listing's start date of {e.Trustpoint.Name}'s certificate is {offset.TotalHours:0.#} hours from its DER's: no clock offset taken from it");
+                        continue;
+                    }
                     Note(IosNoteKind.Assumption, $"clock zone {from.Zone ?? "(unnamed)"} is UTC{(offset < TimeSpan.Zero ? "-" : "+")}{offset.Duration():hh\\:mm}, from the listing's start date of {e.Trustpoint.Name}'s certificate against its DER");
                     return new ClockZone(from.Zone ?? "UTC", offset);
                 }
@@ -479,6 +492,11 @@ public static class IosRouterModel
                     Note(IosNoteKind.Assumption, $"trustpoint {tp.Name}: no 'serial-number' line, but its certificate has serialNumber={serial} (IOS asks at enrollment): kept");
                     break;
             }
+            if (serial is not null && !IosDn.IsValid("serialNumber=" + serial))
+            {
+                Note(IosNoteKind.Problem, $"trustpoint {tp.Name}: the serial number '{serial}' cannot be a subject's serialNumber ({IosDn.Problem("serialNumber=" + serial)}): left out", tp.Line);
+                serial = null;
+            }
 
             IPAddress? ip = null;
             if (tp.IpAddress is { } ipText)
@@ -517,7 +535,18 @@ public static class IosRouterModel
             if (tp.Fqdn is null && ip is null && serial is null && tp.SubjectName is null && !placeholder)
                 Note(IosNoteKind.Gap, $"trustpoint {tp.Name}: no subject field is configured (subject-name, fqdn, ip-address, serial-number); IOS asks at enrollment, the forge cannot", tp.Line);
 
-            return new TrustpointSpec(tp.Name, e.CaName!, enrolled, tp.EnrollmentUrl, serial, tp.Fqdn, ip, tp.SubjectName, revocation);
+            string? subjectName = tp.SubjectName, fqdn = tp.Fqdn;
+            if (subjectName is not null && IosDn.Problem(subjectName) is { } badSubject)
+            {
+                Note(IosNoteKind.Problem, $"trustpoint {tp.Name}: 'subject-name {subjectName}' is not a distinguished name ({badSubject}): left out", tp.Line);
+                subjectName = null;
+            }
+            if (fqdn is not null && IosDn.Problem("hostname=" + fqdn) is { } badFqdn)
+            {
+                Note(IosNoteKind.Problem, $"trustpoint {tp.Name}: 'fqdn {fqdn}' cannot be a subject's hostname ({badFqdn}): left out", tp.Line);
+                fqdn = null;
+            }
+            return new TrustpointSpec(tp.Name, e.CaName!, enrolled, tp.EnrollmentUrl, serial, fqdn, ip, subjectName, revocation);
         }
 
         private static TrustpointCa TrustpointCa(Evidence e, bool hasIdentity) =>

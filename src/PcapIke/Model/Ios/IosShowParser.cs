@@ -137,13 +137,13 @@ public static partial class IosShowParser
                         _subject.Add(l.Value);
                     break;
                 case "name" when Block == PkiBlock.Subject:
-                    _name = l.Value;
+                    _name = l.Value.Length > 0 ? l.Value : null;
                     break;
                 case "ip address" when Block == PkiBlock.Subject:
-                    _ip = l.Value;
+                    _ip = l.Value.Length > 0 ? l.Value : null;
                     break;
                 case "serial number" when Block == PkiBlock.Subject:
-                    _subjectSerial = l.Value;
+                    _subjectSerial = l.Value.Length > 0 ? l.Value : null;
                     break;
                 case "validity date":
                     Block = PkiBlock.Validity;
