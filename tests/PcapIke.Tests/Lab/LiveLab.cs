@@ -76,6 +76,10 @@ internal static class LiveLab
         X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(Meta, file)));
 
     /// <summary>A DN in RFC 4514 order and form (last RDN first, "CN=x,O=y,C=z"), read by .NET, not by PcapIke.</summary>
+    /// <summary>The DN as IOS prints it: RDNs last-to-first, lower-case keys (the lab's DNs need no escaping).</summary>
+    public static string Ios(X500DistinguishedName dn) =>
+        string.Join(",", Rfc4514(dn).Split(',').Select(p => p[..p.IndexOf('=')].ToLowerInvariant() + p[p.IndexOf('=')..]));
+
     public static string Rfc4514(X500DistinguishedName dn) =>
         string.Join(",", dn.EnumerateRelativeDistinguishedNames(reversed: false).Reverse().Select(rdn =>
             (rdn.GetSingleElementType().Value switch
