@@ -19,7 +19,6 @@ public static class CommandLine
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(WatchCommand.Create());
-        foreach (var command in root.Subcommands) Harden(command);
         foreach (var command in root.Subcommands.Where(c => c.Name is "dissect" or "analyze"))
             command.Options.Add(new Option<string>("--output", "-o")
             {
@@ -52,16 +51,7 @@ public static class CommandLine
     /// and its help ends with an example.</summary>
     private static void Harden(Command command)
     {
-        foreach (var argument in command.Arguments)
-            argument.Validators.Add(result =>
-            {
-                foreach (var token in result.Tokens)
-                    if (token.Value.Length > 1 && token.Value[0] == '-')
-                    {
-                        result.AddError($"Unrecognized option '{token.Value}'");
-                        return;
-                    }
-            });
+        foreach (var argument in command.Arguments) AnalysisInputs.RejectOptionLikeFiles(argument);
         if (Examples.TryGetValue(command.Name, out string? example) && !(command.Description ?? "").Contains("Example:", StringComparison.Ordinal))
             command.Description = $"{command.Description}\n\nExample:\n  {example}";
     }
@@ -72,6 +62,7 @@ public static class CommandLine
     /// <summary>Runs <paramref name="root"/> (a tree with substituted parts, in tests) the same way.</summary>
     public static int Run(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
+        foreach (var command in root.Subcommands) Harden(command);
         // Every string from the wire or an input file reaches the terminal escaped (PcapIke.Text.SafeText): the
         // writers escape what they print, and these two catch anything one forgot.
         if (output is not SafeTextWriter) output = new SafeTextWriter(output);
@@ -145,12 +136,11 @@ public static class CommandLine
     {
         if (parsed.CommandResult.Command is not { } c) return null;
         var known = new HashSet<string>(StringComparer.Ordinal) { "-h", "--help", "-?", "/?", "/h" };
-        for (Command? k = c; k is not null; k = null)
-            foreach (var o in k.Options)
-            {
-                known.Add(o.Name);
-                foreach (string a in o.Aliases) known.Add(a);
-            }
+        foreach (var o in c.Options)
+        {
+            known.Add(o.Name);
+            known.UnionWith(o.Aliases);
+        }
         foreach (string a in args)
         {
             if (a == "--") break;

@@ -15,10 +15,11 @@ internal static class AnalysisInputs
     };
 
     /// <summary>
-    /// An unknown option (<c>--bogus</c>) would otherwise be taken as a file name: make it a usage error. A file whose
+    /// An unknown option (<c>--bogus</c>) would otherwise be taken as a file name: make it a usage error (every
+    /// command's arguments get this in <see cref="CommandLine.Run(System.CommandLine.RootCommand, string[], TextWriter, TextWriter)"/>). A file whose
     /// name starts with '-' is given as <c>./-name</c>; <c>-</c> alone is standard input.
     /// </summary>
-    public static void RejectOptionLikeFiles(Argument<string[]> files) =>
+    public static void RejectOptionLikeFiles(Argument files) =>
         files.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)

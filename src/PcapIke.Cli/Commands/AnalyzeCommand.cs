@@ -21,7 +21,6 @@ public static class AnalyzeCommand
             Description = "pcap or pcapng captures, gzip'd or not, or text dumps (IOS/IOS-XE/ASA capture dumps, od/Wireshark hex: docs/text-dumps.md); - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
-        AnalysisInputs.RejectOptionLikeFiles(files);
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };

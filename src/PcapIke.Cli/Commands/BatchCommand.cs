@@ -26,7 +26,6 @@ public static class BatchCommand
             Description = "Captures or text dumps, or directories searched recursively for *.pcap, *.pcapng, *.cap and *.gz",
             Arity = ArgumentArity.OneOrMore,
         };
-        AnalysisInputs.RejectOptionLikeFiles(inputs);
         var csv = new Option<string>("--csv", "--output", "-o") { HelpName = "OUT", Description = "Write one row per IKE SA to this CSV file (- for standard output)", Required = true };
         var jsonl = new Option<string>("--jsonl") { HelpName = "OUT", Description = "Also write one JSON object per IKE SA per line to this file" };
         var reports = new Option<string>("--reports")

@@ -19,7 +19,6 @@ public static class CertsCommand
             Description = "pcap or pcapng captures, gzip'd or not, or text dumps (IOS/IOS-XE/ASA capture dumps, od/Wireshark hex: docs/text-dumps.md); - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
-        AnalysisInputs.RejectOptionLikeFiles(files);
         var outDir = new Option<string>("--out", "--output", "-o")
         {
             HelpName = "DIR",

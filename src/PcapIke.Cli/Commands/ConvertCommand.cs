@@ -19,12 +19,6 @@ public static class ConvertCommand
         {
             Description = "A text dump (IOS show monitor capture ... dump, IOS-XE, ASA show capture ... dump, od -Ax -tx1, Wireshark hex) or a capture; - reads standard input",
         };
-        input.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-                if (token.Value.Length > 1 && token.Value[0] == '-')
-                    result.AddError($"Unrecognized option '{token.Value}'");
-        });
         var output = new Option<string>("--output", "-o")
         {
             Description = "The pcap to write (a name ending in .pcapng: pcapng, ns times, each dump header line as the frame's comment)",

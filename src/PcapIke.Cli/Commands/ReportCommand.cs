@@ -18,11 +18,6 @@ public static class ReportCommand
     public static Command Create()
     {
         var capture = new Argument<string>("capture") { Description = "The pcap or pcapng capture, gzip'd or not, or a text dump (docs/text-dumps.md)" };
-        capture.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-                if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"Unrecognized option '{token.Value}'");
-        });
         var output = new Option<string>("--output", "-o") { HelpName = "OUT", Description = "The report file to write", Required = true };
         var format = new Option<string>("--format", "-f")
         {

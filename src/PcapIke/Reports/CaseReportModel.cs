@@ -138,6 +138,10 @@ public sealed record CaseFinding(string Id, string Severity, IReadOnlyList<long>
 
     /// <summary>The reasoning one decision a line (PI602's rule chain), numbered by the writers.</summary>
     public IReadOnlyList<string> Steps { get; init; } = [];
+
+    /// <summary>The message without the rule chain it ends with when <see cref="Steps"/> lists that chain.</summary>
+    public string MessageBeforeSteps =>
+        Steps.Count > 0 && Message.IndexOf(" Rule by rule: ", StringComparison.Ordinal) is int cut and > 0 ? Message[..cut] : Message;
 }
 
 /// <summary>One argument of a reproduce command: literal text, or an input file (pseudonymised with <c>--redact</c>).</summary>

@@ -138,8 +138,7 @@ public static class HtmlCaseReportWriter
         sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} {Value(n.Initiator)} → {Value(n.ResponderName)} {Value(n.Responder)}</span></h2>\n");
         sb.Append($"<p><span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
         if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
-        string detail = n.StoppedAt is { } step && n.OutcomeDetail.StartsWith($"at {step}: ", StringComparison.Ordinal)
-            ? n.OutcomeDetail[$"at {step}: ".Length..] : n.OutcomeDetail;
+        string detail = SaReportText.DetailAfterStep(n.OutcomeDetail, n.StoppedAt);
         if (detail.Length > 0) sb.Append($": {Value(SaVerdict.Sentence(detail))}");
         sb.Append("</p>\n");
 
@@ -177,9 +176,7 @@ public static class HtmlCaseReportWriter
             if (f.Frames.Count > 0)
                 sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
             sb.Append("</h4>\n");
-            string message = f.Message;
-            if (f.Steps.Count > 0 && message.IndexOf(" Rule by rule: ", StringComparison.Ordinal) is int cut and > 0)
-                message = message[..cut];   // the chain follows as a numbered list
+            string message = f.MessageBeforeSteps;
             foreach (string line in message.Split('\n')) sb.Append($"<p>{Prose(line.TrimEnd('\r'))}</p>\n");
             if (f.Steps.Count > 0)
             {

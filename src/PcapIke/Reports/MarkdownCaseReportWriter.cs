@@ -62,8 +62,7 @@ public static class MarkdownCaseReportWriter
         sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.InitiatorName)} {M(n.Initiator)} → {M(n.ResponderName)} {M(n.Responder)}\n\n");
         sb.Append($"**{M(n.Outcome)}**");
         if (n.StoppedAt is { } at) sb.Append($" at **{M(at)}**");
-        string detail = n.StoppedAt is { } step && n.OutcomeDetail.StartsWith($"at {step}: ", StringComparison.Ordinal)
-            ? n.OutcomeDetail[$"at {step}: ".Length..] : n.OutcomeDetail;
+        string detail = SaReportText.DetailAfterStep(n.OutcomeDetail, n.StoppedAt);
         if (detail.Length > 0) sb.Append($": {M(SaVerdict.Sentence(detail))}");
         sb.Append("\n\n");
 
@@ -145,9 +144,7 @@ public static class MarkdownCaseReportWriter
             if (f.Frames.Count > 0)
                 sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
             sb.Append('\n');
-            string message = f.Message;
-            if (f.Steps.Count > 0 && message.IndexOf(" Rule by rule: ", StringComparison.Ordinal) is int cut and > 0)
-                message = message[..cut];   // the chain follows as a numbered list
+            string message = f.MessageBeforeSteps;
             foreach (string line in message.Split('\n')) sb.Append($"  {M(line.TrimEnd('\r'))}\n");
             for (int i = 0; i < f.Steps.Count; i++)
                 sb.Append(CultureInfo.InvariantCulture, $"  {i + 1}. {M(f.Steps[i])}\n");

@@ -48,6 +48,10 @@ public static class SaReportText
         return sa.OutcomeConfidence == Confidence.Seen ? line : $"{line} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
     }
 
+    /// <summary>An outcome detail without the step a sentence before it names already: "at MM5: X" → "X".</summary>
+    public static string DetailAfterStep(string detail, string? step) =>
+        step is not null && detail.StartsWith($"at {step}: ", StringComparison.Ordinal) ? detail[$"at {step}: ".Length..] : detail;
+
     public static string Outcome(SaOutcome outcome) => outcome switch
     {
         SaOutcome.Established => "established",

@@ -62,8 +62,7 @@ public sealed partial record SaVerdict(
         string headline = Sentence(string.Create(CultureInfo.InvariantCulture,
             $"IKE SA {sa.Id}: {initiator} (initiator) → {responder} (responder), {SaReportText.Version(sa)}: {SaReportText.Outcome(sa.Outcome)}{at}"));
         // the detail without the step the headline names already ("at MM5: …")
-        string detail = sa.LastStep is { } last && sa.OutcomeDetail.StartsWith($"at {last}: ", StringComparison.Ordinal)
-            ? sa.OutcomeDetail[$"at {last}: ".Length..] : sa.OutcomeDetail;
+        string detail = SaReportText.DetailAfterStep(sa.OutcomeDetail, sa.LastStep);
         if (detail.Length == 0) detail = SaReportText.Outcome(sa.Outcome);
         string happened = Sentence(Capitalize(detail) + (sa.OutcomeConfidence == Exchanges.Confidence.Seen ? ""
             : $" (inferred, {Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)"));
