@@ -250,4 +250,20 @@ public sealed class CommandLineBehaviourTests : IDisposable
         }
         else Assert.Equal(Run(command, capture).Out.Replace(capture, "-"), stdout);
     }
+
+    [Theory]
+    [InlineData("S1-ikev1-r1-initiates")]
+    [InlineData("strongswan-ikev2-aes-gcm")]
+    [InlineData("strongswan-ikev1-main-mode")]
+    public void An_established_negotiation_gets_no_verdict_root_cause_or_action_plan(string capture)
+    {
+        var (exit, text, _) = Run("analyze", RepoCapture(capture));
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("Verdict", text);
+        Assert.DoesNotContain("Root cause", text);
+        Assert.DoesNotContain("Action plan", text);
+        string html = Path.Combine(_dir, "r.html");
+        Assert.Equal(0, Run("report", RepoCapture(capture), "-o", html).Exit);
+        Assert.DoesNotContain("class=\"verdict\"", File.ReadAllText(html));
+    }
 }
