@@ -242,7 +242,8 @@ public static class CaptureExplainer
 
     /// <summary>The decisive step: the last decision with a rule (where the negotiation failed).</summary>
     private static string Conclusion(DirectionPrediction p) =>
-        p.Trace.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
+        p.Trace.Refusal is { } refusal ? $"{refusal.Router} {(refusal.Rule.Length > 0 ? $"[{refusal.Rule}] " : "")}{refusal.Text}"
+        : p.Trace.Log.LastOrDefault(l => l.Rule.Length > 0) is { } last ? $"{last.Router} [{last.Rule}] {last.Text}" : Outcome(p.Outcome);
 
     /// <summary>The decisions with their rules, in order: "R2 [I1] …; R1 [I2] …".</summary>
     private static string Chain(DirectionPrediction p) => string.Join("; ", ChainSteps(p)) + ".";

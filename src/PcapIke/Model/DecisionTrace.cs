@@ -152,6 +152,12 @@ public sealed class DecisionTrace
         Decisions.Where(d => d.Kind == DecisionKind.ProfileBinding && d.Profile is not null)
             .ToDictionary(d => d.Router, d => d.Profile!, StringComparer.Ordinal);
 
+    /// <summary>The first refusal that is logged — a proposal refused, a validation failed, a Child SA refused — which
+    /// decides a failed outcome; null when nothing was refused (later decisions, such as the initiator validating the
+    /// answer that carries the refusal, are consequences, not the cause).</summary>
+    public Decision? Refusal => Decisions.FirstOrDefault(d => d.Text is not null && !d.Accepted
+        && d.Kind is DecisionKind.Proposal or DecisionKind.Validation or DecisionKind.ChildSa);
+
     /// <summary>The decision of <paramref name="kind"/> by <paramref name="router"/> (the last, if several), or null.</summary>
     public Decision? Find(DecisionKind kind, string router) => Decisions.LastOrDefault(d => d.Kind == kind && d.Router == router);
 }

@@ -69,6 +69,15 @@ public sealed record NegotiationReport(
     public string InitiatorName { get; init; } = "initiator";
     public string ResponderName { get; init; } = "responder";
 
+    /// <summary>A side as a heading names it: "R2 192.168.0.2:500", or the endpoint alone when the name is its
+    /// address (never "192.168.0.2 192.168.0.2:500").</summary>
+    public string InitiatorHeading => Heading(InitiatorName, Initiator);
+    public string ResponderHeading => Heading(ResponderName, Responder);
+
+    private static string Heading(string name, string endpoint) =>
+        endpoint == name || endpoint.StartsWith(name + ":", StringComparison.Ordinal) || endpoint.StartsWith("[" + name + "]:", StringComparison.Ordinal)
+            ? endpoint : $"{name} {endpoint}";
+
     /// <summary>The answer first, for a negotiation that did not complete (<see cref="SaVerdict"/>); null when it was
     /// established.</summary>
     public SaVerdict? Verdict { get; init; }

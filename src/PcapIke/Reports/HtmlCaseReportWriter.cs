@@ -135,7 +135,7 @@ public static class HtmlCaseReportWriter
     private static void Negotiation(StringBuilder sb, NegotiationReport n)
     {
         sb.Append(CultureInfo.InvariantCulture, $"<section class=\"sa\" id=\"sa-{n.Id}\">\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorName)} {Value(n.Initiator)} → {Value(n.ResponderName)} {Value(n.Responder)}</span></h2>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>IKE SA {n.Id} — {ReportEscape.Html(n.Version)} <span class=\"mono\">{Value(n.InitiatorHeading)} → {Value(n.ResponderHeading)}</span></h2>\n");
         sb.Append($"<p><span class=\"outcome o-{n.Outcome}\">{ReportEscape.Html(n.Outcome)}</span>");
         if (n.StoppedAt is { } at) sb.Append($" at <strong>{ReportEscape.Html(at)}</strong>");
         string detail = SaReportText.DetailAfterStep(n.OutcomeDetail, n.StoppedAt);
@@ -269,7 +269,7 @@ public static class HtmlCaseReportWriter
         sb.Append($"<p class=\"headline\">{Prose(v.Headline)}</p>\n<table class=\"facts\">\n");
         sb.Append($"<tr><th>What happened</th><td>{Prose(v.WhatHappened)}</td></tr>\n");
         sb.Append($"<tr><th>Root cause</th><td><strong>{Prose(v.Cause)}</strong>{(v.Source.Length > 0 ? $" ({ReportEscape.Html(v.Source)})" : "")}</td></tr>\n");
-        if (v.Confidence.Length > 0) sb.Append($"<tr><th>Confidence</th><td>{Prose(SaVerdict.Sentence(v.Confidence))}</td></tr>\n");
+        if (v.Confidence.Length > 0) sb.Append($"<tr><th>Confidence</th><td>{Prose(v.Confidence)}</td></tr>\n");
         sb.Append("<tr><th>Action plan</th><td>");
         foreach (var fix in v.Configuration)
         {

@@ -59,7 +59,7 @@ public static class MarkdownCaseReportWriter
 
     private static void Negotiation(StringBuilder sb, NegotiationReport n)
     {
-        sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.InitiatorName)} {M(n.Initiator)} → {M(n.ResponderName)} {M(n.Responder)}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"## IKE SA {n.Id} — {M(n.Version)} {M(n.InitiatorHeading)} → {M(n.ResponderHeading)}\n\n");
         sb.Append($"**{M(n.Outcome)}**");
         if (n.StoppedAt is { } at) sb.Append($" at **{M(at)}**");
         string detail = SaReportText.DetailAfterStep(n.OutcomeDetail, n.StoppedAt);
@@ -145,13 +145,13 @@ public static class MarkdownCaseReportWriter
                 sb.Append($" — {(f.Frames.Count == 1 ? "frame" : "frames")} {string.Join(", ", f.Frames.Select(x => x.ToString(CultureInfo.InvariantCulture)))}");
             sb.Append('\n');
             string message = f.MessageBeforeSteps;
-            foreach (string line in message.Split('\n')) sb.Append($"  {M(line.TrimEnd('\r'))}\n");
+            foreach (string line in message.Split('\n')) sb.Append($"  {P(line.TrimEnd('\r'))}\n");
             for (int i = 0; i < f.Steps.Count; i++)
-                sb.Append(CultureInfo.InvariantCulture, $"  {i + 1}. {M(f.Steps[i])}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  {i + 1}. {P(f.Steps[i])}\n");
             if (f.Fix is { } fix)
             {
                 string[] lines = fix.Split('\n');
-                for (int i = 0; i < lines.Length; i++) sb.Append($"  {(i == 0 ? "*fix:* " : "")}{M(lines[i].TrimEnd('\r'))}\n");
+                for (int i = 0; i < lines.Length; i++) sb.Append($"  {(i == 0 ? "*fix:* " : "")}{P(lines[i].TrimEnd('\r'))}\n");
             }
         }
         sb.Append('\n');
@@ -162,11 +162,11 @@ public static class MarkdownCaseReportWriter
     private static void Verdict(StringBuilder sb, NegotiationReport n, SaVerdict v)
     {
         sb.Append(CultureInfo.InvariantCulture, $"## Verdict — IKE SA {n.Id}\n\n**{M(v.Headline)}**\n\n");
-        sb.Append($"- **What happened:** {M(v.WhatHappened)}\n");
-        sb.Append($"- **Root cause:** {M(v.Cause)}{(v.Source.Length > 0 ? $" ({M(v.Source)})" : "")}\n");
-        if (v.Confidence.Length > 0) sb.Append($"- **Confidence:** {M(SaVerdict.Sentence(v.Confidence))}\n");
+        sb.Append($"- **What happened:** {P(v.WhatHappened)}\n");
+        sb.Append($"- **Root cause:** {P(v.Cause)}{(v.Source.Length > 0 ? $" ({M(v.Source)})" : "")}\n");
+        if (v.Confidence.Length > 0) sb.Append($"- **Confidence:** {P(v.Confidence)}\n");
         if (v.Configuration.Count == 0)
-            sb.Append($"- **Action plan:** {(v.Advice is { } a ? M(a) : "No change is known that fixes it; see the findings below.")}\n");
+            sb.Append($"- **Action plan:** {(v.Advice is { } a ? P(a) : "No change is known that fixes it; see the findings below.")}\n");
         if (v.ConfirmWith.Count > 0)
             sb.Append($"- **Confirm with:** {string.Join(", ", v.ConfirmWith.Select(c => "`" + ReportEscape.Visible(c, keepNewlines: false).Replace("`", "'", StringComparison.Ordinal) + "`"))}.\n");
         sb.Append('\n');
@@ -180,7 +180,7 @@ public static class MarkdownCaseReportWriter
         for (int i = 0; i < v.Steps.Count; i++)
         {
             if (i == 0) sb.Append("Why, step by step:\n\n");
-            sb.Append(CultureInfo.InvariantCulture, $"{i + 1}. {M(v.Steps[i])}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{i + 1}. {P(v.Steps[i])}\n");
         }
         if (v.Steps.Count > 0) sb.Append('\n');
     }
@@ -192,5 +192,8 @@ public static class MarkdownCaseReportWriter
             $"{row.Position} | {(row.Picked ? $"**{M(row.Display)}** ◀ first match of {picker}" : M(row.Display))}");
 
     private static string M(string text) => ReportEscape.Markdown(text);
+
+    /// <summary>Our prose: code spans kept (<see cref="ReportEscape.MarkdownProse"/>).</summary>
+    private static string P(string text) => ReportEscape.MarkdownProse(text);
 
 }

@@ -52,6 +52,29 @@ public static class ReportEscape
         return sb.ToString();
     }
 
+    /// <summary>Our own prose in Markdown (not a table cell): each pair of backticks stays a code span, as the HTML
+    /// report renders it as <c>&lt;code&gt;</c> (its content shown literally: Markdown interprets nothing in a code
+    /// span); the rest as <see cref="Markdown"/>; an unpaired backtick escaped.</summary>
+    public static string MarkdownProse(string text)
+    {
+        string v = Visible(text).Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+        var sb = new StringBuilder(v.Length + 16);
+        int i = 0;
+        while (i < v.Length)
+        {
+            int open = v.IndexOf('`', i);
+            int close = open < 0 ? -1 : v.IndexOf('`', open + 1);
+            if (close < 0 || close == open + 1)
+            {
+                sb.Append(Markdown(v[i..]));
+                break;
+            }
+            sb.Append(Markdown(v[i..open])).Append('`').Append(v, open + 1, close - open - 1).Append('`');
+            i = close + 1;
+        }
+        return sb.ToString();
+    }
+
     /// <summary>A fence for a Markdown code block holding <paramref name="content"/>: backticks, one more than its
     /// longest run (at least three).</summary>
     public static string Fence(string content)

@@ -73,11 +73,11 @@ public sealed partial record SaVerdict(
         if (main is null)
             return new SaVerdict(headline, happened, "No finding names a cause: the capture shows only what is above.", "", "", [], [], null, []);
 
-        string cause = Sentence(main.Cause ?? main.Inferred ?? FirstSentence(main.Message));
-        string confidence = main.Cause is not null
+        string cause = Sentence(Capitalize(main.Cause ?? main.Inferred ?? FirstSentence(main.Message)));
+        string confidence = Sentence(main.Cause is not null
             ? "high: the configurations given explain it rule by rule, and the capture agrees"
             : main.Confidence == Exchanges.Confidence.Seen ? "seen: all of it is on the wire"
-            : $"{Finding.ConfidenceText(main.Confidence)}: inferred from the capture (the alternatives are in {main.Id} below)";
+            : $"{Finding.ConfidenceText(main.Confidence)}: inferred from the capture (the alternatives are in {main.Id} below)");
         string? advice = main.Configuration.Count > 0 || main.Fix is null ? null : Sentence(BeforeConfirm(main.Fix));
         var confirm = main.ConfirmWith.Count > 0 ? main.ConfirmWith : ConfirmCommands(main.Fix);
         return new SaVerdict(headline, happened, cause, confidence, main.Id, main.Steps, main.Configuration, advice, confirm);

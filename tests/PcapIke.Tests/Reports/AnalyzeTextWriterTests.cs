@@ -27,7 +27,7 @@ IKE SA 1  IKEv1  10.0.0.1:500 → 172.16.0.2:500
   Verdict          IKE SA 1: 10.0.0.1 (initiator) → 172.16.0.2 (responder), IKEv1: stalled at MM5.
   What happened    Responder re-sent MM4 2 times over 20.0 s, initiator waited.
   Root cause       The responder re-sent MM4 after each MM5: it rejected MM5 (typically certificate validation). (PI101)
-  Confidence       seen: all of it is on the wire
+  Confidence       seen: all of it is on the wire.
   Action plan      Check the responder's debug crypto pki for the initiator's certificate.
 
   Messages (time from the SA start, size = IP length)

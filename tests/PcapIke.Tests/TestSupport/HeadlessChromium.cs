@@ -21,9 +21,10 @@ internal static class HeadlessChromium
     ];
 
     /// <summary>The page's DOM after loading, and Chromium's console lines (<c>CONSOLE(…)</c> log lines) about it.</summary>
-    public static (string Dom, IReadOnlyList<string> Console) DumpDom(string htmlFile)
+    /// <remarks><paramref name="width"/> × <paramref name="height"/>: the window the page is laid out in.</remarks>
+    public static (string Dom, IReadOnlyList<string> Console) DumpDom(string htmlFile, int width = 1200, int height = 1600)
     {
-        var (stdout, stderr) = Run(["--dump-dom", "--enable-logging=stderr", "--v=0", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri]);
+        var (stdout, stderr) = Run(["--dump-dom", "--enable-logging=stderr", "--v=0", $"--window-size={width},{height}", new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri]);
         var console = stderr.Split('\n').Where(l => l.Contains("CONSOLE", StringComparison.Ordinal)).ToList();
         return (stdout, console);
     }
