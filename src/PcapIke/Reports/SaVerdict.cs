@@ -69,6 +69,8 @@ public sealed partial record SaVerdict(
 
         Finding? main = sa.Findings.FirstOrDefault(f => f.Cause is not null && f.Severity >= Severity.Warning)
             ?? sa.Findings.FirstOrDefault(f => f.Severity == Severity.Error)
+            // a capture point that sees one direction explains the rest (a stall, a capture "ending" mid-negotiation)
+            ?? (sa.OnlyDirection is null ? null : sa.Findings.FirstOrDefault(f => f.Code == FindingCode.MessagesNotCaptured))
             ?? sa.Findings.FirstOrDefault(f => f.Severity == Severity.Warning);
         if (main is null)
             return new SaVerdict(headline, happened, "No finding names a cause: the capture shows only what is above.", "", "", [], [], null, []);

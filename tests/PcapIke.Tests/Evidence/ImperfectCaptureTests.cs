@@ -113,6 +113,32 @@ public class ImperfectCaptureTests
                                                 || f.Message.Contains("never went on", StringComparison.Ordinal));
     }
 
+    /// <summary>The answer first on a one-direction capture (issue 17): the verdict's root cause is the capture point
+    /// (PI113, inferred with high confidence), its action plan is to capture both directions, and no part of it
+    /// says the responder failed, rejected or never answered, or that the capture merely ended.</summary>
+    [Fact]
+    public void InitiatorOnly_VerdictNamesTheCapturePoint_NotTheResponder()
+    {
+        IkeSa sa = Assert.Single(Analyze("ikev1-initiator-only").Sas);
+        var v = PcapIke.Reports.SaVerdict.For(sa, null);
+        Assert.NotNull(v);
+        Assert.Equal("PI113", v.Source);
+        Assert.StartsWith("The capture point sees one direction only", v.Cause, StringComparison.Ordinal);
+        Assert.StartsWith("high: inferred from the capture", v.Confidence, StringComparison.Ordinal);
+        Assert.Contains("monitor capture point ip cef POINT INTERFACE both", v.Advice);
+        Assert.Contains("one direction captured", v.WhatHappened);
+        foreach (string text in new[] { v.Headline, v.WhatHappened, v.Cause, v.Advice! })
+            foreach (string wrong in new[] { "never answered", "rejected", "capture ends", "did not answer" })
+                Assert.DoesNotContain(wrong, text, StringComparison.Ordinal);
+
+        // and analyze prints it so, first
+        var (exit, stdout, err) = PcapIke.Tests.Cli.CliRun.Run("analyze", ImperfectCaptures.Path("ikev1-initiator-only"));
+        Assert.True(exit == 0, err);
+        var lines = stdout.Split('\n');
+        Assert.StartsWith("  Root cause       The capture point sees one direction only", lines.Single(l => l.StartsWith("  Root cause", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  Action plan      Capture both directions", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ResponderOnly_Established_OneDirection_NotCalledAMidNegotiationStart()
     {
