@@ -10,9 +10,11 @@ using PcapIke.Ike;
 namespace PcapIke.Certificates;
 
 /// <summary>
-/// What an X.509 certificate carried in a CERT payload says (RFC 5280 §4.1): subject, issuer, serial, validity,
-/// SubjectAltNames, public key, signature algorithm, CA flag. Read with BouncyCastle from untrusted bytes: every
-/// failure is in <see cref="Problems"/> (the fields it affects stay null), never an exception.
+/// What an X.509 certificate says (RFC 5280 §4.1): subject, issuer, serial, validity, SubjectAltNames, public key,
+/// signature algorithm, CA flag — the one summary of a certificate, whether it came in a CERT payload or in the hex
+/// dump of a router's configuration (<c>crypto pki certificate chain</c>, read by Model/Ios). Read with BouncyCastle
+/// from untrusted bytes: every failure is in <see cref="Problems"/> (the fields it affects stay null), never an
+/// exception.
 /// </summary>
 public sealed record CertificateInfo
 {
@@ -25,6 +27,9 @@ public sealed record CertificateInfo
     public string? SubjectIos { get; init; }
     public string? IssuerIos { get; init; }
     public string? Issuer { get; init; }
+    /// <summary>The subject and issuer names as DER (an IKEv1 CERT_REQ names a CA by this, RFC 4945 §3.2.1).</summary>
+    public byte[]? SubjectDer { get; init; }
+    public byte[]? IssuerDer { get; init; }
     /// <summary>The subject's (last) commonName, null without one.</summary>
     public string? SubjectCommonName { get; init; }
     /// <summary>Serial number in lower-case hex, an even number of digits (<c>03</c>, <c>0b4f</c>).</summary>
@@ -53,6 +58,21 @@ public sealed record CertificateInfo
     public IReadOnlyList<string> Problems { get; init; } = [];
 
     public bool IsParsed => Subject is not null;
+
+    /// <summary><see cref="SpkiSha1"/> as octets, as a CERTREQ carries it.</summary>
+    public byte[]? SpkiSha1Octets => SpkiSha1 is null ? null : Convert.FromHexString(SpkiSha1);
+
+    /// <summary>The values of a subject attribute, e.g. <see cref="SerialNumberOid"/> (what IOS's
+    /// <c>serial-number</c> puts in), <see cref="HostnameOid"/> (<c>fqdn</c>), <see cref="IpAddressOid"/>.</summary>
+    public IReadOnlyList<string> SubjectValues(string oid) =>
+        SubjectDer is not null && DistinguishedName.TryDecode(SubjectDer, out var dn) && dn is not null
+            ? dn.Rdns.SelectMany(r => r).Where(a => a.Oid == oid).Select(a => a.Value).ToArray()
+            : [];
+
+    public static readonly string SerialNumberOid = X509Name.SerialNumber.Id;
+    public static readonly string HostnameOid = Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.Pkcs9AtUnstructuredName.Id;
+    public static readonly string IpAddressOid = Org.BouncyCastle.Asn1.Pkcs.PkcsObjectIdentifiers.Pkcs9AtUnstructuredAddress.Id;
+    public static readonly string CommonNameOid = X509Name.CN.Id;
     public bool IsSelfIssued => Subject is not null && Subject == Issuer;
 
     /// <summary>"RSA 2048", "EC 256 (secp256r1)", null when unknown.</summary>
@@ -95,6 +115,8 @@ public sealed record CertificateInfo
             SubjectIos = Try("subject", () => Ios(cert.SubjectDN)),
             IssuerIos = Try("issuer", () => Ios(cert.IssuerDN)),
             Issuer = Try("issuer", () => Rfc4514(cert.IssuerDN)),
+            SubjectDer = Try("subject", () => cert.SubjectDN.GetEncoded(Asn1Encodable.Der)),
+            IssuerDer = Try("issuer", () => cert.IssuerDN.GetEncoded(Asn1Encodable.Der)),
             SubjectCommonName = Try("subject commonName", () => CommonName(cert.SubjectDN)),
             SerialHex = Try("serial number", () => SerialHexOf(cert)),
             NotBefore = Try("notBefore", () => (DateTime?)DateTime.SpecifyKind(cert.NotBefore, DateTimeKind.Utc)),
@@ -109,6 +131,9 @@ public sealed record CertificateInfo
             SpkiSha1 = Try("SubjectPublicKeyInfo", () => Convert.ToHexStringLower(
                 DigestUtilities.CalculateDigest("SHA-1", cert.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der)))),
         };
+        // octets after the certificate (a hex dump or CERT payload longer than the DER it holds)
+        if (Try("encoding", () => cert.GetEncoded().Length) is int encoded and > 0 && encoded < der.Length)
+            problems.Add($"{der.Length - encoded} octets after the certificate's DER");
         return info with { Problems = problems.Distinct().ToList() };
     }
 

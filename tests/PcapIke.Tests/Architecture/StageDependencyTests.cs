@@ -122,6 +122,18 @@ public sealed partial class StageDependencyTests
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
+    /// <summary>One summary of a certificate (issue 15): <c>Certificates/CertificateInfo</c>, whether the certificate
+    /// came in a CERT payload or in a router's configuration; no other stage declares its own.</summary>
+    [Fact]
+    public void One_certificate_summary_type()
+    {
+        var declared = SourceFiles()
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), @"\b(?:class|record|struct)\s+(\w*Certificate(?:Info|Summary)\w*)\b")
+                .Select(m => $"{Path.GetRelativePath(Source, f)}: {m.Groups[1].Value}"))
+            .ToList();
+        Assert.Equal([Path.Combine("Certificates", "CertificateInfo.cs") + ": CertificateInfo"], declared);
+    }
+
     [Fact]
     public void No_stage_uses_a_later_one_beyond_the_known_back_edges()
     {

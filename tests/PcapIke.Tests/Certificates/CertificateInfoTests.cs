@@ -84,6 +84,17 @@ public class CertificateInfoTests
         }
     }
 
+    /// <summary>A dump or payload longer than the certificate it holds: read, and the extra octets named.</summary>
+    [Fact]
+    public void TrailingOctets_AreAProblem_TheCertificateStillRead()
+    {
+        var i = CertificateInfo.Parse([.. LabCa1, 0, 0, 0]);
+        Assert.True(i.IsParsed);
+        Assert.Equal(["3 octets after the certificate's DER"], i.Problems);
+        Assert.Empty(CertificateInfo.Parse(LabCa1).Problems);
+        Assert.Equal(CertificateInfo.Parse(LabCa1).SubjectDer, new X509CertificateParser().ReadCertificate(LabCa1).SubjectDN.GetEncoded());
+    }
+
     [Fact]
     public void Rfc7468_Pem_RoundTripsAndWrapsAt64()
     {

@@ -139,25 +139,25 @@ public class IosConfigParserTests
         Assert.Equal(("R1", "cisco.com"), (c.Hostname, c.DomainName));
         Assert.Equal(["IOSCA1", "IOSCA2"], c.CertificateChains.Select(x => x.Trustpoint));
 
-        IosCertificateInfo id2 = c.Chain("IOSCA2")!.Identity!.Certificate!;
+        PcapIke.Certificates.CertificateInfo id2 = c.Chain("IOSCA2")!.Identity!.Certificate!;
         Assert.Equal("03", id2.SerialHex);
-        Assert.Equal("cn=CA2,o=cisco,o=com", id2.Issuer);
-        Assert.Equal("serialNumber=100+ipaddress=192.168.0.1+hostname=R1.cisco.com,cn=R1,ou=IT,o=cisco,o=com", id2.Subject);
+        Assert.Equal("cn=CA2,o=cisco,o=com", id2.IssuerIos);
+        Assert.Equal("serialNumber=100+ipaddress=192.168.0.1+hostname=R1.cisco.com,cn=R1,ou=IT,o=cisco,o=com", id2.SubjectIos);
         // 13:25:01 CET in the technote's listing.
-        Assert.Equal(new DateTime(2013, 6, 17, 12, 25, 1, DateTimeKind.Utc), id2.NotBeforeUtc);
-        Assert.Equal(new DateTime(2014, 6, 17, 12, 25, 1, DateTimeKind.Utc), id2.NotAfterUtc);
-        Assert.Equal(["100"], id2.SubjectValues(IosCertificateInfo.SerialNumberOid));
-        Assert.Equal(["R1.cisco.com"], id2.SubjectValues(IosCertificateInfo.HostnameOid));
+        Assert.Equal(new DateTime(2013, 6, 17, 12, 25, 1, DateTimeKind.Utc), id2.NotBefore);
+        Assert.Equal(new DateTime(2014, 6, 17, 12, 25, 1, DateTimeKind.Utc), id2.NotAfter);
+        Assert.Equal(["100"], id2.SubjectValues(PcapIke.Certificates.CertificateInfo.SerialNumberOid));
+        Assert.Equal(["R1.cisco.com"], id2.SubjectValues(PcapIke.Certificates.CertificateInfo.HostnameOid));
         Assert.False(id2.IsCa);
         Assert.Equal(Pem(s1, "R1-IOSCA2.pem").GetEncoded(), id2.Der);
 
         IosChainCertificate ca1 = c.Chain("IOSCA1")!.Certificates[1];
         Assert.Equal((IosChainCertificateKind.Ca, "01", null), (ca1.Kind, ca1.Serial, ca1.Problem));
-        Assert.Equal("cn=CA1,o=cisco,o=com", ca1.Certificate!.Subject);
+        Assert.Equal("cn=CA1,o=cisco,o=com", ca1.Certificate!.SubjectIos);
         Assert.True(ca1.Certificate.IsCa);
-        Assert.Equal(new DateTime(2016, 6, 16, 12, 22, 37, DateTimeKind.Utc), ca1.Certificate.NotAfterUtc);
+        Assert.Equal(new DateTime(2016, 6, 16, 12, 22, 37, DateTimeKind.Utc), ca1.Certificate.NotAfter);
         // The CA's IKEv2 CERTREQ hash equals the one the forge computes from CA1.pem.
-        Assert.Equal(ForgedPki.SpkiSha1(Pem(s1, "CA1.pem")), ca1.Certificate.SpkiSha1);
+        Assert.Equal(ForgedPki.SpkiSha1(Pem(s1, "CA1.pem")), ca1.Certificate.SpkiSha1Octets);
         Assert.Equal(Pem(s1, "CA1.pem").SubjectDN.GetEncoded(), ca1.Certificate.SubjectDer);
         Assert.Empty(c.Notes);
     }

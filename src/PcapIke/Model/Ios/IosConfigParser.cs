@@ -1,3 +1,4 @@
+using PcapIke.Certificates;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -487,14 +488,18 @@ public static class IosConfigParser
                 return;
             }
             string? problem = null;
-            IosCertificateInfo? info = null;
+            CertificateInfo? info = null;
             if (open.Hex.Length % 2 != 0)
                 problem = $"the hex dump has an odd number of digits ({open.Hex.Length})";
             else
             {
-                info = IosCertificateInfo.TryRead(Convert.FromHexString(open.Hex.ToString()), out problem);
-                if (info is not null && problem is null && !SameSerial(info.SerialHex, open.Serial))
-                    problem = $"the dump's serial number is {info.SerialHex}, not {open.Serial}";
+                var read = CertificateInfo.Parse(Convert.FromHexString(open.Hex.ToString()));
+                // the model needs the names and the validity; a certificate without them is a problem, not a certificate
+                if (read is { IsParsed: true, SerialHex: not null, NotBefore: not null, NotAfter: not null, SubjectDer: not null, IssuerDer: not null, SubjectIos: not null, IssuerIos: not null })
+                    info = read;
+                problem = read.Problems.FirstOrDefault() ?? (info is null ? "unreadable certificate fields" : null);
+                if (info is not null && problem is null && !SameSerial(info.SerialHex!, open.Serial))
+                    problem = $"the dump's serial number is {info.SerialHex!.ToUpperInvariant()}, not {open.Serial}";
             }
             if (problem is null && !quit)
                 problem = "the dump does not end with 'quit' (cut short?)";

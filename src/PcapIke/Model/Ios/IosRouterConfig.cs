@@ -1,3 +1,4 @@
+using PcapIke.Certificates;
 using System.Net;
 
 namespace PcapIke.Model.Ios;
@@ -159,7 +160,7 @@ public sealed record IosChainCertificate(
     IosChainCertificateKind Kind,
     string Serial,
     int Line,
-    IosCertificateInfo? Certificate,
+    CertificateInfo? Certificate,
     string? Storage,
     string? Problem);
 

@@ -1,3 +1,4 @@
+using PcapIke.Certificates;
 using System.Net;
 using System.Net.Sockets;
 using PcapIke.Findings;
@@ -112,8 +113,8 @@ public static class IosRouterModel
     private sealed class Evidence(IosTrustpoint tp)
     {
         public IosTrustpoint Trustpoint { get; } = tp;
-        public IosCertificateInfo? ChainIdentity { get; set; }
-        public IosCertificateInfo? ChainCa { get; set; }
+        public CertificateInfo? ChainIdentity { get; set; }
+        public CertificateInfo? ChainCa { get; set; }
         public bool HasChain { get; set; }
         public PkiListingEntry? ListedIdentity { get; set; }
         public PkiListingEntry? ListedCa { get; set; }
@@ -121,7 +122,7 @@ public static class IosRouterModel
         public string? CaDn { get; set; }
         public byte[]? CaNameDer { get; set; }
         public string? CaName { get; set; }
-        public DateTime? StartUtc => ChainIdentity?.NotBeforeUtc;
+        public DateTime? StartUtc => ChainIdentity?.NotBefore;
     }
 
     private sealed class Builder(
@@ -279,11 +280,11 @@ public static class IosRouterModel
         private void CrossCheck(Evidence e)
         {
             if (e.ChainIdentity is { } c && e.ListedIdentity is { SerialHex: { } s } l
-                && !string.Equals(c.SerialHex.TrimStart('0'), s.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
-                Note(IosNoteKind.Conflict, $"trustpoint {e.Trustpoint.Name}: the configuration's certificate is serial {c.SerialHex}, the listing's {s}; the configuration's is used", l.Line, listing!.SourceName);
+                && !string.Equals(c.SerialHex?.TrimStart('0'), s.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
+                Note(IosNoteKind.Conflict, $"trustpoint {e.Trustpoint.Name}: the configuration's certificate is serial {c.SerialHex?.ToUpperInvariant()}, the listing's {s}; the configuration's is used", l.Line, listing!.SourceName);
             if (e.ChainIdentity is { } ci && e.ListedIdentity?.IssuerDn is { } li && !e.ListedIdentity.Incomplete
-                && IosBuiltInCas.DnKey(li) != IosBuiltInCas.DnKey(ci.Issuer))
-                Note(IosNoteKind.Conflict, $"trustpoint {e.Trustpoint.Name}: the listing's issuer {li} is not the certificate's {ci.Issuer}; the certificate's is used", e.ListedIdentity.Line, listing!.SourceName);
+                && IosBuiltInCas.DnKey(li) != IosBuiltInCas.DnKey(ci.IssuerIos!))
+                Note(IosNoteKind.Conflict, $"trustpoint {e.Trustpoint.Name}: the listing's issuer {li} is not the certificate's {ci.IssuerIos}; the certificate's is used", e.ListedIdentity.Line, listing!.SourceName);
         }
 
         /// <summary>The CA's DN and DER: the CA certificate's subject, else the identity certificate's issuer (both from
@@ -292,9 +293,9 @@ public static class IosRouterModel
         {
             string tp = e.Trustpoint.Name;
             if (e.ChainCa is { } ca)
-                (e.CaDn, e.CaNameDer) = (ca.Subject, ca.SubjectDer);
+                (e.CaDn, e.CaNameDer) = (ca.SubjectIos, ca.SubjectDer);
             else if (e.ChainIdentity is { } id)
-                (e.CaDn, e.CaNameDer) = (id.Issuer, id.IssuerDer);
+                (e.CaDn, e.CaNameDer) = (id.IssuerIos, id.IssuerDer);
             else
             {
                 string? dn = e.ListedCa?.SubjectDn ?? e.ListedIdentity?.IssuerDn;
@@ -323,9 +324,9 @@ public static class IosRouterModel
             // The listing prints the same instants the chain's DER holds, in the router's zone: the difference is the offset.
             foreach (Evidence e in evidence)
                 if (e.ChainIdentity is { } id && e.ListedIdentity is { ValidFrom: { } from, SerialHex: { } serial }
-                    && string.Equals(id.SerialHex.TrimStart('0'), serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
+                    && string.Equals(id.SerialHex!.TrimStart('0'), serial.TrimStart('0'), StringComparison.OrdinalIgnoreCase))
                 {
-                    TimeSpan offset = TimeSpan.FromMinutes(Math.Round((from.Local - id.NotBeforeUtc).TotalMinutes));
+                    TimeSpan offset = TimeSpan.FromMinutes(Math.Round((from.Local - id.NotBefore!.Value).TotalMinutes));
                     if (offset.Duration() > TimeSpan.FromHours(14))
                     {
                         // No zone is more than 14 hours from UTC: the listing's date is not the certificate's.
@@ -344,7 +345,7 @@ public static class IosRouterModel
         }
 
         private DateTime? StartOf(Evidence e, ClockZone? clock) =>
-            e.ChainIdentity?.NotBeforeUtc
+            e.ChainIdentity?.NotBefore
             ?? (e.ListedIdentity?.ValidFrom is { } from
                 ? (clock is not null ? from.Utc(clock.Offset) : from.KnownOffset is { } k ? from.Utc(k) : DateTime.SpecifyKind(from.Local, DateTimeKind.Unspecified))
                 : null);
@@ -425,11 +426,11 @@ public static class IosRouterModel
                     continue;
                 }
                 string name = Unique(CommonName(e) ?? e.CaDn, cas);
-                int caDays = e.ChainCa is { } ca ? Days(ca.NotBeforeUtc, ca.NotAfterUtc)
+                int caDays = e.ChainCa is { NotBefore: { } caFrom, NotAfter: { } caTo } ? Days(caFrom, caTo)
                     : e.ListedCa is { ValidFrom: { } f, ValidTo: { } t } ? Days(f.Local, t.Local) : DefaultCaValidityDays;
-                IosCertificateInfo? issued = evidence.Where(x => x.CaDn is not null && IosBuiltInCas.DnKey(x.CaDn) == key).Select(x => x.ChainIdentity).FirstOrDefault(c => c is not null);
+                CertificateInfo? issued = evidence.Where(x => x.CaDn is not null && IosBuiltInCas.DnKey(x.CaDn) == key).Select(x => x.ChainIdentity).FirstOrDefault(c => c is not null);
                 PkiListingEntry? listed = evidence.Where(x => x.CaDn is not null && IosBuiltInCas.DnKey(x.CaDn) == key).Select(x => x.ListedIdentity).FirstOrDefault(c => c is not null);
-                int issuedDays = issued is not null ? Days(issued.NotBeforeUtc, issued.NotAfterUtc)
+                int issuedDays = issued is { NotBefore: { } issuedFrom, NotAfter: { } issuedTo } ? Days(issuedFrom, issuedTo)
                     : listed is { ValidFrom: { } lf, ValidTo: { } lt } ? Days(lf.Local, lt.Local) : DefaultIssuedValidityDays;
                 var caSpec = new CaSpec(name, e.CaDn, e.Trustpoint.EnrollmentUrl, caDays, issuedDays);
                 byKey[key] = caSpec;
@@ -445,7 +446,7 @@ public static class IosRouterModel
 
         private static string? CommonName(Evidence e)
         {
-            if (e.ChainCa?.SubjectValues(IosCertificateInfo.CommonNameOid) is [var cn, ..])
+            if (e.ChainCa?.SubjectValues(CertificateInfo.CommonNameOid) is [var cn, ..])
                 return cn;
             return e.CaDn!.Split(',').Select(a => a.Trim()).FirstOrDefault(a => a.StartsWith("cn=", StringComparison.OrdinalIgnoreCase))?[3..];
         }
@@ -470,7 +471,7 @@ public static class IosRouterModel
             int enrolled = ranked.Count - ranked.IndexOf(e);
 
             string? serial = null;
-            IReadOnlyList<string> certSerial = e.ChainIdentity?.SubjectValues(IosCertificateInfo.SerialNumberOid) ?? [];
+            IReadOnlyList<string> certSerial = e.ChainIdentity?.SubjectValues(CertificateInfo.SerialNumberOid) ?? [];
             string? fromCertificate = certSerial.FirstOrDefault() ?? e.ListedIdentity?.SubjectSerialNumber;
             switch (tp.SerialNumber)
             {
@@ -479,7 +480,7 @@ public static class IosRouterModel
                     if (serial is null)
                     {
                         // serial-number puts the router's own serial in: the same for every trustpoint of the router.
-                        serial = all.Select(x => x.ChainIdentity?.SubjectValues(IosCertificateInfo.SerialNumberOid).FirstOrDefault() ?? x.ListedIdentity?.SubjectSerialNumber)
+                        serial = all.Select(x => x.ChainIdentity?.SubjectValues(CertificateInfo.SerialNumberOid).FirstOrDefault() ?? x.ListedIdentity?.SubjectSerialNumber)
                             .FirstOrDefault(s => s is not null);
                         if (serial is not null)
                             Note(IosNoteKind.Assumption, $"trustpoint {tp.Name}: 'serial-number' without a certificate to show it; the router's serial {serial} is taken from another trustpoint's certificate");
@@ -551,7 +552,7 @@ public static class IosRouterModel
 
         private static TrustpointCa TrustpointCa(Evidence e, bool hasIdentity) =>
             new(e.Trustpoint.Name, e.CaDn ?? "cn=" + e.CaName, e.CaNameDer ?? IosDn.ToDer("cn=" + (IosDn.IsValid("cn=" + e.CaName) ? e.CaName : "unknown")),
-                e.ChainCa?.SpkiSha1, hasIdentity, false);
+                e.ChainCa?.SpkiSha1Octets, hasIdentity, false);
 
         private static IEnumerable<TrustpointCa> BuiltIns()
         {

@@ -66,8 +66,8 @@ public static class IosScenarioBuilder
         {
             // By content: a certificate of the router's chains, or the router's own name/address in the subjects.
             int owner = Owner(source, l.PromptHostnames, c => l.IdentityCertificates.Any(e =>
-                c.CertificateChains.Any(ch => ch.Identity is { Certificate: { } cert } && string.Equals(cert.SerialHex.TrimStart('0'), e.SerialHex?.TrimStart('0'), StringComparison.OrdinalIgnoreCase)
-                                              && IosBuiltInCasKey(cert.Issuer) == IosBuiltInCasKey(e.IssuerDn))
+                c.CertificateChains.Any(ch => ch.Identity is { Certificate: { } cert } && string.Equals(cert.SerialHex?.TrimStart('0'), e.SerialHex?.TrimStart('0'), StringComparison.OrdinalIgnoreCase)
+                                              && IosBuiltInCasKey(cert.IssuerIos) == IosBuiltInCasKey(e.IssuerDn))
                 || e.SubjectIpAddress is { } ip && (c.Interfaces.Any(i => i.Address?.Address.ToString() == ip) || c.Trustpoints.Any(t => t.IpAddress == ip))
                 || e.SubjectName is { } fqdn && c.Trustpoints.Any(t => string.Equals(t.Fqdn, fqdn, StringComparison.OrdinalIgnoreCase))), "show crypto pki certificates");
             // A running-config without `hostname` takes the name the listing's prompt gives.
