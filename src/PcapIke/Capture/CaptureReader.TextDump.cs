@@ -295,6 +295,8 @@ public sealed partial class CaptureReader
         if (!_txOpen)
         {
             if (d.Count == 0 && d.Error is null) return;   // od's closing offset line, or a prefix alone
+            // a generic dump (od, Wireshark hex) gives no time: 1 µs after the previous packet, order only
+            TimesInvented = true;
             StartTextPacket(_txLastNs < 0 ? 0 : _txLastNs + 1000);
             _txCommentLen = 0;
         }
@@ -362,7 +364,11 @@ public sealed partial class CaptureReader
     private long TimeOf(in TextHeader h)
     {
         if (h.RelativeNs >= 0) return h.RelativeNs;
-        if (h.TimeOfDayNs < 0) return _txLastNs < 0 ? 0 : _txLastNs + 1000;
+        if (h.TimeOfDayNs < 0)
+        {
+            TimesInvented = true;
+            return _txLastNs < 0 ? 0 : _txLastNs + 1000;
+        }
         if (h.Days >= 0) _txDays = h.Days;
         else if (_txLastTod >= 0 && h.TimeOfDayNs < _txLastTod - NsPerDay / 2) _txDays++;
         _txLastTod = h.TimeOfDayNs;

@@ -117,6 +117,10 @@ public sealed partial class CaptureReader : IDisposable
     public bool IsCompressed { get; private set; }
     /// <summary>Link type of a classic pcap file (of the first interface for pcapng, once seen).</summary>
     public LinkType LinkType { get; private set; }
+    /// <summary>True once a record was read whose time the input does not give (a text dump without times: IOS-XE's
+    /// <c>buffer dump</c>, od, Wireshark hex): such records are placed 1 µs apart only to keep their order, so no
+    /// duration or date may be read from them (docs/text-dumps.md).</summary>
+    public bool TimesInvented { get; private set; }
     /// <summary>Number of packet records read so far, including damaged ones (the last frame number used).</summary>
     public long FrameCount => _frame;
 

@@ -335,7 +335,7 @@ public sealed partial class ExchangeCorrelator
         {
             // The initiator gave up and started over with new SPIs/cookies: the attempt was abandoned, not cut off.
             Set(sa, SaOutcome.Stalled,
-                $"at {furthest.Step}: abandoned; the initiator started again as IKE SA #{retry.Sa.Id} {Seconds(retry.Sa.StartNanoseconds - msgs[^1].TimestampNanoseconds)} s later with new {(sa.Version == 1 ? "cookies" : "SPIs")}",
+                $"at {furthest.Step}: abandoned; the initiator started again as IKE SA #{retry.Sa.Id} {Later(sa, retry.Sa.StartNanoseconds - msgs[^1].TimestampNanoseconds)} with new {(sa.Version == 1 ? "cookies" : "SPIs")}",
                 endsMid: true);
             return;
         }
@@ -343,6 +343,7 @@ public sealed partial class ExchangeCorrelator
             ? $"capture starts mid-negotiation (first seen: {first}) and ends after {sa.LastStep}"
             : sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds >= ObservationCapNanoseconds
                 ? $"no further message in the {ObservedSeconds(ObservationCapNanoseconds)} after {sa.LastStep}"
+                : sa.TimesUnknown ? $"capture ends after {sa.LastStep} (it has no times: how long after is unknown)"
                 : $"capture ends {ObservedSeconds(sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds)} after {sa.LastStep}";
         Set(sa, SaOutcome.Incomplete, why, endsMid: true);
     }
@@ -358,7 +359,7 @@ public sealed partial class ExchangeCorrelator
     /// <summary>"; retried as IKE SA #n 30.4 s later" for an attempt the initiator started again.</summary>
     private static string RetriedText(SaState s) =>
         s.RetriedBy is { } r && s.Sa.Messages.Count > 0
-            ? $"; retried as IKE SA #{r.Sa.Id} {Seconds(r.Sa.StartNanoseconds - s.Sa.Messages[^1].TimestampNanoseconds)} s later"
+            ? $"; retried as IKE SA #{r.Sa.Id} {Later(s.Sa, r.Sa.StartNanoseconds - s.Sa.Messages[^1].TimestampNanoseconds)}"
             : "";
 
     /// <summary>An established SA is no attempt that was retried: a later negotiation between the same peers is one of
@@ -473,7 +474,7 @@ public sealed partial class ExchangeCorrelator
             SaMessage original = g.First().RetransmissionOf ?? g.First();
             long span = g.Last().TimestampNanoseconds - original.TimestampNanoseconds;
             int k = g.Count();
-            parts.Add($"{RoleText(g.Key.Sender)} re-sent {g.Key.Step} {k} time{(k == 1 ? "" : "s")} over {Seconds(span)} s");
+            parts.Add($"{RoleText(g.Key.Sender)} re-sent {g.Key.Step} {k} time{(k == 1 ? "" : "s")}{(sa.TimesUnknown ? "" : $" over {Seconds(span)} s")}");
             if (g.Any(m => m.Retransmission == RetransmissionKind.ResentAfterRejectingNext))
                 rejected = $"{RoleText(g.Key.Sender)} rejected {furthest.Step}: it re-sent {g.Key.Step} instead of answering";
         }
@@ -485,6 +486,9 @@ public sealed partial class ExchangeCorrelator
 
     private static string Seconds(long nanoseconds) =>
         (nanoseconds / 1e9).ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>"30.4 s later", or "later" when the capture has no times.</summary>
+    private static string Later(IkeSa sa, long nanoseconds) => sa.TimesUnknown ? "later" : Seconds(nanoseconds) + " s later";
 
     private static string RoleText(Role r) => r == Role.Initiator ? "initiator" : "responder";
 

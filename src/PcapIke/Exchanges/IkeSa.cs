@@ -87,6 +87,8 @@ public sealed class SaMessage
     /// <summary>"MM1".."MM6", "AM1".."AM3", "QM1".."QM3", "INFO", "TRANSACTION", "IKE_SA_INIT request",
     /// "IKE_AUTH response", "CREATE_CHILD_SA request", "INFORMATIONAL response" ...</summary>
     public required string Step { get; init; }
+    /// <summary>The capture gives no time for it (<see cref="DissectedMessage.TimeUnknown"/>).</summary>
+    public bool TimeUnknown => Message.TimeUnknown;
     public RetransmissionKind Retransmission { get; set; }
     /// <summary>The earlier message this one repeats.</summary>
     public SaMessage? RetransmissionOf { get; set; }
@@ -180,6 +182,10 @@ public sealed class IkeSa
     public ulong SpiI { get; set; }
     public ulong SpiR { get; set; }
     public List<SaMessage> Messages { get; } = new();
+
+    /// <summary>The capture gives no times for this SA's messages (a text dump without times): their timestamps only
+    /// order them, so no duration may be said of them (<see cref="Pipeline.DissectedMessage.TimeUnknown"/>).</summary>
+    public bool TimesUnknown => Messages.Count > 0 && Messages[0].Message.TimeUnknown;
 
     /// <summary>NAT detected: the NAT-D hashes (IKEv1) or NAT_DETECTION_* notifies (IKEv2) did not match, or the
     /// negotiation floated to 4500.</summary>

@@ -40,8 +40,10 @@ internal static class SaFacts
     public static string Times(int n) => n == 1 ? "once" : n == 2 ? "twice" : $"{n} times";
 
     /// <summary>"sent MM5 5 times over 40.0 s" (or "sent 5 times over 40.0 s" without <paramref name="what"/>) for copies of one message.</summary>
+    /// <remarks>Without times in the capture (<see cref="SaMessage.TimeUnknown"/>) only the count is said.</remarks>
     public static string SentOver(IReadOnlyList<SaMessage> copies, string? what = null) =>
         (what is null ? "sent " : $"sent {what} ") + (copies.Count == 1 ? "once"
+            : copies[0].TimeUnknown ? Times(copies.Count)
             : $"{Times(copies.Count)} over {Seconds(copies[^1].TimestampNanoseconds - copies[0].TimestampNanoseconds)}");
 
     public static IReadOnlyList<long> FramesOf(IEnumerable<SaMessage> messages) =>
@@ -91,6 +93,7 @@ internal static class SaFacts
     /// <summary>"twice over 4.0 s" for a list of sends.</summary>
     public static string SendsOver(IReadOnlyList<List<SaMessage>> sends) =>
         sends.Count == 1 ? "once"
+            : sends[0][0].TimeUnknown ? Times(sends.Count)
             : $"{Times(sends.Count)} over {Seconds(sends[^1][0].TimestampNanoseconds - sends[0][0].TimestampNanoseconds)}";
 
     /// <summary>The implementation a side's vendor IDs name (Cisco IOS, strongSwan, …), or null.</summary>

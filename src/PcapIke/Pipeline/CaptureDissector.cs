@@ -20,7 +20,7 @@ public static class CaptureDissector
         Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null,
         DataPlane.IpsecFlowTable? dataPlane = null, Action<HeaderlessDatagram>? onHeaderless = null)
     {
-        var sink = new DissectingSink(reader.Name, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), dataPlane, onHeaderless);
+        var sink = new DissectingSink(reader, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), dataPlane, onHeaderless);
         return CaptureScanner.Scan(reader, sink, malformations, options);
     }
 
@@ -31,12 +31,14 @@ public static class CaptureDissector
         return Dissect(reader, malformations, onMessage, options, keys);
     }
 
-    private sealed class DissectingSink(string file, IMalformationSink malformations, Action<DissectedMessage> onMessage,
+    private sealed class DissectingSink(CaptureReader reader, IMalformationSink malformations, Action<DissectedMessage> onMessage,
         MessageDecryptor? decryptor, DataPlane.IpsecFlowTable? dataPlane, Action<HeaderlessDatagram>? onHeaderless)
         : IIkeDatagramSink
     {
         public void OnIpsecPacket(in IpsecPacket packet) => dataPlane?.Add(packet);
         public void OnHeaderlessDatagram(HeaderlessDatagram datagram) => onHeaderless?.Invoke(datagram);
+
+        private readonly string file = reader.Name;
 
         public void OnIkeDatagram(in IkeDatagram d)
         {
@@ -56,6 +58,7 @@ public static class CaptureDissector
                     : certificates.Where(c => c.EncodingRaw == X509Encoding).Select(c => c.Data).ToList(),
                 Decryption = decryption,
                 Gap = d.Gap, GapDetail = d.GapDetail, DeclaredLength = d.DeclaredLength,
+                TimeUnknown = reader.TimesInvented,
             });
         }
     }

@@ -18,6 +18,10 @@ public sealed record DissectedMessage(
 {
     public DateTime Timestamp => DateTime.UnixEpoch.AddTicks(TimestampNanoseconds / 100);
 
+    /// <summary>The capture gives no time for this message (<see cref="Capture.CaptureReader.TimesInvented"/>): its
+    /// timestamp only orders it, and no duration or date may be said from it.</summary>
+    public bool TimeUnknown { get; init; }
+
     /// <summary>Why the capture holds only the start of this message (IP fragments never seen, the snap length), or
     /// <see cref="MessageGap.None"/>. Its header (SPIs, exchange, flags, message ID) is known either way.</summary>
     public MessageGap Gap { get; init; }

@@ -98,7 +98,14 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteString("responder", sa.Responder.ToString());
         w.WriteString("spiI", SaReportText.Spi(sa.SpiI));
         w.WriteString("spiR", SaReportText.Spi(sa.SpiR));
-        if (sa.Messages.Count > 0)
+        if (sa.TimesUnknown)
+        {
+            // a text dump without times: no date or duration can be said (docs/analyze-json.md)
+            w.WriteNull("start");
+            w.WriteNull("durationSeconds");
+            w.WriteBoolean("timesUnknown", true);
+        }
+        else if (sa.Messages.Count > 0)
         {
             w.WriteString("start", SaReportText.UtcTime(sa.StartNanoseconds));
             w.WriteNumber("durationSeconds", Math.Round(sa.DurationNanoseconds / 1e9, 6));
@@ -195,8 +202,16 @@ public sealed class AnalyzeJsonWriter : IDisposable
         var d = m.Message;
         w.WriteStartObject();
         w.WriteNumber("frame", m.Frame);
-        w.WriteString("time", SaReportText.UtcTime(m.TimestampNanoseconds));
-        w.WriteNumber("relativeTime", Math.Round((m.TimestampNanoseconds - sa.StartNanoseconds) / 1e9, 6));
+        if (m.TimeUnknown)
+        {
+            w.WriteNull("time");
+            w.WriteNull("relativeTime");
+        }
+        else
+        {
+            w.WriteString("time", SaReportText.UtcTime(m.TimestampNanoseconds));
+            w.WriteNumber("relativeTime", Math.Round((m.TimestampNanoseconds - sa.StartNanoseconds) / 1e9, 6));
+        }
         w.WriteString("step", m.Step);
         w.WriteString("exchange", m.Exchange.ToString());
         if (d.Ike.HasHeader) w.WriteNumber("exchangeTypeRaw", d.Ike.ExchangeTypeRaw);

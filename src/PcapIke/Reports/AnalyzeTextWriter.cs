@@ -147,7 +147,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
     {
         Field(sa.Version == 1 ? "Cookies" : "SPIs", $"i {SaReportText.Spi(sa.SpiI)}  r {SaReportText.Spi(sa.SpiR)}");
         if (sa.Messages.Count > 0)
-            Field("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {Count(sa.Messages.Count, "message")}");
+            Field("Started", SaReportText.Started(sa));
         Field("NAT", (sa.NatDetected ? "detected" : "not detected") + (sa.FloatedTo4500 ? ", floated to UDP 4500" : ""));
         if (sa.Offered.Count == 0) Field("Offered", "(not seen)");
         for (int i = 0; i < sa.Offered.Count; i++)
@@ -213,7 +213,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
             bool i2r = m.Sender == Role.Initiator;
             rows.Add(
             [
-                "+" + SaReportText.Seconds(m.TimestampNanoseconds - start),
+                SaReportText.Offset(sa, m),
                 m.Frame.ToString(CultureInfo.InvariantCulture),
                 left.PadLeft(leftWidth),
                 i2r ? "────▶" : "◀────",
@@ -223,7 +223,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
                 SaReportText.StepWithMark(sa, m) + Fragments(m),
             ]);
         }
-        Line($"{Indent}Messages (time from the SA start, size = IP length)");
+        Line($"{Indent}Messages ({SaReportText.TimeColumn(sa)}, size = IP length)");
         // Right-align the numbers, left-align the text; the last column is not padded.
         bool[] right_ = [true, true, false, false, false, false, true, false];
         int[] widths = new int[rows[0].Length];

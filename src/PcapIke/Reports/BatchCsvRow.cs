@@ -53,8 +53,9 @@ public sealed partial class BatchCsvRow
         Responder = sa.Responder.ToString(),
         SpiI = SaReportText.Spi(sa.SpiI),
         SpiR = SaReportText.Spi(sa.SpiR),
-        Start = sa.Messages.Count > 0 ? SaReportText.UtcTime(sa.StartNanoseconds) : null,
-        DurationSeconds = SaReportText.Seconds(sa.DurationNanoseconds),
+        // a capture without times (a text dump) has no start or duration to give: empty cells
+        Start = sa.Messages.Count > 0 && !sa.TimesUnknown ? SaReportText.UtcTime(sa.StartNanoseconds) : null,
+        DurationSeconds = sa.TimesUnknown ? "" : SaReportText.Seconds(sa.DurationNanoseconds),
         LastStep = sa.LastStep,
         Outcome = SaReportText.Outcome(sa.Outcome),
         OutcomeDetail = sa.OutcomeDetail,

@@ -319,7 +319,7 @@ public static class CaseReportBuilder
         var failing = FailingFrames(sa);
         long start = sa.StartNanoseconds;
         var ladder = sa.Messages.Select(m => new LadderArrow(m.Frame, m.Sender, SaReportText.StepWithMark(sa, m), m.Size,
-            "+" + SaReportText.Seconds(m.TimestampNanoseconds - start), m.IsRetransmission, failing.Contains(m),
+            SaReportText.Offset(sa, m), m.IsRetransmission, failing.Contains(m),
             Fragments(m))).ToList();
         var (iPick, rPick) = FirstMatch(sa, picks);
         return new NegotiationReport(
@@ -413,7 +413,7 @@ public static class CaseReportBuilder
             (sa.Version == 1 ? "Cookies" : "SPIs", $"i {r.Spi(sa.SpiI)}  r {r.Spi(sa.SpiR)}"),
         };
         if (sa.Messages.Count > 0)
-            rows.Add(("Started", $"{SaReportText.UtcTime(sa.StartNanoseconds)}, lasted {SaReportText.Seconds(sa.DurationNanoseconds)} s, {sa.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages"));
+            rows.Add(("Started", SaReportText.Started(sa)));
         rows.Add(("NAT", (sa.NatDetected ? "detected" : "not detected") + (sa.FloatedTo4500 ? ", floated to UDP 4500" : "")));
         rows.Add(("Offered", sa.Offered.Count == 0 ? "(not seen)" : string.Join("; ", sa.Offered.Select((p, i) => $"{(i + 1).ToString(CultureInfo.InvariantCulture)}. {p}"))));
         rows.Add(("Chosen", sa.Chosen?.ToString() ?? "(not seen)"));
@@ -499,6 +499,7 @@ public static class CaseReportBuilder
             Verdict = "not in the capture",
             Why = sa.OnlyDirection is { } only
                 ? $"only the {SaReportText.Role(only)}'s messages were captured"
+                : sa.TimesUnknown ? $"the capture ends after {last.Step} (it has no times: how long after is unknown)"
                 : $"the capture ends {SaReportText.Seconds(sa.ObservedUntilNanoseconds - last.TimestampNanoseconds)} s after {last.Step}",
         };
     }

@@ -25,6 +25,20 @@ public static class SaReportText
     public static string Seconds(long nanoseconds) =>
         (nanoseconds / 1e9).ToString("0.000000", CultureInfo.InvariantCulture);
 
+    /// <summary>When an SA started and how long it lasted: "2013-06-17T12:08:01.000000Z, lasted 40.024000 s, 12 messages";
+    /// for a capture without times (<see cref="IkeSa.TimesUnknown"/>) that it has none, never an invented date.</summary>
+    public static string Started(IkeSa sa) =>
+        (sa.TimesUnknown ? "not in the capture (a text dump without times: no date or duration), "
+            : $"{UtcTime(sa.StartNanoseconds)}, lasted {Seconds(sa.DurationNanoseconds)} s, ")
+        + (sa.Messages.Count == 1 ? "1 message" : $"{sa.Messages.Count.ToString(CultureInfo.InvariantCulture)} messages");
+
+    /// <summary>A message's time from the SA's start, "+30.100250"; "—" when the capture has no times.</summary>
+    public static string Offset(IkeSa sa, SaMessage m) =>
+        m.TimeUnknown ? "—" : "+" + Seconds(m.TimestampNanoseconds - sa.StartNanoseconds);
+
+    /// <summary>What the ladder's time column holds.</summary>
+    public static string TimeColumn(IkeSa sa) => sa.TimesUnknown ? "no times in the capture: in capture order" : "time from the SA start";
+
     public static string Version(IkeSa sa) => sa.Version == 2 ? "IKEv2" : sa.Version == 1 ? "IKEv1" : $"v{sa.Version}";
 
     /// <summary>The outcome as reports and the CSV write it: <c>established</c>, <c>failed</c>, <c>stalled</c>,

@@ -156,7 +156,7 @@ public sealed class RepeatedAttemptsRule : IFindingRule
         findings.Add(new Finding(FindingCode.RepeatedAttempts, sa.Outcome == SaOutcome.Established ? Severity.Info : Severity.Warning,
             chain.Select(a => a.Messages[0].Frame).ToList(),
             $"{chain.Count} attempts from {sa.Initiator.Address} to {sa.Responder.Address} with new {(sa.Version == 1 ? "cookies" : "SPIs")} " +
-            $"(IKE SA {string.Join(", ", chain.Select(a => "#" + a.Id))}; restarted after {string.Join(", ", gaps)}): {pattern}; {last}. " +
+            $"(IKE SA {string.Join(", ", chain.Select(a => "#" + a.Id))}{(sa.TimesUnknown ? "" : $"; restarted after {string.Join(", ", gaps)}")}): {pattern}; {last}. " +
             "The initiator gave up on each attempt and started over, so the problem repeats rather than being a one-off loss.",
             sa.Outcome == SaOutcome.Established ? null : "Look at the first attempt's findings: the same cause stops every attempt."));
     }

@@ -110,7 +110,8 @@ internal static class NoAnswer
     /// <summary>"re-sent it 3 times, and the capture went on 40.0 s after the last copy" — what makes the missing answer seen.</summary>
     public static string Why(IkeSa sa, IReadOnlyList<List<SaMessage>> sends)
     {
-        string after = $"the capture went on {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, sends[^1][^1]))} after the last copy";
+        string after = sa.TimesUnknown ? "the capture has no times, so how long it went on after the last copy is unknown"
+            : $"the capture went on {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, sends[^1][^1]))} after the last copy";
         if (sa.RetriedAs is { } r) after += $" (the initiator then started again as IKE SA #{r.Id})";
         return after;
     }
@@ -367,7 +368,8 @@ public sealed class CaptureTruncatesNegotiationRule : IFindingRule
         if (sa.EndsMidNegotiation || (!startsMid && sa.Outcome == SaOutcome.Incomplete))
         {
             frames.Add(sa.Messages[^1].Frame);
-            parts.Add($"ends {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, sa.Messages[^1]))} after {sa.Messages[^1].Step}");
+            parts.Add(sa.TimesUnknown ? $"ends after {sa.Messages[^1].Step} (it has no times: how long after is unknown)"
+                : $"ends {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, sa.Messages[^1]))} after {sa.Messages[^1].Step}");
         }
         findings.Add(new Finding(FindingCode.CaptureTruncatesNegotiation, Severity.Warning, frames.Distinct().Order().ToList(),
             $"The capture {string.Join(" and ", parts)}, in the middle of the negotiation: what happened outside it is unknown.",
@@ -385,7 +387,8 @@ public sealed class RetransmissionsRule : IFindingRule
             return;
         int count = answered.Sum(s => s.Count - 1);
         string detail = string.Join("; ", answered.Select(s =>
-            $"{s[0][0].Step} from the {Side(s[0][0].Sender)} sent {SendsOver(s)}, answered {Seconds(Answer(sa, s[^1][^1]) - s[0][0].TimestampNanoseconds)} after the first copy"));
+            $"{s[0][0].Step} from the {Side(s[0][0].Sender)} sent {SendsOver(s)}, " +
+            (sa.TimesUnknown ? "then answered" : $"answered {Seconds(Answer(sa, s[^1][^1]) - s[0][0].TimestampNanoseconds)} after the first copy")));
         findings.Add(Finding.Inference(FindingCode.Retransmissions, Severity.Info, FramesOf(answered.SelectMany(s => s).SelectMany(s => s)),
             $"{count} retransmission{(count == 1 ? "" : "s")} before the negotiation went on: {detail}",
             "packet loss on the path or a slow peer (e.g. CRL fetch, key generation)", Confidence.Medium,
@@ -447,6 +450,7 @@ public sealed class InitiatorStoppedAfterIkeSaInitRule : IFindingRule
         bool evidence = waited >= NoAnswerWindowNanoseconds || sa.RetriedAs is not null;
         string after = sa.RetriedAs is { } r
             ? $"the initiator started again as IKE SA #{r.Id} instead of sending IKE_AUTH"
+            : sa.TimesUnknown ? "the capture holds no IKE_AUTH after the response (it has no times: whether it went on long enough for one is unknown)"
             : $"the capture holds no IKE_AUTH in the {ExchangeCorrelator.ObservedSeconds(waited)} it went on after the response"
               + (evidence ? "" : " (too short to say IKE_AUTH was never sent: it normally follows within milliseconds, and the capture may simply have stopped)");
         bool ios = AnyIos(sa);

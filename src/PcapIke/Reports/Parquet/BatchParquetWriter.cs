@@ -220,7 +220,7 @@ public sealed class BatchParquetWriter
             Responder = V(sa.Responder.ToString()),
             SpiI = SaReportText.Spi(sa.SpiI),
             SpiR = SaReportText.Spi(sa.SpiR),
-            Start = sa.Messages.Count > 0 ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(sa.StartNanoseconds / 100), DateTimeKind.Utc) : null,
+            Start = sa.Messages.Count > 0 && !sa.TimesUnknown ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(sa.StartNanoseconds / 100), DateTimeKind.Utc) : null,
             DurationSeconds = sa.DurationNanoseconds / 1e9,
             LastStep = Vn(sa.LastStep),
             Outcome = SaReportText.Outcome(sa.Outcome),
