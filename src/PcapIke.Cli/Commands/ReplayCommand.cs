@@ -62,7 +62,8 @@ public static class ReplayCommand
             var notes = ConfigScenario.LooksLikeJson(pr.GetValue(input)!) ? [] : IosConfigInputs.LastNotes;
             foreach (var note in notes)
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
-            ReplayTextWriter.Write(output, scenario, prediction, edits, wire);
+            ReplayTextWriter.Write(output, scenario, prediction, edits,
+                wire.Select(d => new ReplayTextWriter.WireLine(d.At, d.Sender, d.Receiver, d.Label, Forger.IpLength(d))).ToList());
             if (pr.GetValue(forge) is { } outPath)
             {
                 ForgeResult result = Forger.Run(scenario with { Initiator = initiator, Negotiations = [initiator] });

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PcapIke.Forge;
 using PcapIke.Model;
 
 namespace PcapIke.Reports;
@@ -10,9 +9,13 @@ namespace PcapIke.Reports;
 /// with the selection-model rule behind each (the model's <see cref="DecisionTrace"/>), the expected wire (the datagrams
 /// the forge writes for that trace) and the outcome.
 /// </summary>
+/// <remarks>The wire is given as <see cref="WireLine"/>s: reports read results, never the forge itself.</remarks>
 public static class ReplayTextWriter
 {
-    public static void Write(TextWriter w, Scenario scenario, DirectionPrediction p, IReadOnlyList<ConfigEdit> edits, IReadOnlyList<ForgedDatagram> wire)
+    /// <summary>One datagram of the expected wire: when, who to whom, which message, its IP length.</summary>
+    public sealed record WireLine(TimeSpan At, string Sender, string Receiver, string Label, int IpLength);
+
+    public static void Write(TextWriter w, Scenario scenario, DirectionPrediction p, IReadOnlyList<ConfigEdit> edits, IReadOnlyList<WireLine> wire)
     {
         DecisionTrace n = p.Trace;
         w.WriteLine($"# replay: IKEv{p.Version}, {p.Initiator} initiates to {p.Responder} ({scenario.Name})");
@@ -28,8 +31,8 @@ public static class ReplayTextWriter
             w.WriteLine($"{line.Router}  {(line.Rule.Length > 0 ? "[" + line.Rule + "] " : "")}{line.Text}");
         w.WriteLine();
         w.WriteLine("## expected wire (IP lengths)");
-        foreach (ForgedDatagram d in wire)
-            w.WriteLine($"{d.At.TotalSeconds,10:0.000} s  {d.Sender} -> {d.Receiver}  {d.Label}  {Forger.IpLength(d)}");
+        foreach (WireLine d in wire)
+            w.WriteLine($"{d.At.TotalSeconds,10:0.000} s  {d.Sender} -> {d.Receiver}  {d.Label}  {d.IpLength}");
         w.WriteLine();
         string certs = string.Join("; ", n.CertificateSent.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} sends its {c.Value} certificate"));
         w.WriteLine($"outcome: {OutcomeText(n.Outcome)}{(certs.Length > 0 ? "; " + certs : "")}");

@@ -5,6 +5,7 @@ using PcapIke.Certificates;
 using PcapIke.Cli;
 using PcapIke.Crypto;
 using PcapIke.Ike;
+using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Cli.CliRun;
 

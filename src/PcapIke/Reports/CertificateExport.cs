@@ -1,7 +1,8 @@
 using System.Text;
+using PcapIke.Certificates;
 using PcapIke.Exchanges;
 
-namespace PcapIke.Certificates;
+namespace PcapIke.Reports;
 
 /// <summary>One distinct certificate of <c>pcapike certs</c>: where it was first seen, how often, and its PEM file.</summary>
 /// <param name="File">The capture it was first seen in.</param>
