@@ -28,6 +28,10 @@ public sealed partial class ExchangeCorrelator
     /// </summary>
     public const int MinimumAuthPlaintext = 34;
 
+    /// <summary>An INFORMATIONAL exchange this soon after the IKE_AUTH response, and nothing after it, is the SA being
+    /// torn down at once (PI116), not the housekeeping of an SA in use.</summary>
+    public const long TeardownWindowNanoseconds = 2_000_000_000;
+
     /// <summary>How much capture time after an SA's last message counts (<see cref="IkeSa.ObservedUntilNanoseconds"/>):
     /// the default idle timeout; "over 180 s" is all that is said past it.</summary>
     public static readonly long ObservationCapNanoseconds = DefaultIdleTimeout.Ticks * 100;
@@ -297,6 +301,18 @@ public sealed partial class ExchangeCorrelator
                     }
                     Unretry(s);
                     bool encrypted = !decrypted && responses.Any(m => m.Message.Ike.IsEncrypted);
+                    if (encrypted && partial.Length == 0 && TeardownAfterAuth(sa) is { } teardown)
+                    {
+                        sa.TornDownBy = teardown.Request;
+                        string when = sa.TimesUnknown ? "right after" : teardown.After < 1_000_000_000
+                            ? $"{(teardown.After / 1e6).ToString("0", CultureInfo.InvariantCulture)} ms after" : $"{Seconds(teardown.After)} s after";
+                        Set(sa, SaOutcome.Failed,
+                            $"{step} received (encrypted: large enough for IDr/AUTH), then torn down at once: the {RoleText(teardown.Request.Sender)} " +
+                            $"started an INFORMATIONAL exchange with content {when} it (frame {teardown.Request.Frame}" +
+                            (teardown.Response is { } r ? $", answered in frame {r.Frame}" : "") + ") and nothing followed (decrypt to confirm)",
+                            endsMid: false, Confidence.Medium);
+                        return;
+                    }
                     Set(sa, SaOutcome.Established, partial.Length > 0
                         ? $"{step} seen in part ({partial}); a fragmented response carries IDr/AUTH and certificates, not a lone error notify: contents not verified"
                         : encrypted ? $"{step} received, encrypted: contents not verified (decrypt to confirm)" : "", endsMid: false,
@@ -486,6 +502,31 @@ public sealed partial class ExchangeCorrelator
 
     private static string Seconds(long nanoseconds) =>
         (nanoseconds / 1e9).ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// IKEv2, after the last IKE_AUTH response: the only exchange left is one encrypted INFORMATIONAL request carrying
+    /// more than its response (an empty one, the same size as its answer, is a liveness check, RFC 7296 §1.4), sent
+    /// within <see cref="TeardownWindowNanoseconds"/> (or at all, when the capture has no times). Null otherwise.
+    /// </summary>
+    private static (SaMessage Request, SaMessage? Response, long After)? TeardownAfterAuth(IkeSa sa)
+    {
+        var msgs = sa.Messages;
+        int auth = msgs.FindLastIndex(m => m.Exchange == ExchangeKind.IkeAuth);
+        if (auth < 0 || !msgs[auth].Message.Ike.IsResponse) return null;
+        SaMessage? request = null, response = null;
+        for (int i = auth + 1; i < msgs.Count; i++)
+        {
+            SaMessage m = msgs[i];
+            if (m.IsRetransmission) continue;
+            if (m.Exchange != ExchangeKind.InformationalV2 || !m.Message.Ike.IsEncrypted) return null;
+            if (request is null && !m.Message.Ike.IsResponse) request = m;
+            else if (request is not null && response is null && m.Message.Ike.IsResponse && m.Message.Ike.MessageId == request.Message.Ike.MessageId) response = m;
+            else return null;
+        }
+        if (request is null || (response is not null && request.Size <= response.Size)) return null;
+        long after = request.TimestampNanoseconds - msgs[auth].TimestampNanoseconds;
+        return sa.TimesUnknown || after <= TeardownWindowNanoseconds ? (request, response, after) : null;
+    }
 
     /// <summary>"30.4 s later", or "later" when the capture has no times.</summary>
     private static string Later(IkeSa sa, long nanoseconds) => sa.TimesUnknown ? "later" : Seconds(nanoseconds) + " s later";

@@ -236,6 +236,9 @@ public sealed class IkeSa
     public RetryKind RetryKind { get; set; }
     /// <summary>The later attempt that repeats this one (the other end of <see cref="RetryOf"/>).</summary>
     public IkeSa? RetriedAs { get; set; }
+    /// <summary>IKEv2: the encrypted INFORMATIONAL request that followed the IKE_AUTH response at once and ended the
+    /// negotiation (<see cref="ExchangeCorrelator.TeardownWindowNanoseconds"/>; PI116); null otherwise.</summary>
+    public SaMessage? TornDownBy { get; set; }
     /// <summary>How the outcome is known: <see cref="Confidence.Seen"/> when the wire shows it (MM6, a clear or
     /// decrypted notify, re-sends), else the confidence of the inference (<see cref="OutcomeDetail"/> says it).</summary>
     public Confidence OutcomeConfidence { get; set; }

@@ -42,6 +42,9 @@ public enum FindingCode : ushort
     ShortSnapLength = 114,
     /// <summary>The same initiator started the negotiation again with new SPIs/cookies: the attempts and where each stopped.</summary>
     RepeatedAttempts = 115,
+    /// <summary>IKEv2: the IKE_AUTH response (encrypted) was followed at once by an INFORMATIONAL exchange with content
+    /// and nothing after: the SA was torn down as soon as it was made (a refused Child SA, a rejected AUTH).</summary>
+    TornDownAfterAuth = 116,
 
     // ---- certificate requests (2xx) ----
     /// <summary>The two sides' CERT_REQ lists name the same CAs in a different order (first-match picks differ).</summary>

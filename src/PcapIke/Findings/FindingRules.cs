@@ -26,6 +26,7 @@ public static class FindingRules
         new FragmentedMessageUnansweredRule(),
         new ErrorNotifyRule(),
         new FailedInsideEncryptedMessageRule(),
+        new TornDownAfterAuthRule(),
         new InitiatorStoppedAfterIkeSaInitRule(),
         new ExchangeIncompleteRule(),
         new CaptureTruncatesNegotiationRule(),

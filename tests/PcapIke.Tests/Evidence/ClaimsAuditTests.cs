@@ -60,6 +60,10 @@ public class ClaimsAuditTests
         Add(FindingCode.MessagesNotCaptured, Imperfect("ikev2-request-then-capture-ends"), "nothing proves a missing message");
         Add(FindingCode.ShortSnapLength, Bundled("strongswan-ikev1-main-mode"), "whole frames");
         Add(FindingCode.ShortSnapLength, Imperfect("ikev2-ip-fragment-lost"), "fragments lost, not cut");
+        Add(FindingCode.TornDownAfterAuth, Bundled("S4-ikev2-overlapping-profiles"), "decrypted: TS_UNACCEPTABLE is seen", "keys");
+        Add(FindingCode.TornDownAfterAuth, Bundled("strongswan-ikev2-aes-cbc"), "established, nothing after IKE_AUTH");
+        Add(FindingCode.TornDownAfterAuth, Bundled("strongswan-ikev2-untrusted-ca"), "a lone error notify in IKE_AUTH (PI110)");
+        Add(FindingCode.TornDownAfterAuth, Bundled("S7-ikev2-symmetric"), "established");
         Add(FindingCode.RepeatedAttempts, Bundled("S3-ikev1-no-ca-trustpoint"), "two negotiations, one from each side");
         Add(FindingCode.RepeatedAttempts, Bundled("S2-ikev1-r2-initiates"), "re-sends under the same cookies are not new attempts");
         Add(FindingCode.CertRequestOrderDiffers, Bundled("S1-ikev1-r1-initiates"), "the initiator's list has one entry");

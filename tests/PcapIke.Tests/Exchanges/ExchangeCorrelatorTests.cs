@@ -178,6 +178,59 @@ public class ExchangeCorrelatorTests
     private static Sent AuthResponse(double t, uint mid = 1, int length = 1100, ulong spiI = SpiI, ulong spiR = SpiR) =>
         new(t, R2, 4500, R1, 4500, Message(2, spiI, spiR, IkeAuth, FlagResponse, mid, [Sk(length, 100 + (int)mid, 36)]));
 
+    /// <summary>PI116: an IKE_AUTH response large enough for IDr/AUTH, then at once an INFORMATIONAL with content (a
+    /// DELETE's size) and nothing after — the SA was torn down, not established (what S4 looks like without keys).</summary>
+    [Theory]
+    [InlineData(0.003, 96, 88, true)]      // S4's sizes: 3 ms later, the request 8 bytes longer than the empty answer
+    [InlineData(1.9, 96, 0, true)]         // unanswered, within the window
+    [InlineData(0.003, 88, 88, false)]     // an empty INFORMATIONAL (liveness check) answered in kind: still established
+    [InlineData(2.5, 96, 88, false)]       // beyond the 2 s window: an SA in use
+    public void Ikev2InformationalAtOnceAfterIkeAuth_TornDown(double after, int request, int response, bool tornDown)
+    {
+        // IP length = 20 + 8 + 4 (non-ESP marker) + 28 (IKE header) + 4 (SK header) + body
+        const int overhead = 20 + 8 + 4 + 28 + 4;
+        var sent = new List<Sent> { InitRequest(0), InitResponse(0.01), AuthRequest(0.02), AuthResponse(0.03) };
+        sent.Add(new(0.03 + after, R1, 4500, R2, 4500, Message(2, SpiI, SpiR, InformationalV2, FlagInitiator, 2, [Sk(request - overhead, 5, 42)])));
+        if (response > 0)
+            sent.Add(new(0.035 + after, R2, 4500, R1, 4500, Message(2, SpiI, SpiR, InformationalV2, FlagResponse, 2, [Sk(response - overhead, 6, 0)])));
+        var analysis = Analyze(sent);
+        IkeSa sa = Assert.Single(analysis.Sas);
+        Assert.Equal(request, sa.Messages[4].Size);
+        if (tornDown)
+        {
+            Assert.Equal(SaOutcome.Failed, sa.Outcome);
+            Assert.Equal(Confidence.Medium, sa.OutcomeConfidence);
+            Assert.Same(sa.Messages[4], sa.TornDownBy);
+            Assert.StartsWith("IKE_AUTH response received (encrypted: large enough for IDr/AUTH), then torn down at once: the initiator started an INFORMATIONAL exchange with content", sa.OutcomeDetail);
+            var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.TornDownAfterAuth);
+            Assert.Equal([4L, 5L], f.Frames);
+            Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
+        }
+        else
+        {
+            Assert.Equal(SaOutcome.Established, sa.Outcome);
+            Assert.Null(sa.TornDownBy);
+            Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.TornDownAfterAuth);
+        }
+    }
+
+    /// <summary>S4 (the responder refuses the Child SA with TS_UNACCEPTABLE, then IOS deletes the SA): without its key
+    /// table it is not "established" but torn down at once (PI116); with it, the notify is seen and PI116 stays out.</summary>
+    [Fact]
+    public void S4_WithoutKeys_TornDown_WithKeys_TheNotify()
+    {
+        string dir = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "S4-ikev2-overlapping-profiles");
+        IkeSa blind = Assert.Single(CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap")).Sas);
+        Assert.Equal((SaOutcome.Failed, Confidence.Medium, 5L), (blind.Outcome, blind.OutcomeConfidence, blind.TornDownBy!.Frame));
+        Assert.Contains(blind.Findings, f => f.Code == PcapIke.Findings.FindingCode.TornDownAfterAuth);
+        var keys = PcapIke.Decryption.KeyRing.Load([Path.Combine(dir, "ikev2_decryption_table")]);
+        IkeSa seen = Assert.Single(CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap"), new AnalysisOptions { Keys = keys }).Sas);
+        Assert.Equal(SaOutcome.Failed, seen.Outcome);
+        Assert.Null(seen.TornDownBy);
+        Assert.Contains("TS_UNACCEPTABLE", seen.OutcomeDetail);
+        Assert.DoesNotContain(seen.Findings, f => f.Code == PcapIke.Findings.FindingCode.TornDownAfterAuth);
+    }
+
     [Fact]
     public void Ikev2IkeAuthRequestResentThreeTimes_NoResponse_Stalled()
     {

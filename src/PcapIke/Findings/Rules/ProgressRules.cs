@@ -245,7 +245,7 @@ public sealed class FailedInsideEncryptedMessageRule : IFindingRule
 {
     public void Evaluate(IkeSa sa, List<Finding> findings)
     {
-        if (sa.Outcome != SaOutcome.Failed || sa.Notifies.Any(n => n.IsError))
+        if (sa.Outcome != SaOutcome.Failed || sa.Notifies.Any(n => n.IsError) || sa.TornDownBy is not null)
             return;
         var last = sa.Messages.LastOrDefault(m => m.Message.Ike.IsEncrypted && !m.IsRetransmission);
         if (last is null)
@@ -262,6 +262,36 @@ public sealed class FailedInsideEncryptedMessageRule : IFindingRule
             ForPlatform(sa, "'s IKE log for the same time.",
                 sa.Version == 2 ? "'s `debug crypto ikev2` for the same time." : "'s `debug crypto isakmp` for the same time.",
                 "'s charon log for the same time.")));
+    }
+}
+
+/// <summary>
+/// PI116. IKEv2: the IKE_AUTH response, encrypted and large enough for IDr/AUTH, was followed at once by an
+/// INFORMATIONAL exchange carrying content, and nothing after (<see cref="IkeSa.TornDownBy"/>): the SA was deleted
+/// as soon as it was made. An IKE SA whose Child SA the responder refused in IKE_AUTH (TS_UNACCEPTABLE,
+/// NO_PROPOSAL_CHOSEN, RFC 7296 §1.2) stays up without a tunnel, and IOS deletes it; an initiator that cannot verify
+/// the responder's AUTH or certificate deletes it too (§2.21.2).
+/// </summary>
+public sealed class TornDownAfterAuthRule : IFindingRule
+{
+    public void Evaluate(IkeSa sa, List<Finding> findings)
+    {
+        if (sa.TornDownBy is not { } request || sa.Notifies.Any(n => n.IsError))
+            return;
+        var auth = sa.Messages.Last(m => m.Exchange == ExchangeKind.IkeAuth);
+        string when = sa.TimesUnknown ? "right after it" : $"{ShortDuration(request.TimestampNanoseconds - auth.TimestampNanoseconds)} after it";
+        findings.Add(Finding.Inference(FindingCode.TornDownAfterAuth, Severity.Error, FramesOf([auth, request]),
+            $"the IKE_AUTH response (frame {auth.Frame}, {auth.Size} bytes, encrypted) is large enough for IDr and AUTH, so the IKE SA was made; " +
+            $"the {Side(request.Sender)} sent an INFORMATIONAL request with content {when} (frame {request.Frame}, {request.Size} bytes) and " +
+            "no other message of the SA followed",
+            $"the SA was deleted as soon as it was made: the responder refused the Child SA in its IKE_AUTH response (TS_UNACCEPTABLE, " +
+            $"NO_PROPOSAL_CHOSEN) or the {Side(request.Sender)} rejected the peer's AUTH or certificate, and the INFORMATIONAL carries the DELETE",
+            Confidence.Medium,
+            ["an INFORMATIONAL that is not a DELETE (a MOBIKE address update, a notify) with the capture ending just after it"],
+            "Decrypt the capture with the peers' keys to read the IKE_AUTH response's notifies and the DELETE, or read " +
+            ForPlatform(sa, "the peers' IKE logs for the same time.",
+                "both routers' `debug crypto ikev2` for the same time (\"Sending TS unacceptable notify\", \"proxy identities not supported\").",
+                "the peers' charon logs for the same time.")));
     }
 }
 
