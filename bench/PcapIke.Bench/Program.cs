@@ -20,6 +20,11 @@ if (args.Length >= 3 && args[0] == "sa-init")
     Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} IKE_SA_INIT requests over {span} s, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
+if (args.Length >= 2 && args[0] == "sa-cost")
+{
+    Console.WriteLine(SaScalingMeasurement.Run(args[1]));
+    return 0;
+}
 if (args.Length >= 2 && args[0] == "scan")
 {
     Console.WriteLine(ScanMeasurement.Run(args[1]));
@@ -40,7 +45,7 @@ if (args.Length >= 1 && args[0] == "bdn")
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)
