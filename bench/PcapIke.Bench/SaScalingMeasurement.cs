@@ -62,16 +62,21 @@ public static class SaScalingMeasurement
     /// no finding rule), then the whole streamed analysis, best of <paramref name="repetitions"/> each.</summary>
     private static string Phases(string path, int repetitions)
     {
+        var allocs = new List<long>();
         double Best(Action run)
         {
             double best = double.MaxValue;
+            long alloc = 0;
             for (int i = 0; i < repetitions; i++)
             {
                 GC.Collect();
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                long a0 = GC.GetTotalAllocatedBytes(precise: true);
                 run();
+                alloc = GC.GetTotalAllocatedBytes(precise: true) - a0;
                 best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
             }
+            allocs.Add(alloc);
             return best;
         }
         long n = 0;
@@ -110,7 +115,8 @@ public static class SaScalingMeasurement
         string rules = string.Join(", ", perRule.OrderByDescending(r => r.Item2).Take(8).Select(r => $"{r.Item1} {r.Item2:F1} µs"));
         string Us(double s) => $"{s * 1e6 / Math.Max(1, n):F1} µs";
         return $"CPU per IKE message (all threads, best of {repetitions}): dissect {Us(dissect)}, + correlate and finish {Us(correlate - dissect)}, " +
-               $"+ finding rules {Us(all - correlate)}; in all {Us(all)}" +
+               $"+ finding rules {Us(all - correlate)}; in all {Us(all)}; " +
+               $"bytes allocated per IKE message: dissect {allocs[0] / Math.Max(1, n):N0}, + correlate and finish {(allocs[1] - allocs[0]) / Math.Max(1, n):N0}, + rules {(allocs[2] - allocs[1]) / Math.Max(1, n):N0}" +
                $"{Environment.NewLine}dearest rules per SA (wall, one pass): {rules}";
     }
 }
