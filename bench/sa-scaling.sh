@@ -3,7 +3,7 @@
 # generator writes COUNT unanswered IKE_SA_INIT requests with random SPIs from random initiators (`sa-init`):
 #   spread: RATE SAs per second of capture time (default 200/s, so 36,000 are open within the 180 s idle window and
 #           they idle out while the capture is read: the streamed case);
-#   flood:  all COUNT within 60 s (every SA open at once: the live-SA cap, 50,000, finishes the least recently
+#   flood:  all COUNT within 60 s (every SA open at once: the live-SA cap, 40,000, finishes the least recently
 #           active early, marked cut short).
 # Then the published CLI runs `analyze --format jsonl` (stdout read by a pipe that stamps the arrival of the first line)
 # and `batch --csv` on each: wall seconds, peak RSS (GNU time %M), SAs written, and when the first SA line arrived

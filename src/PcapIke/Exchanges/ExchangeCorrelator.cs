@@ -69,8 +69,8 @@ public sealed partial class ExchangeCorrelator
         }
     }
 
-    /// <summary>The default <see cref="MaxLiveSas"/>: 50,000 SAs open at once (docs/scale.md).</summary>
-    public const int DefaultMaxLiveSas = 50_000;
+    /// <summary>The default <see cref="MaxLiveSas"/>: 40,000 SAs open at once (docs/scale.md).</summary>
+    public const int DefaultMaxLiveSas = 40_000;
 
     /// <summary>
     /// The most SAs kept open at once: memory is bounded by it whatever the capture (a flood of unanswered IKE_SA_INIT
