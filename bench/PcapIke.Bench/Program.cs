@@ -10,6 +10,21 @@ if (args.Length >= 2 && args[0] == "generate")
     Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} frames, {r.IkeFrames:N0} IKE, {r.EspFrames:N0} ESP, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
+if (args.Length >= 3 && args[0] == "sa-init")
+{
+    // sa-init OUT.pcap COUNT [SPAN_SECONDS]: COUNT unanswered IKE_SA_INIT requests with random SPIs (issue 14)
+    int count = (int)ParseSize(args[2]);
+    double span = args.Length >= 4 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 60;
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    var r = SaInitGenerator.Generate(args[1], count, span);
+    Console.WriteLine($"wrote {args[1]}: {r.Frames:N0} IKE_SA_INIT requests over {span} s, {r.Bytes:N0} bytes in {sw.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+if (args.Length >= 2 && args[0] == "sa-cost")
+{
+    Console.WriteLine(SaScalingMeasurement.Run(args[1]));
+    return 0;
+}
 if (args.Length >= 2 && args[0] == "scan")
 {
     Console.WriteLine(ScanMeasurement.Run(args[1]));
@@ -30,7 +45,7 @@ if (args.Length >= 1 && args[0] == "bdn")
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)

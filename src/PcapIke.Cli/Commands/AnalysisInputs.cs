@@ -8,6 +8,22 @@ namespace PcapIke.Cli.Commands;
 /// capture that cannot be analysed into one line of text.</summary>
 internal static class AnalysisInputs
 {
+    /// <summary><c>--max-open-sas N</c> (analyze, batch): the cap of SAs open at once (docs/scale.md).</summary>
+    public static Option<int> MaxOpenSasOption()
+    {
+        var option = new Option<int>("--max-open-sas")
+        {
+            HelpName = "N",
+            Description = $"At most N IKE SAs open at once (default {ExchangeCorrelator.DefaultMaxLiveSas:N0}); past it the least recently active is finished early and marked as cut short",
+            DefaultValueFactory = _ => ExchangeCorrelator.DefaultMaxLiveSas,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-open-sas must be at least 1");
+        });
+        return option;
+    }
+
     public static Option<string[]> CaOption() => new("--ca")
     {
         HelpName = "FILE|DIR",

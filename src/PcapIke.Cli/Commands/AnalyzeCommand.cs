@@ -24,7 +24,8 @@ public static class AnalyzeCommand
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
         var format = new Option<string>("--format", "-f") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "csv");
+        format.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json", "jsonl", "csv");
+        var maxOpen = AnalysisInputs.MaxOpenSasOption();
         var ports = PortOptions.Create();
         var configs = ConfigScenario.Option();
         var brief = new Option<bool>("--brief") { Description = "Text: one line per IKE SA (outcome and root cause)" };
@@ -34,7 +35,7 @@ public static class AnalyzeCommand
 
         var command = new Command("analyze", "Per IKE SA: the verdict and action plan first, then the message ladder, CERT_REQ lists, certificates and findings")
         {
-            files, ca, format, brief, verbose, quiet, ports.Udp, ports.NatT, ports.Tcp, configs,
+            files, ca, format, brief, verbose, quiet, ports.Udp, ports.NatT, ports.Tcp, configs, maxOpen,
         };
         command.Validators.Add(r =>
         {
@@ -47,7 +48,7 @@ public static class AnalyzeCommand
         command.SetAction(pr =>
         {
             var selection = select.Parse(pr);
-            var options = AnalysisInputs.Options(pr, ca, ports, keys);
+            var options = AnalysisInputs.Options(pr, ca, ports, keys).WithMaxLiveSas(pr.GetValue(maxOpen));
             if (pr.GetValue(configs) is { Length: > 0 } configFiles)
                 options = options.With(ConfigScenario.LoadRouters(configFiles, pr.GetValue(files)!.FirstOrDefault(f => f != "-"), options));
             bool progress = ProgressReporter.Wanted(pr.GetValue(quiet));
@@ -65,6 +66,9 @@ public static class AnalyzeCommand
             return pr.GetValue(format)!.ToLowerInvariant() switch
             {
                 "json" => RunJson(inputs, run, output, error),
+                "jsonl" when analyze is null => RunJsonLines(inputs, (f, onSa) => ProgressReporter.AnalyzeStreaming(f, options, progress, errorOut,
+                    selection.IsEmpty ? onSa : sa => { if (selection.Matches(sa)) onSa(sa); }), output, error),
+                "jsonl" => RunJsonLines(inputs, (f, onSa) => { foreach (var sa in run(f).Sas.OrderBy(s => s.Id)) onSa(sa); }, output, error),
                 "csv" => RunCsv(inputs, run, output, error),
                 _ => RunText(inputs, run, output, error, new AnalyzeTextWriter(output) { Routers = options.Routers, Detail = detail }),
             };
@@ -89,14 +93,44 @@ public static class AnalyzeCommand
             writer.WriteFileHeader(analysis);
             foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) writer.WriteSa(sa);
             writer.WriteUnattachedDataPlane(analysis);
+            if (analysis.CutShortSas > 0)
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{analysis.CutShortSas:N0} IKE SA{(analysis.CutShortSas == 1 ? " was" : "s were")} cut short: finished early at the cap of open SAs (--max-open-sas; docs/scale.md)"));
         }
+        return exit;
+    }
+
+    /// <summary>
+    /// <c>--format jsonl</c>: one SA object per line (the <c>batch --jsonl</c> object, docs/analyze-json.md), each written
+    /// as soon as the SA is finished (idle, cut short at the cap, or at the end of the capture; the order of
+    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>), streamed to standard
+    /// output in ~64 KiB writes: memory is bounded by the SAs open at once, not by the capture.
+    /// </summary>
+    private static int RunJsonLines(string[] files, Action<string, Action<IkeSa>> analyze, TextWriter output, TextWriter error)
+    {
+        int exit = ExitCodes.Ok;
+        using var stream = CommandOutput.OpenBytes(output);
+        using var buffered = new BufferedStream(stream, Reports.DissectJsonWriter.FlushThreshold);
+        using var w = new System.Text.Json.Utf8JsonWriter(buffered, new System.Text.Json.JsonWriterOptions { Indented = false });
+        foreach (string file in files)
+        {
+            bool ok = AnalysisInputs.TryRun(file, () => analyze(file, sa =>
+            {
+                AnalyzeJsonWriter.WriteSa(w, file, sa);
+                w.Flush();
+                w.Reset();
+                buffered.WriteByte((byte)'\n');
+            }), out string? failure);
+            if (!ok) Fail(file, failure!, error, ref exit);
+        }
+        buffered.Flush();
         return exit;
     }
 
     private static int RunJson(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error)
     {
         int exit = ExitCodes.Ok;
-        using (var stream = new TextWriterStream(output))
+        using (var stream = CommandOutput.OpenBytes(output))
         using (var writer = new AnalyzeJsonWriter(stream))
         {
             foreach (string file in files)

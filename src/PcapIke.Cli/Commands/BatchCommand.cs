@@ -43,10 +43,21 @@ public static class BatchCommand
         var ports = PortOptions.Create();
 
         var select = SelectionOptions.Create(withSa: true);
+        var maxOpen = AnalysisInputs.MaxOpenSasOption();
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            HelpName = "N",
+            Description = $"Analyse N captures at once (default: the number of processors, here {Environment.ProcessorCount}); the rows are in input order whatever N",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        jobs.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1");
+        });
 
         var command = new Command("batch", "Analyse many captures in parallel: one CSV row per IKE SA")
         {
-            inputs, csv, jsonl, parquet, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp,
+            inputs, csv, jsonl, parquet, reports, redact, ca, ports.Udp, ports.NatT, ports.Tcp, jobs, maxOpen,
         };
         select.AddTo(command);
         keys.AddTo(command);
@@ -58,10 +69,11 @@ public static class BatchCommand
         command.SetAction(pr =>
         {
             var selection = select.Parse(pr);
-            var options = AnalysisInputs.Options(pr, ca, ports, keys);
+            var options = AnalysisInputs.Options(pr, ca, ports, keys).WithMaxLiveSas(pr.GetValue(maxOpen));
+            int degree = pr.GetValue(jobs);
             BatchRunner runner = analyze is null
-                ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa))
-                : new BatchRunner(f => analyze(f, options));
+                ? new BatchRunner((f, onSa) => CaptureAnalyzer.AnalyzeStreaming(f, options, onSa)) { MaxDegreeOfParallelism = degree }
+                : new BatchRunner(f => analyze(f, options)) { MaxDegreeOfParallelism = degree };
             if (!selection.IsEmpty) runner.Filter = selection.Matches;
             var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
             if (pr.GetValue(parquet) is { } parquetDir)
@@ -207,7 +219,7 @@ public sealed class BatchRunner
                 finished = final;
                 progressShown = true;
                 error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"batch: {done:N0}/{files.Count:N0} files, {sas:N0} SAs{(errors > 0 ? $", {errors:N0} unreadable" : "")}"));
+                    $"batch: {done:N0}/{files.Count:N0} files, {sas:N0} SAs{(final ? "" : " so far")}{(errors > 0 ? $", {errors:N0} unreadable" : "")}"));
                 error.Flush();
             }
         }

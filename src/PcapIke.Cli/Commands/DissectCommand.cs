@@ -96,35 +96,42 @@ public static class DissectCommand
     private static int RunJson(string[] files, Selection filter, FrameDecoderOptions options, KeyRing? keys,
         TextWriter output, TextWriter error)
     {
-        int exit = ExitCodes.Ok;
-        var buffer = new MemoryStream();
-        using (var writer = new DissectJsonWriter(buffer))
-        {
-            foreach (string file in files)
-            {
-                var malformations = new MalformationList();
-                writer.BeginFile(file);
-                ScanStatistics? stats = null;
-                string? failure = null;
-                try
-                {
-                    using var reader = OpenCapture(file, malformations);
-                    stats = CaptureDissector.Dissect(reader, malformations, m =>
-                    {
-                        if (filter.Matches(m)) writer.WriteMessage(m);
-                    }, options, keys);
-                }
-                catch (CliInputException ex)
-                {
-                    error.WriteLine($"pcapike: {CommandLine.OneLine(ex.Message)}");
-                    failure = ex.Message;
-                    exit = ex.ExitCode;
-                }
-                writer.EndFile(stats, malformations.Items, failure);
-            }
-        }
-        output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        int exit;
+        using (var stream = CommandOutput.OpenBytes(output))
+            exit = WriteJson(files, filter, options, keys, stream, error);
         output.WriteLine();
+        return exit;
+    }
+
+    /// <summary>The JSON document of <c>dissect --format json</c>, streamed to <paramref name="output"/> as it is
+    /// produced (every ~64 KiB, <see cref="DissectJsonWriter.FlushThreshold"/>), without the final newline.</summary>
+    internal static int WriteJson(string[] files, Selection filter, FrameDecoderOptions options, KeyRing? keys,
+        Stream output, TextWriter error)
+    {
+        int exit = ExitCodes.Ok;
+        using var writer = new DissectJsonWriter(output);
+        foreach (string file in files)
+        {
+            var malformations = new MalformationList();
+            writer.BeginFile(file);
+            ScanStatistics? stats = null;
+            string? failure = null;
+            try
+            {
+                using var reader = OpenCapture(file, malformations);
+                stats = CaptureDissector.Dissect(reader, malformations, m =>
+                {
+                    if (filter.Matches(m)) writer.WriteMessage(m);
+                }, options, keys);
+            }
+            catch (CliInputException ex)
+            {
+                error.WriteLine($"pcapike: {CommandLine.OneLine(ex.Message)}");
+                failure = ex.Message;
+                exit = ex.ExitCode;
+            }
+            writer.EndFile(stats, malformations.Items, failure);
+        }
         return exit;
     }
 

@@ -20,12 +20,16 @@ internal sealed class ProgressReporter : IDisposable
     private readonly string _file;
     private readonly Func<long> _position;
     private readonly long _total;
+    private readonly Func<long>? _sas;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
     private int _width;
 
-    public ProgressReporter(TextWriter error, string file, Func<long> position, long total, TimeSpan delay, TimeSpan every)
+    /// <param name="sas">The IKE SAs found so far, shown after the bytes (<c>, 1,234 SAs so far</c>); null: not shown.</param>
+    public ProgressReporter(TextWriter error, string file, Func<long> position, long total, TimeSpan delay, TimeSpan every,
+        Func<long>? sas = null)
     {
+        _sas = sas;
         _error = error;
         _file = file;
         _position = position;
@@ -49,9 +53,13 @@ internal sealed class ProgressReporter : IDisposable
         ? string.Create(CultureInfo.InvariantCulture, $"pcapike: {file}: {read / 1e6:N1} of {total / 1e6:N1} MB ({Math.Min(100, read * 100 / total)}%)")
         : string.Create(CultureInfo.InvariantCulture, $"pcapike: {file}: {read / 1e6:N1} MB read");
 
+    /// <summary><see cref="Line(string, long, long)"/> and the SAs found so far.</summary>
+    public static string Line(string file, long read, long total, long sas) =>
+        Line(file, read, total) + string.Create(CultureInfo.InvariantCulture, $", {sas:N0} SA{(sas == 1 ? "" : "s")} so far");
+
     private void Draw()
     {
-        string line = Line(_file, _position(), _total);
+        string line = _sas is null ? Line(_file, _position(), _total) : Line(_file, _position(), _total, _sas());
         lock (_error)
         {
             _error.Write("\r" + line.PadRight(_width));
@@ -81,7 +89,27 @@ internal sealed class ProgressReporter : IDisposable
         var malformations = new MalformationList();
         using var reader = CaptureReader.Open(file, malformations);
         long total = file != "-" && File.Exists(file) ? new FileInfo(file).Length : 0;
-        using var progress = new ProgressReporter(error, file, () => reader.Position, total, Delay, TimeSpan.FromSeconds(1));
-        return CaptureAnalyzer.Analyze(reader, malformations, options);
+        ExchangeCorrelator? correlator = null;
+        using var progress = new ProgressReporter(error, file, () => reader.Position, total, Delay, TimeSpan.FromSeconds(1),
+            () => Volatile.Read(ref correlator)?.SasFound ?? 0);
+        return CaptureAnalyzer.Analyze(reader, malformations, options, c => Volatile.Write(ref correlator, c));
+    }
+
+    /// <summary>Streams the SAs of <paramref name="file"/> as <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>
+    /// does, with a progress line (bytes read, SAs so far) when <paramref name="show"/>.</summary>
+    public static StreamedCaptureAnalysis AnalyzeStreaming(string file, AnalysisOptions options, bool show, TextWriter error, Action<IkeSa> onSa)
+    {
+        if (!show) return CaptureAnalyzer.AnalyzeStreaming(file, options, onSa);
+        var malformations = new MalformationList();
+        using var reader = CaptureReader.Open(file, malformations);
+        long total = file != "-" && File.Exists(file) ? new FileInfo(file).Length : 0;
+        long sas = 0;
+        using var progress = new ProgressReporter(error, file, () => reader.Position, total, Delay, TimeSpan.FromSeconds(1),
+            () => Interlocked.Read(ref sas));
+        return CaptureAnalyzer.AnalyzeStreaming(reader, malformations, options, sa =>
+        {
+            Interlocked.Increment(ref sas);
+            onSa(sa);
+        });
     }
 }

@@ -1,20 +1,22 @@
-using System.Collections.Concurrent;
-
 namespace PcapIke.Capture;
 
 /// <summary>
 /// Reads an inner stream ahead on a background thread into a small ring of buffers, so that reading (or gzip
 /// decompression) on one core overlaps with frame decoding on the other. Memory is bounded by
 /// <c>chunks × chunkSize</c>; a read error of the inner stream is re-thrown, in order, by <see cref="Read(Span{byte})"/>.
-/// Allocation is per chunk (1 MiB), never per frame.
+/// Allocation is per chunk (1 MiB), never per frame. The handoff between the two threads is a plain monitor
+/// (<see cref="Monitor.Wait(object)"/>/<see cref="Monitor.PulseAll(object)"/>): a side that must wait sleeps, it does not
+/// spin (the earlier <c>BlockingCollection</c>'s semaphore spun before blocking, which on 2 cores took CPU from the
+/// decoding thread or from another file's analysis in <c>batch</c>).
 /// </summary>
 internal sealed class ReadAheadStream : ForwardReadStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
-    private readonly BlockingCollection<byte[]> _free;
-    private readonly BlockingCollection<Chunk> _filled;
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly Queue<byte[]> _free = new();
+    private readonly Queue<Chunk> _filled = new();
+    private readonly object _gate = new();
+    private bool _cancelled;
     private readonly Thread _producer;
     private Chunk _current;
     private int _offset;
@@ -26,37 +28,38 @@ internal sealed class ReadAheadStream : ForwardReadStream
     {
         _inner = inner;
         _leaveOpen = leaveOpen;
-        _free = new BlockingCollection<byte[]>(new ConcurrentQueue<byte[]>(), chunks);
-        _filled = new BlockingCollection<Chunk>(new ConcurrentQueue<Chunk>(), chunks);
-        for (int i = 0; i < chunks; i++) _free.Add(new byte[chunkSize]);
+        for (int i = 0; i < chunks; i++) _free.Enqueue(new byte[chunkSize]);
         _producer = new Thread(Produce) { IsBackground = true, Name = "pcapike read-ahead" };
         _producer.Start();
     }
 
     private void Produce()
     {
-        try
+        while (true)
         {
-            while (true)
+            byte[] buffer;
+            lock (_gate)
             {
-                byte[] buffer = _free.Take(_cancel.Token);
-                int n;
-                try
-                {
-                    n = FillChunk(buffer);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _filled.Add(new Chunk(null, 0, e), _cancel.Token);
-                    return;
-                }
-                _filled.Add(new Chunk(buffer, n, null), _cancel.Token);
-                if (n == 0) return;
+                while (_free.Count == 0 && !_cancelled) Monitor.Wait(_gate);
+                if (_cancelled) return;
+                buffer = _free.Dequeue();
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed while reading ahead.
+            Chunk chunk;
+            try
+            {
+                chunk = new Chunk(buffer, FillChunk(buffer), null);
+            }
+            catch (Exception e)
+            {
+                chunk = new Chunk(null, 0, e);
+            }
+            lock (_gate)
+            {
+                if (_cancelled) return;
+                _filled.Enqueue(chunk);
+                Monitor.PulseAll(_gate);
+            }
+            if (chunk.Error is not null || chunk.Length == 0) return;
         }
     }
 
@@ -85,8 +88,16 @@ internal sealed class ReadAheadStream : ForwardReadStream
                 _offset += n;
                 return n;
             }
-            if (_current.Buffer != null) _free.Add(_current.Buffer);
-            _current = _filled.Take();
+            lock (_gate)
+            {
+                if (_current.Buffer != null)
+                {
+                    _free.Enqueue(_current.Buffer);
+                    Monitor.PulseAll(_gate);
+                }
+                while (_filled.Count == 0) Monitor.Wait(_gate);
+                _current = _filled.Dequeue();
+            }
             _offset = 0;
             if (_current.Error is { } error)
             {
@@ -103,7 +114,11 @@ internal sealed class ReadAheadStream : ForwardReadStream
     {
         if (disposing)
         {
-            _cancel.Cancel();
+            lock (_gate)
+            {
+                _cancelled = true;
+                Monitor.PulseAll(_gate);
+            }
             // Closing the inner stream also ends a read that is blocked (stdin); the producer then sees the
             // cancellation. It is a background thread, so a read that never returns cannot keep the process alive.
             if (!_leaveOpen) _inner.Dispose();

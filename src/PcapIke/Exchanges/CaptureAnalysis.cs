@@ -16,16 +16,26 @@ public sealed class AnalysisOptions
     /// <summary>An SA idle this long in capture time is finished early (<see cref="ExchangeCorrelator.IdleTimeout"/>);
     /// null: never.</summary>
     public TimeSpan? SaIdleTimeout { get; init; } = ExchangeCorrelator.DefaultIdleTimeout;
+    /// <summary>The most SAs open at once (<see cref="ExchangeCorrelator.MaxLiveSas"/>; <c>--max-open-sas</c>).</summary>
+    public int MaxLiveSas { get; init; } = ExchangeCorrelator.DefaultMaxLiveSas;
     /// <summary>The two routers' configurations (<c>--config</c>): each SA is then set against the selection model's
     /// prediction (<see cref="Model.CaptureExplainer"/>); null: explained from the capture alone.</summary>
     public Model.Scenario? Routers { get; init; }
     /// <summary>The ESP/AH counters' bound and the data-plane findings' threshold (src/PcapIke/DataPlane/).</summary>
     public DataPlane.DataPlaneOptions DataPlane { get; init; } = new();
 
+    /// <summary>These options with <see cref="MaxLiveSas"/> set to <paramref name="maxLiveSas"/>.</summary>
+    public AnalysisOptions WithMaxLiveSas(int maxLiveSas) => new()
+    {
+        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = maxLiveSas, Routers = Routers,
+        DataPlane = DataPlane,
+    };
+
     /// <summary>These options with <paramref name="routers"/>.</summary>
     public AnalysisOptions With(Model.Scenario routers) => new()
     {
-        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, Routers = routers, DataPlane = DataPlane,
+        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = MaxLiveSas, Routers = routers,
+        DataPlane = DataPlane,
     };
 }
 
@@ -40,6 +50,8 @@ public sealed record CaptureAnalysis(
     /// <summary>Every ESP/AH SPI and direction counted, the flows tied to no SA and their findings (docs/analyze-json.md
     /// "dataPlane"); each SA's share is <see cref="IkeSa.DataPlane"/>.</summary>
     public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
+    /// <summary>The SAs finished early at the cap of open SAs (<see cref="IkeSa.CutShort"/>).</summary>
+    public long CutShortSas { get; init; }
 }
 
 /// <summary>A streamed analysis (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>):
@@ -53,6 +65,8 @@ public sealed record StreamedCaptureAnalysis(
 {
     /// <summary>The ESP/AH counters of the whole capture (flows tied to no SA are not judged in a streamed analysis).</summary>
     public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
+    /// <summary>The SAs finished early at the cap of open SAs (<see cref="IkeSa.CutShort"/>).</summary>
+    public long CutShortSas { get; init; }
 }
 
 /// <summary>
@@ -70,11 +84,18 @@ public static class CaptureAnalyzer
 
     /// <summary>All SAs of the capture, in order of id (first message): <c>analyze</c> needs them all for its
     /// report, so memory grows with the number of SAs.</summary>
-    public static CaptureAnalysis Analyze(CaptureReader reader, MalformationList malformations, AnalysisOptions? options = null)
+    public static CaptureAnalysis Analyze(CaptureReader reader, MalformationList malformations, AnalysisOptions? options = null) =>
+        Analyze(reader, malformations, options, null);
+
+    /// <param name="started">Receives the correlator before the capture is read (a progress line reads
+    /// <see cref="ExchangeCorrelator.SasFound"/> from another thread).</param>
+    public static CaptureAnalysis Analyze(CaptureReader reader, MalformationList malformations, AnalysisOptions? options,
+        Action<ExchangeCorrelator>? started)
     {
         options ??= new AnalysisOptions();
         var sas = new List<IkeSa>();
-        var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout };
+        var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
+        started?.Invoke(correlator);
         var table = new DataPlane.IpsecFlowTable(options.DataPlane.Capacity);
         var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
@@ -84,7 +105,10 @@ public static class CaptureAnalyzer
         var dataPlane = DataPlaneOf(table);
         DataPlane.DataPlaneCorrelator.Attach(sas, dataPlane);
         Findings.Rules.DataPlaneRules.Apply(new(sas, dataPlane, Math.Max(stats.LastTimestampNanoseconds, EndOf(sas, dataPlane.Flows)), options.DataPlane));
-        return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped) { DataPlane = dataPlane };
+        return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped)
+        {
+            DataPlane = dataPlane, CutShortSas = correlator.CutShortSas,
+        };
     }
 
     public static StreamedCaptureAnalysis AnalyzeStreaming(string path, AnalysisOptions? options, Action<IkeSa> onSa)
@@ -120,12 +144,12 @@ public static class CaptureAnalyzer
             }
             count++;
             onSa(sa);
-        }) { IdleTimeout = options.SaIdleTimeout };
+        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
         var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped)
         {
-            DataPlane = DataPlaneOf(table),
+            DataPlane = DataPlaneOf(table), CutShortSas = correlator.CutShortSas,
         };
     }
 

@@ -168,9 +168,27 @@ public sealed partial class ExchangeCorrelator
     }
 
     /// <summary>RFC 7296 §2.23: SHA-1(SPIi | SPIr | IP | Port), with the SPIs of the message's header.</summary>
-    private static bool Ikev2NatHashMatches(IkeMessageDissection ike, NotifyDetails n, NetEndpoint endpoint) =>
-        string.Equals(n.DataHex, Convert.ToHexStringLower(SHA1.HashData(NatInput(ike.InitiatorSpi, ike.ResponderSpi, endpoint))),
-            StringComparison.OrdinalIgnoreCase);
+    private static bool Ikev2NatHashMatches(IkeMessageDissection ike, NotifyDetails n, NetEndpoint endpoint)
+    {
+        // SHA-1 of a 38-byte input at most, into stack buffers: nothing allocated per NAT_DETECTION notify
+        Span<byte> input = stackalloc byte[16 + 16 + 2];
+        int length = WriteNatInput(input, ike.InitiatorSpi, ike.ResponderSpi, endpoint);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        SHA1.HashData(input[..length], hash);
+        Span<char> hex = stackalloc char[2 * SHA1.HashSizeInBytes];
+        Convert.TryToHexStringLower(hash, hex, out _);
+        return n.DataHex.AsSpan().Equals(hex, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static int WriteNatInput(Span<byte> b, ulong spiI, ulong spiR, NetEndpoint e)
+    {
+        int addressLength = e.Address.IsIPv6 ? 16 : 4;
+        BinaryPrimitives.WriteUInt64BigEndian(b, spiI);
+        BinaryPrimitives.WriteUInt64BigEndian(b[8..], spiR);
+        e.Address.WriteBytes(b[16..]);
+        BinaryPrimitives.WriteUInt16BigEndian(b[(16 + addressLength)..], e.Port);
+        return 16 + addressLength + 2;
+    }
 
     private static byte[] NatInput(ulong spiI, ulong spiR, NetEndpoint e)
     {

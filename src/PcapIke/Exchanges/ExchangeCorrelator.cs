@@ -30,6 +30,8 @@ public sealed partial class ExchangeCorrelator
     private int _lastId;
     private long _clock = long.MinValue;
     private long _idleNanoseconds = DefaultIdleTimeout.Ticks * 100;
+    private int _maxLiveSas = DefaultMaxLiveSas;
+    private long _cutShort;
     private readonly Dictionary<(int Version, ulong SpiI, ulong SpiR), SaState> _byPair = new();
     /// <summary>The latest SA per initiator SPI/cookie: finds MM1's reply, IKE_SA_INIT's response, and messages that
     /// still carry a zero responder cookie (an Informational right after MM2, as in ipsec.cap).</summary>
@@ -67,8 +69,30 @@ public sealed partial class ExchangeCorrelator
         }
     }
 
+    /// <summary>The default <see cref="MaxLiveSas"/>: 40,000 SAs open at once (docs/scale.md).</summary>
+    public const int DefaultMaxLiveSas = 40_000;
+
+    /// <summary>
+    /// The most SAs kept open at once: memory is bounded by it whatever the capture (a flood of unanswered IKE_SA_INIT
+    /// requests with random SPIs opens one SA per message, none of which idles out within the idle window). When a new
+    /// SA would exceed it, the least recently active open SA is finished first, exactly as an idle one is, and marked
+    /// <see cref="IkeSa.CutShort"/>; <see cref="CutShortSas"/> counts them. At least 1; default
+    /// <see cref="DefaultMaxLiveSas"/>.
+    /// </summary>
+    public int MaxLiveSas
+    {
+        get => _maxLiveSas;
+        init => _maxLiveSas = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "at least 1");
+    }
+
+    /// <summary>The SAs finished early because of <see cref="MaxLiveSas"/> so far.</summary>
+    public long CutShortSas => _cutShort;
+
     /// <summary>The certificates seen in CERT payloads of the capture (clear or decrypted), by SPKI hash.</summary>
     public CaCatalog SeenCas => _seenCas;
+
+    /// <summary>The SAs found so far (finished or not); safe to read from another thread (a progress line).</summary>
+    public int SasFound => Volatile.Read(ref _lastId);
 
     /// <summary>The number of SAs not finished yet.</summary>
     public int OpenSas => _live.Count;
@@ -355,13 +379,20 @@ public sealed partial class ExchangeCorrelator
     {
         var sa = new IkeSa
         {
-            Id = ++_lastId,
+            Id = Interlocked.Increment(ref _lastId),
             Version = version,
             Initiator = senderIsResponder ? m.Destination : m.Source,
             Responder = senderIsResponder ? m.Source : m.Destination,
             SpiI = m.Ike.InitiatorSpi,
             StartsMidNegotiation = startsMid,
         };
+        // the cap: the least recently active SA makes room (finished as an idle one is, marked as cut short)
+        while (_live.Count >= _maxLiveSas && _live.First is { } oldest)
+        {
+            oldest.Value.Sa.CutShort = true;
+            _cutShort++;
+            Retire(oldest.Value);
+        }
         var s = new SaState(sa, m.Source.Port == 4500 || m.Destination.Port == 4500);
         s.Node = _live.AddLast(s);
         _byInitiatorSpi[(version, sa.SpiI)] = s;
@@ -381,13 +412,16 @@ public sealed partial class ExchangeCorrelator
     {
         if (_idleNanoseconds == long.MaxValue) return;
         while (_live.First is { } head && _clock - head.Value.LastTimestamp > _idleNanoseconds)
-        {
-            SaState s = head.Value;
-            Forget(s);
-            Finish(s);
-            if (_onFinished is null) _evicted.Add(s.Sa);
-            else _onFinished(s.Sa);
-        }
+            Retire(head.Value);
+    }
+
+    /// <summary>Finishes an open SA before the end of the capture (idle, or the cap) and hands it on.</summary>
+    private void Retire(SaState s)
+    {
+        Forget(s);
+        Finish(s);
+        if (_onFinished is null) _evicted.Add(s.Sa);
+        else _onFinished(s.Sa);
     }
 
     /// <summary>Removes an SA from the live list and from every index that still points at it.</summary>

@@ -229,6 +229,10 @@ public sealed class IkeSa
     public string OutcomeDetail { get; set; } = "";
     public bool StartsMidNegotiation { get; set; }
     public bool EndsMidNegotiation { get; set; }
+    /// <summary>Finished before its time because the correlator held its cap of open SAs
+    /// (<see cref="ExchangeCorrelator.MaxLiveSas"/>) and this was the least recently active one: later messages of it,
+    /// if any, start a new SA (docs/scale.md).</summary>
+    public bool CutShort { get; set; }
     /// <summary>The earlier attempt this one repeats: IKEv2 restarted after COOKIE or INVALID_KE_PAYLOAD
     /// (<see cref="RetryKind.Restart"/>), or the same initiator starting again towards the same responder after the
     /// earlier attempt stopped (<see cref="RetryKind.NewAttempt"/>).</summary>

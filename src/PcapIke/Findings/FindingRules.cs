@@ -52,7 +52,9 @@ public static class FindingRules
         var found = new List<Finding>();
         foreach (var rule in All)
             rule.Evaluate(sa, found);
+        if (found.Count == 0) return;
         sa.Findings.AddRange(found);
+        if (sa.Findings.Count == 1) return;
         // Stable: equal severities keep rule order (and any findings already present keep theirs).
         var ordered = sa.Findings.OrderByDescending(f => f.Severity).ToList();
         sa.Findings.Clear();

@@ -72,13 +72,27 @@ internal static class SaFacts
     {
         var sends = new List<List<SaMessage>>();
         List<SaMessage>? current = null;
-        foreach (SaMessage m in copies.OrderBy(m => m.TimestampNanoseconds).ThenBy(m => m.Frame))
+        // The SA's messages are kept in capture time order already (frame order within a time): sorted only when not.
+        IEnumerable<SaMessage> ordered = copies is IReadOnlyList<SaMessage> list && InOrder(list) ? list
+            : copies.OrderBy(m => m.TimestampNanoseconds).ThenBy(m => m.Frame);
+        foreach (SaMessage m in ordered)
         {
             if (m.FragmentNumber == 0 || current is null || current.Any(c => c.FragmentNumber == m.FragmentNumber || c.FragmentNumber == 0))
                 sends.Add(current = new List<SaMessage>());
             current.Add(m);
         }
         return sends;
+    }
+
+    private static bool InOrder(IReadOnlyList<SaMessage> list)
+    {
+        for (int i = 1; i < list.Count; i++)
+        {
+            SaMessage a = list[i - 1], b = list[i];
+            if (a.TimestampNanoseconds > b.TimestampNanoseconds || a.TimestampNanoseconds == b.TimestampNanoseconds && a.Frame > b.Frame)
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The sends of each message of the SA: same sender, step and message ID.</summary>

@@ -458,7 +458,7 @@ public sealed class IkeMessageDissection
         }
     }
 
-    internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+    internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
     internal static string Printable(ReadOnlySpan<byte> bytes) => Text.SafeText.Printable(bytes);
 }

@@ -16,7 +16,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     private readonly List<FileEntry> _files = new();
 
     private sealed record FileEntry(string File, long? Frames, long? IkeMessages, int? Sas, long? Malformations, string? Error,
-        DataPlane.DataPlaneAnalysis? DataPlane = null);
+        DataPlane.DataPlaneAnalysis? DataPlane = null, long CutShortSas = 0);
 
     public AnalyzeJsonWriter(Stream output, bool indented = true)
     {
@@ -30,10 +30,15 @@ public sealed class AnalyzeJsonWriter : IDisposable
     /// <summary>Writes the SAs of one capture (streamed) and remembers its file entry.</summary>
     public void WriteAnalysis(CaptureAnalysis analysis)
     {
-        foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) WriteSa(_w, analysis.File, sa);
-        _w.Flush(); // one capture's SAs at a time: a large capture's report is not held whole
+        foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
+        {
+            WriteSa(_w, analysis.File, sa);
+            // streamed to the output every ~64 KiB: the document is never held whole
+            if (_w.BytesPending >= DissectJsonWriter.FlushThreshold) _w.Flush();
+        }
+        _w.Flush();
         _files.Add(new FileEntry(analysis.File, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Sas.Count,
-            analysis.Malformations.Count + analysis.DroppedMalformations, null, analysis.DataPlane));
+            analysis.Malformations.Count + analysis.DroppedMalformations, null, analysis.DataPlane, analysis.CutShortSas));
     }
 
     /// <summary>An input that could not be read: listed in <c>files</c> with its error, no SAs.</summary>
@@ -53,6 +58,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
                 _w.WriteNumber("ikeMessages", f.IkeMessages!.Value);
                 _w.WriteNumber("sas", f.Sas!.Value);
                 _w.WriteNumber("malformations", f.Malformations!.Value);
+                if (f.CutShortSas > 0) _w.WriteNumber("cutShortSas", f.CutShortSas);
                 if (f.DataPlane is { } dp) WriteFileDataPlane(_w, dp);
             }
             else _w.WriteString("error", f.Error);
@@ -135,6 +141,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteBoolean("floatedTo4500", sa.FloatedTo4500);
         w.WriteBoolean("startsMidNegotiation", sa.StartsMidNegotiation);
         w.WriteBoolean("endsMidNegotiation", sa.EndsMidNegotiation);
+        if (sa.CutShort) w.WriteBoolean("cutShort", true);
         if (sa.RetryOf is { } retry) w.WriteNumber("retryOf", retry.Id);
         else w.WriteNull("retryOf");
         if (sa.RetriedAs is { } later) w.WriteNumber("retriedAs", later.Id);

@@ -11,6 +11,10 @@ namespace PcapIke.Reports;
 /// </summary>
 public sealed class DissectJsonWriter : IDisposable
 {
+    /// <summary>The writer hands its bytes to the stream whenever this many are pending (after a message): the
+    /// document is streamed, never held whole (a capture of a million messages gives gigabytes of JSON).</summary>
+    public const int FlushThreshold = 64 * 1024;
+
     private readonly Utf8JsonWriter _w;
 
     public DissectJsonWriter(Stream output, bool indented = true)
@@ -89,6 +93,7 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteBoolean("malformed", d.IsMalformed);
         WriteFindings(d);
         _w.WriteEndObject();
+        if (_w.BytesPending >= FlushThreshold) _w.Flush();
     }
 
     /// <summary>The <c>partial</c> object of a message the capture holds only in part (dissect and analyze JSON alike).</summary>

@@ -59,7 +59,8 @@ public static class SaReportText
     public static string OutcomeLine(IkeSa sa)
     {
         string line = sa.OutcomeDetail.Length == 0 ? Outcome(sa.Outcome) : $"{Outcome(sa.Outcome)}: {sa.OutcomeDetail}";
-        return sa.OutcomeConfidence == Confidence.Seen ? line : $"{line} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
+        line = sa.OutcomeConfidence == Confidence.Seen ? line : $"{line} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
+        return sa.CutShort ? line + "; cut short: finished early at the cap of open SAs (docs/scale.md)" : line;
     }
 
     /// <summary>An outcome detail without the step a sentence before it names already: "at MM5: X" → "X".</summary>

@@ -18,9 +18,14 @@ public sealed class MainModeStalledAfterMM5Rule : IFindingRule
 
     public static bool Applies(IkeSa sa, out List<SaMessage> mm5s, out List<SaMessage> mm4Resent)
     {
-        mm5s = Step(sa, Role.Initiator, "MM5").ToList();
         mm4Resent = [];
-        if (sa.Version != 1 || mm5s.Count == 0 || Step(sa, "MM6").Any())
+        if (sa.Version != 1)
+        {
+            mm5s = [];
+            return false;
+        }
+        mm5s = Step(sa, Role.Initiator, "MM5").ToList();
+        if (mm5s.Count == 0 || Step(sa, "MM6").Any())
             return false;
         var firstMm5 = mm5s[0];
         mm4Resent = Step(sa, Role.Responder, "MM4").Where(m => IsLater(m, firstMm5)).ToList();
@@ -310,7 +315,9 @@ public sealed class FragmentedMessageUnansweredRule : IFindingRule
 {
     public void Evaluate(IkeSa sa, List<Finding> findings)
     {
-        if (sa.OnlyDirection is not null)
+        // two sends at least, one of them IP-fragmented: checked first without grouping (most SAs have neither)
+        if (sa.OnlyDirection is not null || sa.Messages.Count < 2
+            || !sa.Messages.Exists(m => m.Message.IpFragmentCount > 1 || m.Message.Gap == Frames.MessageGap.IpFragmentsMissing))
             return;
         foreach (var sends in SendsByMessage(sa))
         {
@@ -412,6 +419,8 @@ public sealed class RetransmissionsRule : IFindingRule
 {
     public void Evaluate(IkeSa sa, List<Finding> findings)
     {
+        if (sa.Messages.Count < 2) // a message sent twice needs two messages
+            return;
         var answered = SendsByMessage(sa).Where(s => s.Count > 1 && AnsweredAfter(sa, s[^1][^1])).ToList();
         if (answered.Count == 0)
             return;

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using PcapIke.Exchanges;
+using PcapIke.Reports;
+
+namespace PcapIke.Bench;
+
+/// <summary>
+/// Issue 14: in process, what one IKE SA costs in the streamed analysis (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>,
+/// what <c>batch</c> and <c>analyze --format jsonl</c> run): wall time, bytes allocated and GCs per SA, once with the
+/// CSV row only (batch) and once with the JSON line too. Best of <c>repetitions</c>.
+/// </summary>
+public static class SaScalingMeasurement
+{
+    public static string Run(string path, int repetitions = 3)
+    {
+        var lines = new List<string>();
+        foreach (bool json in new[] { false, true })
+        {
+            double best = double.MaxValue, bestCpu = 0;
+            long allocated = 0, sas = 0;
+            int g0 = 0, g1 = 0, g2 = 0;
+            for (int i = 0; i < repetitions; i++)
+            {
+                GC.Collect();
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                int c0 = GC.CollectionCount(0), c1 = GC.CollectionCount(1), c2 = GC.CollectionCount(2);
+                var sink = new MemoryStream();
+                var w = new System.Text.Json.Utf8JsonWriter(Stream.Null);
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                long n = 0;
+                CaptureAnalyzer.AnalyzeStreaming(path, null, sa =>
+                {
+                    n++;
+                    _ = BatchCsvRow.FromSa(path, sa);
+                    if (json)
+                    {
+                        AnalyzeJsonWriter.WriteSa(w, path, sa);
+                        w.Flush();
+                        w.Reset();
+                    }
+                });
+                sw.Stop();
+                if (sw.Elapsed.TotalSeconds < best)
+                {
+                    best = sw.Elapsed.TotalSeconds;
+                    bestCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                    allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+                    sas = n;
+                    (g0, g1, g2) = (GC.CollectionCount(0) - c0, GC.CollectionCount(1) - c1, GC.CollectionCount(2) - c2);
+                }
+            }
+            lines.Add($"{(json ? "streamed + CSV row + JSON line" : "streamed + CSV row")}: {sas:N0} SAs, best of {repetitions}: {best:F3} s = " +
+                      $"{best * 1e6 / Math.Max(1, sas):F1} µs per SA (CPU, all threads: {bestCpu:F3} s = {bestCpu * 1e6 / Math.Max(1, sas):F1} µs per SA); {allocated / (double)Math.Max(1, sas):N0} bytes allocated per SA; GCs gen0/1/2 {g0}/{g1}/{g2}; " +
+                      $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1} MiB");
+        }
+        lines.Add(Phases(path, repetitions));
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Where an SA's time goes: the CPU time of dissection alone, then with correlation (the SAs finished but
+    /// no finding rule), then the whole streamed analysis, best of <paramref name="repetitions"/> each.</summary>
+    private static string Phases(string path, int repetitions)
+    {
+        var allocs = new List<long>();
+        double Best(Action run)
+        {
+            double best = double.MaxValue;
+            long alloc = 0;
+            for (int i = 0; i < repetitions; i++)
+            {
+                GC.Collect();
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                long a0 = GC.GetTotalAllocatedBytes(precise: true);
+                run();
+                alloc = GC.GetTotalAllocatedBytes(precise: true) - a0;
+                best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+            }
+            allocs.Add(alloc);
+            return best;
+        }
+        long n = 0;
+        double dissect = Best(() =>
+        {
+            var m = new Diagnostics.MalformationList();
+            using var reader = Capture.CaptureReader.Open(path, m);
+            n = Pipeline.CaptureDissector.Dissect(reader, m, _ => { }).IkeMessages;
+        });
+        double correlate = Best(() =>
+        {
+            var m = new Diagnostics.MalformationList();
+            using var reader = Capture.CaptureReader.Open(path, m);
+            var c = new ExchangeCorrelator(onFinished: _ => { });
+            Pipeline.CaptureDissector.Dissect(reader, m, c.Add, dataPlane: new DataPlane.IpsecFlowTable());
+            c.Complete();
+        });
+        double all = Best(() => CaptureAnalyzer.AnalyzeStreaming(path, null, _ => { }));
+        // each rule over the finished SAs (kept, so this part holds them all)
+        var sas = new List<IkeSa>();
+        {
+            var m = new Diagnostics.MalformationList();
+            using var reader = Capture.CaptureReader.Open(path, m);
+            var c = new ExchangeCorrelator(onFinished: sas.Add);
+            Pipeline.CaptureDissector.Dissect(reader, m, c.Add);
+            c.Complete();
+        }
+        var perRule = new List<(string, double)>();
+        foreach (var rule in Findings.FindingRules.All)
+        {
+            var found = new List<Findings.Finding>();
+            var sw = Stopwatch.StartNew();
+            foreach (var sa in sas) { found.Clear(); rule.Evaluate(sa, found); }
+            perRule.Add((rule.GetType().Name, sw.Elapsed.TotalSeconds * 1e6 / Math.Max(1, sas.Count)));
+        }
+        string rules = string.Join(", ", perRule.OrderByDescending(r => r.Item2).Take(8).Select(r => $"{r.Item1} {r.Item2:F1} µs"));
+        string Us(double s) => $"{s * 1e6 / Math.Max(1, n):F1} µs";
+        return $"CPU per IKE message (all threads, best of {repetitions}): dissect {Us(dissect)}, + correlate and finish {Us(correlate - dissect)}, " +
+               $"+ finding rules {Us(all - correlate)}; in all {Us(all)}; " +
+               $"bytes allocated per IKE message: dissect {allocs[0] / Math.Max(1, n):N0}, + correlate and finish {(allocs[1] - allocs[0]) / Math.Max(1, n):N0}, + rules {(allocs[2] - allocs[1]) / Math.Max(1, n):N0}" +
+               $"{Environment.NewLine}dearest rules per SA (wall, one pass): {rules}";
+    }
+}
