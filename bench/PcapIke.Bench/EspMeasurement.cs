@@ -4,6 +4,7 @@ using PcapIke.DataPlane;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
+using PcapIke.Analysis;
 
 namespace PcapIke.Bench;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Bench;
 

@@ -7,6 +7,7 @@ using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Model.Ios;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Fuzz;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PcapIke.Capture;
 using PcapIke.Exchanges;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

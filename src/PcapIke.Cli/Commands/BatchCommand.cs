@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PcapIke.Certificates;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

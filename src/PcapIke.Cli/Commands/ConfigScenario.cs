@@ -4,6 +4,7 @@ using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Forge;
 using PcapIke.Model;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

@@ -5,6 +5,7 @@ using PcapIke.Exchanges;
 using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

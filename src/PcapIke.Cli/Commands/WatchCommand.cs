@@ -6,6 +6,7 @@ using PcapIke.Cli.Live;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Cli.Commands;
 

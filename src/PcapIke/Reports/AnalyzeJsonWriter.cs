@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PcapIke.Exchanges;
 using PcapIke.Findings;
+using PcapIke.Analysis;
 
 namespace PcapIke.Reports;
 

@@ -3,6 +3,7 @@ using System.Text;
 using PcapIke.Exchanges;
 using PcapIke.Model;
 using PcapIke.Frames;
+using PcapIke.Analysis;
 
 namespace PcapIke.Reports;
 

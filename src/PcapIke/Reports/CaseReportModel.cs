@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PcapIke.Exchanges;
 using PcapIke.Model;
+using PcapIke.Analysis;
 
 namespace PcapIke.Reports;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using PcapIke.Certificates;
 using PcapIke.Exchanges;
+using PcapIke.Analysis;
 
 namespace PcapIke.Reports;
 

@@ -7,6 +7,7 @@ using PcapIke.Reports;
 using PcapIke.Tests.Decryption;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Cli.CliRun;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Certificates;
 

@@ -5,6 +5,7 @@ using PcapIke.Cli.Commands;
 using PcapIke.Exchanges;
 using PcapIke.Pipeline;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Cli;
 

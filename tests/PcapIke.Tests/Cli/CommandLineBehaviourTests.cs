@@ -165,7 +165,7 @@ public sealed class CommandLineBehaviourTests : IDisposable
         Assert.Contains("IKE SA 2  IKEv1  192.168.0.2 → 192.168.0.1  established", second);
 
         // the second SA's initiator cookie selects it too, and so does the time of its first message
-        var analysis = PcapIke.Exchanges.CaptureAnalyzer.Analyze(s3);
+        var analysis = PcapIke.Analysis.CaptureAnalyzer.Analyze(s3);
         var sa2 = analysis.Sas.Single(s => s.Id == 2);
         var (_, bySpi, _) = Run("analyze", "--brief", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.SpiI), s3);
         Assert.Equal(second, bySpi);
@@ -186,7 +186,7 @@ public sealed class CommandLineBehaviourTests : IDisposable
     public void Dissect_selects_messages_with_the_same_options()
     {
         string s3 = RepoCapture("S3-ikev1-no-ca-trustpoint");
-        var sa2 = PcapIke.Exchanges.CaptureAnalyzer.Analyze(s3).Sas.Single(s => s.Id == 2);
+        var sa2 = PcapIke.Analysis.CaptureAnalyzer.Analyze(s3).Sas.Single(s => s.Id == 2);
         var (exit, text, err) = Run("dissect", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.SpiI), s3);
         Assert.Equal((0, ""), (exit, err));
         Assert.EndsWith($"18 frames, 18 IKE messages ({sa2.Messages.Count} shown), 0 malformations\n", text);

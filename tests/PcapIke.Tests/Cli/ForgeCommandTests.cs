@@ -1,6 +1,7 @@
 using PcapIke.Cli;
 using PcapIke.Exchanges;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Cli;
 

@@ -6,6 +6,7 @@ using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Cli;
 

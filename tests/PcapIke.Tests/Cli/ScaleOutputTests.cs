@@ -9,6 +9,7 @@ using PcapIke.Reports;
 using PcapIke.Tests.Exchanges;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Cli.CliRun;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Cli;
 

@@ -5,6 +5,7 @@ using PcapIke.Cli.Live;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Cli;
 

@@ -4,6 +4,7 @@ using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.DataPlane;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.DataPlane;
 

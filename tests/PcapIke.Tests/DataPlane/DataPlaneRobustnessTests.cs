@@ -6,6 +6,7 @@ using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Tests.Fuzz;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.DataPlane;
 

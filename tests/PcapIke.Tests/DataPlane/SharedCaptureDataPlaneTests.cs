@@ -3,6 +3,7 @@ using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Frames;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.DataPlane;
 

@@ -86,8 +86,8 @@ public class DecryptCliTests
 public class DecryptAnalysisTests
 {
     private static PcapIke.Exchanges.IkeSa Analyze(string scenario) =>
-        Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(RepoCapture(scenario),
-            new PcapIke.Exchanges.AnalysisOptions { Keys = CaptureDecryptionTests.Ring(scenario) }).Sas);
+        Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(RepoCapture(scenario),
+            new PcapIke.Analysis.AnalysisOptions { Keys = CaptureDecryptionTests.Ring(scenario) }).Sas);
 
     [Fact]
     public void UntrustedCa_WithKeys_FailedByDecryptedAuthenticationFailed()
@@ -106,7 +106,7 @@ public class DecryptAnalysisTests
     [Fact]
     public void UntrustedCa_WithoutKeys_StillThe_TooSmall_Inference()
     {
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(RepoCapture("strongswan-ikev2-untrusted-ca")).Sas);
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(RepoCapture("strongswan-ikev2-untrusted-ca")).Sas);
         Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Outcome);
         Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
         Assert.Null(sa.ResponderId);

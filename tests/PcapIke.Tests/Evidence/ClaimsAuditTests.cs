@@ -4,6 +4,7 @@ using PcapIke.Findings;
 using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Evidence;
 

@@ -1,6 +1,7 @@
 using PcapIke.Exchanges;
 using PcapIke.Ike;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Evidence;
 

@@ -1,5 +1,6 @@
 using PcapIke.Exchanges;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Exchanges;
 
@@ -222,7 +223,7 @@ public class VendorIdFingerprintTests
     [Fact]
     public void IpsecCap_StrongSwanPeersSendingCiscoUnity_AreNotFingerprintedAsCiscoIos()
     {
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(
             Path.Combine(PcapIke.Tests.TestSupport.TestPaths.SharedCaptures, "ipsec.cap")).Sas);
 
         Assert.Contains(sa.VendorIds, v => v.Fingerprint == "strongSwan");

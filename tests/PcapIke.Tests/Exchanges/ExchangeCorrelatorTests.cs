@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using PcapIke.Exchanges;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Exchanges;
 

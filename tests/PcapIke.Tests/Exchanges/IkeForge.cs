@@ -4,6 +4,7 @@ using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Exchanges;
 

@@ -2,6 +2,7 @@ using System.Text;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Exchanges;
 

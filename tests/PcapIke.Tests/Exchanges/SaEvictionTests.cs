@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using PcapIke.Exchanges;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Exchanges;
 

@@ -9,6 +9,7 @@ using PcapIke.Ike;
 using PcapIke.Tests.Crypto;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Findings;
 

@@ -396,7 +396,7 @@ public class FindingRulesOnRealCapturesTests
     public void SkfFragments_AreNotReportedAsRetransmissions()
     {
         string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-skf", "capture.pcap");
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
         Assert.Equal(0, sa.Retransmissions);
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.Retransmissions);
@@ -409,7 +409,7 @@ public class FailedInsideEncryptedMessageTests
     public void UntrustedCa_SmallEncryptedIkeAuthResponse_IsAnErrorFindingOnItsFrame()
     {
         string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca", "capture.pcap");
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
         var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
         Assert.Equal(PcapIke.Findings.Severity.Error, f.Severity);
@@ -423,7 +423,7 @@ public class FailedInsideEncryptedMessageTests
     public void EstablishedIkev2_HasNoSuchFinding()
     {
         string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc", "capture.pcap");
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
     }
@@ -432,7 +432,7 @@ public class FailedInsideEncryptedMessageTests
 public class WeakAlgorithmsRuleTests
 {
     private static PcapIke.Exchanges.IkeSa Analyze(string path) =>
-        Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(path).Sas);
+        Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
     [Fact]
     public void WeakDhCapture_OfferingModp1024_IsAWarningOnTheSaInitRequest()
@@ -471,12 +471,12 @@ public class CertRequestFirstEntryWithDecryptedCertificatesTests
     public void UntrustedCa_WithKeys_StatesTheCaTheInitiatorReallySignedWith()
     {
         string dir = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-untrusted-ca");
-        var options = new PcapIke.Exchanges.AnalysisOptions
+        var options = new PcapIke.Analysis.AnalysisOptions
         {
             Keys = PcapIke.Decryption.KeyRing.Load([Path.Combine(dir, "ikev2_decryption_table")]),
             Cas = PcapIke.Exchanges.CaCatalog.Load([dir]),
         };
-        var sa = Assert.Single(PcapIke.Exchanges.CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap"), options).Sas);
+        var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap"), options).Sas);
 
         Assert.Equal("CN=Lab CA2,O=PcapIke Lab,C=CH", sa.InitiatorCertificateIssuer);
         var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.CertRequestFirstEntryDiffers);

@@ -2,6 +2,7 @@ using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Findings.Rules;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Findings;
 

@@ -11,6 +11,7 @@ using PcapIke.Pipeline;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using static PcapIke.Tests.Cli.CliRun;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Lab;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Lab;
 

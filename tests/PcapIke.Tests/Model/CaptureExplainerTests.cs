@@ -2,6 +2,7 @@ using PcapIke.Decryption;
 using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Tests.Forge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Model;
 

@@ -9,6 +9,7 @@ using PcapIke.Model;
 using PcapIke.Tests.Cli;
 using PcapIke.Tests.Forge;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Model;
 

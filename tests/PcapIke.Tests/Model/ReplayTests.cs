@@ -4,6 +4,7 @@ using PcapIke.Exchanges;
 using PcapIke.Findings;
 using PcapIke.Tests.Cli;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Model;
 

@@ -3,6 +3,7 @@ using PcapIke.Exchanges;
 using PcapIke.Pipeline;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

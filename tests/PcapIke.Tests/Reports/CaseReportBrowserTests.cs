@@ -1,6 +1,7 @@
 using PcapIke.Exchanges;
 using PcapIke.Tests.Cli;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

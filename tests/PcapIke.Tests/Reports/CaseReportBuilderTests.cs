@@ -4,6 +4,7 @@ using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

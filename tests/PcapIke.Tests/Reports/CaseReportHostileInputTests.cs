@@ -9,6 +9,7 @@ using PcapIke.Exchanges;
 using PcapIke.Tests.Cli;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

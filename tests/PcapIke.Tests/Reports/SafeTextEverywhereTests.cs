@@ -10,6 +10,7 @@ using PcapIke.Tests.Cli;
 using PcapIke.Tests.TestSupport;
 using PcapIke.Text;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.Reports;
 

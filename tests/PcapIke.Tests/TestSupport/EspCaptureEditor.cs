@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
+using PcapIke.Analysis;
 
 namespace PcapIke.Tests.TestSupport;
 

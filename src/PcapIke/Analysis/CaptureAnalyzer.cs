@@ -1,9 +1,10 @@
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
+using PcapIke.Exchanges;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
 
-namespace PcapIke.Exchanges;
+namespace PcapIke.Analysis;
 
 /// <summary>What an analysis may use beyond the capture.</summary>
 public sealed class AnalysisOptions
