@@ -225,6 +225,25 @@ public sealed class CommandLineBehaviourTests : IDisposable
         Assert.DoesNotContain('\n', shown);
     }
 
+    /// <summary>The progress line counts the SAs found so far (issue 17, issue 14), as they are found.</summary>
+    [Fact]
+    public void Progress_counts_the_SAs_found_so_far()
+    {
+        Assert.Equal("pcapike: big.pcap: 412.0 of 1,000.0 MB (41%), 1,234 SAs so far", ProgressReporter.Line("big.pcap", 412_000_000, 1_000_000_000, 1234));
+        Assert.Equal("pcapike: -: 3.5 MB read, 1 SA so far", ProgressReporter.Line("-", 3_500_000, 0, 1));
+        var error = new StringWriter();
+        long sas = 0;
+        using (new ProgressReporter(error, "a.pcap", () => 1_000_000, 4_000_000, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), () => Interlocked.Read(ref sas)))
+        {
+            SpinWait.SpinUntil(() => error.ToString().Contains("0 SAs so far"), TimeSpan.FromSeconds(10));
+            Interlocked.Exchange(ref sas, 7);
+            SpinWait.SpinUntil(() => error.ToString().Contains("7 SAs so far"), TimeSpan.FromSeconds(10));
+        }
+        string shown = error.ToString();
+        Assert.Contains("\rpcapike: a.pcap: 1.0 of 4.0 MB (25%), 0 SAs so far", shown);
+        Assert.Contains("\rpcapike: a.pcap: 1.0 of 4.0 MB (25%), 7 SAs so far", shown);
+    }
+
     [Theory]
     [InlineData("analyze")]
     [InlineData("dissect")]

@@ -100,7 +100,7 @@ public sealed class ReadmeTests
         }
         Assert.Equal("replay report", Complete("pcapike rep"));
         Assert.Equal("--format", Complete("pcapike analyze x.pcap --fo"));
-        Assert.Equal("csv json text", Complete("pcapike analyze x.pcap --format "));
+        Assert.Equal("csv json jsonl text", Complete("pcapike analyze x.pcap --format "));
     }
 
     private static (int Exit, string Out, string Err) RunCli(string[] args)
