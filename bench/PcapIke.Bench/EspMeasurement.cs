@@ -5,6 +5,7 @@ using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
 using PcapIke.Analysis;
+using PcapIke.Pipeline;
 
 namespace PcapIke.Bench;
 

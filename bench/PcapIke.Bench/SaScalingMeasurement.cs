@@ -92,7 +92,7 @@ public static class SaScalingMeasurement
             var m = new Diagnostics.MalformationList();
             using var reader = Capture.CaptureReader.Open(path, m);
             var c = new ExchangeCorrelator(onFinished: _ => { });
-            Pipeline.CaptureDissector.Dissect(reader, m, c.Add, dataPlane: new DataPlane.IpsecFlowTable());
+            Pipeline.CaptureDissector.Dissect(reader, m, c.Add, dataPlane: new Pipeline.IpsecFlowTable());
             c.Complete();
         });
         double all = Best(() => CaptureAnalyzer.AnalyzeStreaming(path, null, _ => { }));

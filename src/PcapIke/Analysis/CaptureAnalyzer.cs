@@ -97,7 +97,7 @@ public static class CaptureAnalyzer
         var sas = new List<IkeSa>();
         var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
         started?.Invoke(correlator);
-        var table = new DataPlane.IpsecFlowTable(options.DataPlane.Capacity);
+        var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
         var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
         sas.Sort((a, b) => a.Id.CompareTo(b.Id));
@@ -132,7 +132,7 @@ public static class CaptureAnalyzer
         ArgumentNullException.ThrowIfNull(onSa);
         options ??= new AnalysisOptions();
         int count = 0;
-        var table = new DataPlane.IpsecFlowTable(options.DataPlane.Capacity);
+        var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
         var correlator = new ExchangeCorrelator(options.Cas, sa =>
         {
             if (options.Routers is { } routers) Model.CaptureExplainer.Explain([sa], routers);
@@ -154,12 +154,12 @@ public static class CaptureAnalyzer
         };
     }
 
-    private static DataPlane.DataPlaneAnalysis DataPlaneOf(DataPlane.IpsecFlowTable table) =>
+    private static DataPlane.DataPlaneAnalysis DataPlaneOf(Pipeline.IpsecFlowTable table) =>
         table.TotalPackets == 0 ? PcapIke.DataPlane.DataPlaneAnalysis.Empty
             : new(table.Snapshot(), table.TotalPackets, table.DroppedPackets, table.FirstDroppedFrame, table.Capacity);
 
     /// <summary>The last IKE message or data-plane packet: where the capture ends as far as the analysis can tell.</summary>
-    private static long EndOf(IReadOnlyList<IkeSa> sas, IReadOnlyList<DataPlane.IpsecFlow> flows)
+    private static long EndOf(IReadOnlyList<IkeSa> sas, IReadOnlyList<Pipeline.IpsecFlow> flows)
     {
         long end = 0;
         foreach (var sa in sas) if (sa.Messages.Count > 0) end = Math.Max(end, sa.Messages[^1].TimestampNanoseconds);

@@ -1,5 +1,6 @@
 using PcapIke.Findings;
 using PcapIke.Frames;
+using PcapIke.Pipeline;
 
 namespace PcapIke.DataPlane;
 

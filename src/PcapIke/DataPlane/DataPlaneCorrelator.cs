@@ -2,6 +2,7 @@ using System.Globalization;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
 using PcapIke.Ike;
+using PcapIke.Pipeline;
 
 namespace PcapIke.DataPlane;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using PcapIke.DataPlane;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
+using PcapIke.Pipeline;
 
 namespace PcapIke.Reports;
 

@@ -1,5 +1,6 @@
 using PcapIke.DataPlane;
 using PcapIke.Frames;
+using PcapIke.Pipeline;
 
 namespace PcapIke.Tests.DataPlane;
 

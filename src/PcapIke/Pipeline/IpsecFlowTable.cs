@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using PcapIke.Frames;
 
-namespace PcapIke.DataPlane;
+namespace PcapIke.Pipeline;
 
 /// <summary>
-/// The data plane's counters: one entry per (protocol, source, destination, SPI), i.e. per SPI and direction (RFC 4301
+/// The data plane's counters, filled during the one pass over the frames (<see cref="CaptureDissector"/>; tied to the
+/// IKE SAs and judged later, in DataPlane/): one entry per (protocol, source, destination, SPI), i.e. per SPI and direction (RFC 4301
 /// §4.1: an SA is simplex, its SPI chosen by the receiver). Keepalives count per source/destination endpoint with SPI 0.
 /// Bounded: at most <see cref="Capacity"/> entries (default <see cref="DefaultCapacity"/>); packets of further new
 /// entries are counted in <see cref="DroppedPackets"/> and not tracked, so a capture full of random SPIs costs at most
