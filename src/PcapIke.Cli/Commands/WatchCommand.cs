@@ -186,6 +186,12 @@ internal sealed class WatchSession
                 if (now - _lastAnalysis >= (_dirty ? AnalysisInterval : TimeSpan.FromSeconds(1)))
                     Analyze(now, final: false);
             }
+            // Stopped (Ctrl-C, SIGINT, SIGTERM): the packets libpcap captured before the stop and this loop had not
+            // read yet (a busy machine, a burst) are still read, for at most a second, so the summary and --write
+            // hold every packet the capture saw.
+            long until = Environment.TickCount64 + 1000;
+            while (Environment.TickCount64 < until && _capture.TryNext(out long ns, out ReadOnlySpan<byte> data, out _))
+                Add(ns, data);
         }
         finally
         {
