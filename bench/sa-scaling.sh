@@ -17,14 +17,10 @@ rate=${RATE:-200}
 reps=${REPS:-3}
 modes=${MODES:-spread flood}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bench="$repo/bench/PcapIke.Bench/bin/Release/net10.0/PcapIke.Bench.dll"
 mkdir -p "$work"
-[ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
-dotnet build -c Release "$repo/bench/PcapIke.Bench" -v q -nologo >/dev/null
-# published as the tool is installed: ReadyToRun, framework-dependent (docs/scale.md)
-dotnet publish -c Release "$repo/src/PcapIke.Cli" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/cli" -v q -nologo >/dev/null
-pcapike="$work/cli/PcapIke.Cli"
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+bench_setup
 
 num() { local s=$1; case $s in *k|*K) echo $(( ${s%?} * 1000 ));; *M) echo $(( ${s%?} * 1000000 ));; *) echo "$s";; esac; }
 

@@ -11,13 +11,10 @@ set -euo pipefail
 work=${1:-/tmp/pcapike-bench}
 reps=${REPS:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bench="$repo/bench/PcapIke.Bench/bin/Release/net10.0/PcapIke.Bench.dll"
 mkdir -p "$work/batch8"
-[ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
-dotnet build -c Release "$repo/bench/PcapIke.Bench" -v q -nologo >/dev/null
-dotnet publish -c Release "$repo/src/PcapIke.Cli" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/cli" -v q -nologo >/dev/null
-pcapike="$work/cli/PcapIke.Cli"
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+bench_setup
 big="$work/mixed-1G.pcap"
 quarter="$work/mixed-250M.pcap"
 [ -f "$big" ] || dotnet "$bench" generate "$big" 1G >/dev/null

@@ -13,6 +13,19 @@ namespace PcapIke.Bench;
 /// </summary>
 public static class CaptureGenerator
 {
+    /// <summary>A classic pcap file header (microsecond, little-endian, snap length 65535, Ethernet): what both
+    /// generators write first.</summary>
+    public static void WritePcapHeader(Stream fs)
+    {
+        Span<byte> header = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1); // LINKTYPE_ETHERNET
+        fs.Write(header);
+    }
+
     public sealed record Result(long Frames, long IkeFrames, long Bytes, long EspFrames = 0);
 
     /// <param name="espFraction">Share of the frames that are ESP (issue 12's benchmark: 0.3) instead of other
@@ -23,13 +36,7 @@ public static class CaptureGenerator
     {
         var rng = new Random(seed);
         using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1); // LINKTYPE_ETHERNET
-        fs.Write(header);
+        WritePcapHeader(fs);
 
         var active = new List<Negotiation>();
         var tunnels = new List<Tunnel>();
@@ -380,3 +387,4 @@ public static class CaptureGenerator
         return b;
     }
 }
+

@@ -16,13 +16,7 @@ public static class SaInitGenerator
     {
         var rng = new Random(seed);
         using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1); // LINKTYPE_ETHERNET
-        fs.Write(header);
+        CaptureGenerator.WritePcapHeader(fs);
         // the SA_INIT request of the sample generator (SA, KE, Ni, NAT-D), its SPIi replaced per message
         byte[] ike = CaptureGenerator.SampleIkeMessages()[1];
         int ikeLen = ike.Length;
