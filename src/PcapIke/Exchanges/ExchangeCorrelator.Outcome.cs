@@ -36,6 +36,10 @@ public sealed partial class ExchangeCorrelator
     /// the default idle timeout; "over 180 s" is all that is said past it.</summary>
     public static readonly long ObservationCapNanoseconds = DefaultIdleTimeout.Ticks * 100;
 
+    /// <summary>"3 ms" under a second, else "2.5 s".</summary>
+    public static string ShortDuration(long nanoseconds) => nanoseconds < 1_000_000_000
+        ? (nanoseconds / 1e6).ToString("0", CultureInfo.InvariantCulture) + " ms" : Seconds(nanoseconds) + " s";
+
     /// <summary>"12.5 s", or "over 180 s" at the cap.</summary>
     public static string ObservedSeconds(long nanoseconds) =>
         nanoseconds >= ObservationCapNanoseconds ? $"over {ObservationCapNanoseconds / 1_000_000_000} s" : Seconds(nanoseconds) + " s";
@@ -304,8 +308,7 @@ public sealed partial class ExchangeCorrelator
                     if (encrypted && partial.Length == 0 && TeardownAfterAuth(sa) is { } teardown)
                     {
                         sa.TornDownBy = teardown.Request;
-                        string when = sa.TimesUnknown ? "right after" : teardown.After < 1_000_000_000
-                            ? $"{(teardown.After / 1e6).ToString("0", CultureInfo.InvariantCulture)} ms after" : $"{Seconds(teardown.After)} s after";
+                        string when = sa.TimesUnknown ? "right after" : $"{ShortDuration(teardown.After)} after";
                         Set(sa, SaOutcome.Failed,
                             $"{step} received (encrypted: large enough for IDr/AUTH), then torn down at once: the {RoleText(teardown.Request.Sender)} " +
                             $"started an INFORMATIONAL exchange with content {when} it (frame {teardown.Request.Frame}" +

@@ -37,10 +37,6 @@ internal static class SaFacts
     public static string Seconds(long nanoseconds) =>
         (nanoseconds / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
-    /// <summary>"3 ms" under a second, else "2.5 s".</summary>
-    public static string ShortDuration(long nanoseconds) => nanoseconds < 1_000_000_000
-        ? (nanoseconds / 1e6).ToString("0", CultureInfo.InvariantCulture) + " ms" : Seconds(nanoseconds);
-
     public static string Times(int n) => n == 1 ? "once" : n == 2 ? "twice" : $"{n} times";
 
     /// <summary>"sent MM5 5 times over 40.0 s" (or "sent 5 times over 40.0 s" without <paramref name="what"/>) for copies of one message.</summary>

@@ -208,7 +208,6 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         {
             new[] { "time", "frame", leftTitle.PadLeft(leftWidth), "", rightTitle.PadRight(rightWidth), "ports I/R", "size", "step" },
         };
-        long start = sa.StartNanoseconds;
         foreach (var m in sa.Messages)
         {
             bool i2r = m.Sender == Role.Initiator;

@@ -318,7 +318,6 @@ public static class CaseReportBuilder
             r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix)) { Steps = f.Steps.Select(r.Text).ToList() }).ToList();
         bool established = sa.Outcome == SaOutcome.Established;
         var failing = FailingFrames(sa);
-        long start = sa.StartNanoseconds;
         var ladder = sa.Messages.Select(m => new LadderArrow(m.Frame, m.Sender, SaReportText.StepWithMark(sa, m), m.Size,
             SaReportText.Offset(sa, m), m.IsRetransmission, failing.Contains(m),
             Fragments(m))).ToList();

@@ -284,7 +284,7 @@ public sealed class TornDownAfterAuthRule : IFindingRule
         if (sa.TornDownBy is not { } request || sa.Notifies.Any(n => n.IsError))
             return;
         var auth = sa.Messages.Last(m => m.Exchange == ExchangeKind.IkeAuth);
-        string when = sa.TimesUnknown ? "right after it" : $"{ShortDuration(request.TimestampNanoseconds - auth.TimestampNanoseconds)} after it";
+        string when = sa.TimesUnknown ? "right after it" : $"{ExchangeCorrelator.ShortDuration(request.TimestampNanoseconds - auth.TimestampNanoseconds)} after it";
         findings.Add(Finding.Inference(FindingCode.TornDownAfterAuth, Severity.Error, FramesOf([auth, request]),
             $"the IKE_AUTH response (frame {auth.Frame}, {auth.Size} bytes, encrypted) is large enough for IDr and AUTH, so the IKE SA was made; " +
             $"the {Side(request.Sender)} sent an INFORMATIONAL request with content {when} (frame {request.Frame}, {request.Size} bytes) and " +
