@@ -187,9 +187,9 @@ internal sealed class WatchSession
                     Analyze(now, final: false);
             }
             // Stopped (Ctrl-C, SIGINT, SIGTERM): the packets libpcap captured before the stop and this loop had not
-            // read yet (a busy machine, a burst) are still read, for at most a second, so the summary and --write
+            // read yet (a busy machine, a burst) are still read, for at most 0.3 s (the stop must stay prompt), so the summary and --write
             // hold every packet the capture saw.
-            long until = Environment.TickCount64 + 1000;
+            long until = Environment.TickCount64 + 300;
             while (Environment.TickCount64 < until && _capture.TryNext(out long ns, out ReadOnlySpan<byte> data, out _))
                 Add(ns, data);
         }
