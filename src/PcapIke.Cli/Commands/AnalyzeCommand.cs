@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Analysis;
@@ -69,7 +70,7 @@ public static class AnalyzeCommand
                 "json" => RunJson(inputs, run, output, error),
                 "jsonl" when analyze is null => RunJsonLines(inputs, (f, onSa) => ProgressReporter.AnalyzeStreaming(f, options, progress, errorOut,
                     selection.IsEmpty ? onSa : sa => { if (selection.Matches(sa)) onSa(sa); }), output, error),
-                "jsonl" => RunJsonLines(inputs, (f, onSa) => { foreach (var sa in run(f).Sas.OrderBy(s => s.Id)) onSa(sa); }, output, error),
+                "jsonl" => RunJsonLines(inputs, (f, onSa) => { foreach (var sa in run(f).Sas.OrderBy(s => s.Sa.Id)) onSa(sa); }, output, error),
                 "csv" => RunCsv(inputs, run, output, error),
                 _ => RunText(inputs, run, output, error, new AnalyzeTextWriter(output) { Routers = options.Routers, Detail = detail }),
             };
@@ -92,7 +93,7 @@ public static class AnalyzeCommand
             if (!first) output.Write('\n');
             first = false;
             writer.WriteFileHeader(analysis);
-            foreach (var sa in analysis.Sas.OrderBy(s => s.Id)) writer.WriteSa(sa);
+            foreach (var sa in analysis.Sas.OrderBy(s => s.Sa.Id)) writer.WriteSa(sa);
             writer.WriteUnattachedDataPlane(analysis);
             if (analysis.CutShortSas > 0)
                 output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -104,10 +105,10 @@ public static class AnalyzeCommand
     /// <summary>
     /// <c>--format jsonl</c>: one SA object per line (the <c>batch --jsonl</c> object, docs/analyze-json.md), each written
     /// as soon as the SA is finished (idle, cut short at the cap, or at the end of the capture; the order of
-    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>), streamed to standard
+    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>), streamed to standard
     /// output in ~64 KiB writes: memory is bounded by the SAs open at once, not by the capture.
     /// </summary>
-    private static int RunJsonLines(string[] files, Action<string, Action<IkeSa>> analyze, TextWriter output, TextWriter error)
+    private static int RunJsonLines(string[] files, Action<string, Action<AnalyzedSa>> analyze, TextWriter output, TextWriter error)
     {
         int exit = ExitCodes.Ok;
         using var stream = CommandOutput.OpenBytes(output);
@@ -161,7 +162,7 @@ public static class AnalyzeCommand
                 Fail(file, failure!, error, ref exit);
                 csv.Write(BatchCsvRow.FromError(file, failure!));
             }
-            else csv.Write(analysis.Sas.OrderBy(s => s.Id).Select(sa => BatchCsvRow.FromSa(file, sa)));
+            else csv.Write(analysis.Sas.OrderBy(s => s.Sa.Id).Select(sa => BatchCsvRow.FromSa(file, sa)));
         }
         return exit;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Analysis;
@@ -18,7 +19,7 @@ public static class BatchCommand
     public static Command Create() => Create(null);
 
     /// <summary><paramref name="analyze"/> (tests) replaces the streaming
-    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>: each file's SAs are then
+    /// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>: each file's SAs are then
     /// written in order of id.</summary>
     public static Command Create(Func<string, AnalysisOptions, CaptureAnalysis>? analyze)
     {
@@ -134,7 +135,7 @@ public sealed record BatchResult(int Files, int Errors, long Sas);
 /// <summary>
 /// Runs the analysis of many captures on all cores and writes their rows in a deterministic order although the
 /// files finish in any order: by file (ordinal path order), then within a file in the order its SAs finish (see
-/// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>: SAs idle for the idle
+/// <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>: SAs idle for the idle
 /// window in order of eviction, then the rest by SA id at the end of the capture; a deterministic function of the
 /// capture). Each SA is reduced to its row and JSON line as soon as it finishes. The rows of the earliest unfinished
 /// file are written at once; those of later files wait in their slot until every file before them is written, so
@@ -145,15 +146,15 @@ public sealed class BatchRunner
     private static readonly string[] s_extensions = [".pcap", ".pcapng", ".cap", ".gz"];
 
     /// <summary>Analyses one file, handing each SA to the callback as it finishes; throws when the file cannot be read.</summary>
-    private readonly Action<string, Action<IkeSa>> _analyze;
+    private readonly Action<string, Action<AnalyzedSa>> _analyze;
 
-    /// <summary>Streams each file's SAs (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>).</summary>
-    public BatchRunner(Action<string, Action<IkeSa>> analyzeStreaming) => _analyze = analyzeStreaming;
+    /// <summary>Streams each file's SAs (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>).</summary>
+    public BatchRunner(Action<string, Action<AnalyzedSa>> analyzeStreaming) => _analyze = analyzeStreaming;
 
     /// <summary>Whole analyses (tests): each file's SAs are written in order of id.</summary>
     public BatchRunner(Func<string, CaptureAnalysis> analyze) : this((file, onSa) =>
     {
-        foreach (var sa in analyze(file).Sas.OrderBy(s => s.Id)) onSa(sa);
+        foreach (var sa in analyze(file).Sas.OrderBy(s => s.Sa.Id)) onSa(sa);
     })
     {
     }
@@ -163,7 +164,7 @@ public sealed class BatchRunner
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The SAs to write (<c>--sa</c>, <c>--address</c>, <c>--spi</c>, <c>--time</c>); null: all.</summary>
-    public Func<IkeSa, bool>? Filter { get; set; }
+    public Func<AnalyzedSa, bool>? Filter { get; set; }
 
     /// <summary><c>--parquet DIR</c>: also each SA into the Parquet tables, each capture's written when it is finished.</summary>
     public Reports.Parquet.BatchParquetWriter? Parquet { get; set; }
@@ -307,7 +308,7 @@ public sealed class BatchRunner
         return new BatchResult(files.Count, errors, sas);
     }
 
-    private static byte[] JsonLine(string file, IkeSa sa)
+    private static byte[] JsonLine(string file, AnalyzedSa sa)
     {
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))

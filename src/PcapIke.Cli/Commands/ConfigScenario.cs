@@ -59,7 +59,7 @@ internal static class ConfigScenario
         {
             throw new CliInputException($"{capture}: {ex.Message}");
         }
-        IkeSa sa = analysis.Sas.FirstOrDefault() ?? throw new CliInputException($"{capture}: no IKE negotiation in the capture");
+        IkeSa sa = analysis.Sas.FirstOrDefault()?.Sa ?? throw new CliInputException($"{capture}: no IKE negotiation in the capture");
         var address = sa.Initiator.Address.ToIPAddress();
         RouterSpec initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(address))
             ?? throw new CliInputException($"{capture}: the first negotiation's initiator {address} is none of the configured routers ({string.Join(", ", routers.Routers.Select(r => $"{r.Name} {r.Ethernet.Address}"))})");
@@ -101,7 +101,7 @@ internal static class IosConfigInputs
                 {
                     // The capture as the command reads it (keys, CAs): what it shows of the peer stands in for its configuration.
                     var options = analysis is null ? new AnalysisOptions() : new AnalysisOptions { Cas = analysis.Cas, Decoder = analysis.Decoder, Keys = analysis.Keys };
-                    return CaptureAnalyzer.Analyze(capture, options).Sas.FirstOrDefault(sa =>
+                    return CaptureAnalyzer.Analyze(capture, options).Sas.Select(a => a.Sa).FirstOrDefault(sa =>
                         sa.Initiator.Address.ToIPAddress().Equals(address) || sa.Responder.Address.ToIPAddress().Equals(address));
                 }
                 catch (Exception ex) when (ex is CaptureFormatException or IOException or UnauthorizedAccessException or InvalidDataException)

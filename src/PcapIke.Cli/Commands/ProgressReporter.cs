@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PcapIke.Findings;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
@@ -96,9 +97,9 @@ internal sealed class ProgressReporter : IDisposable
         return CaptureAnalyzer.Analyze(reader, malformations, options, c => Volatile.Write(ref correlator, c));
     }
 
-    /// <summary>Streams the SAs of <paramref name="file"/> as <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>
+    /// <summary>Streams the SAs of <paramref name="file"/> as <see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>
     /// does, with a progress line (bytes read, SAs so far) when <paramref name="show"/>.</summary>
-    public static StreamedCaptureAnalysis AnalyzeStreaming(string file, AnalysisOptions options, bool show, TextWriter error, Action<IkeSa> onSa)
+    public static StreamedCaptureAnalysis AnalyzeStreaming(string file, AnalysisOptions options, bool show, TextWriter error, Action<AnalyzedSa> onSa)
     {
         if (!show) return CaptureAnalyzer.AnalyzeStreaming(file, options, onSa);
         var malformations = new MalformationList();

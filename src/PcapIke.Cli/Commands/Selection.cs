@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
@@ -86,6 +87,8 @@ internal sealed class Selection(HashSet<int> ids, HashSet<NetAddress> addresses,
     public static readonly Selection All = new([], [], [], long.MinValue, long.MaxValue);
 
     public bool IsEmpty => ids.Count == 0 && addresses.Count == 0 && spis.Count == 0 && from == long.MinValue && to == long.MaxValue;
+
+    public bool Matches(AnalyzedSa sa) => Matches(sa.Sa);
 
     public bool Matches(IkeSa sa) =>
         (ids.Count == 0 || ids.Contains(sa.Id)) &&

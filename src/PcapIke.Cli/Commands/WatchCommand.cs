@@ -5,6 +5,7 @@ using PcapIke.Capture;
 using PcapIke.Cli.Live;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
+using PcapIke.Findings;
 using PcapIke.Reports;
 using PcapIke.Analysis;
 
@@ -254,8 +255,9 @@ internal sealed class WatchSession
                 _dirty = false;
             }
             long nowNs = (now - DateTime.UnixEpoch).Ticks * 100;
-            foreach (var sa in _latest.Sas)
+            foreach (var analyzed in _latest.Sas)
             {
+                IkeSa sa = analyzed.Sa;
                 long quiet = nowNs - sa.Messages[^1].TimestampNanoseconds;
                 bool done = final
                     || (sa.Outcome is SaOutcome.Established or SaOutcome.Failed && quiet >= WatchCommand.SettleTime.Ticks * 100)
@@ -263,7 +265,7 @@ internal sealed class WatchSession
                 string key = Key(sa);
                 bool seen = _printed.TryGetValue(key, out int count);
                 if (!done || (seen && count == sa.Messages.Count)) continue;
-                Print(sa, updated: seen);
+                Print(analyzed, updated: seen);
                 _printed[key] = sa.Messages.Count;
             }
             _output.Flush();
@@ -273,19 +275,20 @@ internal sealed class WatchSession
 
     private static string Key(IkeSa sa) => $"{sa.Version}/{sa.Initiator}/{sa.Responder}/{sa.SpiI:x16}/{sa.Messages[0].Frame}";
 
-    private void Print(IkeSa sa, bool updated)
+    private void Print(AnalyzedSa analyzed, bool updated)
     {
+        IkeSa sa = analyzed.Sa;
         ClearStatus();
         if (_jsonl)
         {
             var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-                AnalyzeJsonWriter.WriteSa(w, _capture.Name, sa);
+                AnalyzeJsonWriter.WriteSa(w, _capture.Name, analyzed);
             _output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             return;
         }
         if (updated) _output.WriteLine($"(SA {sa.Id} again: more messages came after it was printed)");
-        new AnalyzeTextWriter(_output).WriteSa(sa);
+        new AnalyzeTextWriter(_output).WriteSa(analyzed);
         _output.WriteLine();
     }
 
@@ -293,7 +296,7 @@ internal sealed class WatchSession
     /// line only when the SAs in progress or their steps change.</summary>
     private void Status(bool force)
     {
-        var open = _latest?.Sas.Where(sa => !_printed.ContainsKey(Key(sa))).ToList() ?? [];
+        var open = _latest?.Sas.Select(a => a.Sa).Where(sa => !_printed.ContainsKey(Key(sa))).ToList() ?? [];
         long nowNs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
         string Describe(IkeSa sa, bool timed) =>
             $"IKEv{sa.Version} {sa.Initiator.Address}→{sa.Responder.Address} {sa.LastStep ?? sa.Messages[^1].Step}"
@@ -327,7 +330,7 @@ internal sealed class WatchSession
     private void Summary()
     {
         ClearStatus();
-        var sas = _latest?.Sas ?? [];
+        var sas = _latest?.Sas.Select(a => a.Sa).ToList() ?? [];
         string Count(SaOutcome o) => $"{sas.Count(s => s.Outcome == o)} {o.ToString().ToLowerInvariant()}";
         var stats = _capture.Statistics();
         string summary = $"watch {_capture.Name}: {_packets} packets captured"

@@ -1,6 +1,7 @@
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
+using PcapIke.Findings;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
 
@@ -40,22 +41,24 @@ public sealed class AnalysisOptions
     };
 }
 
-/// <summary>The IKE SAs of one capture, with the scan statistics and malformations.</summary>
+/// <summary>The IKE SAs of one capture with their findings and data plane, the scan statistics and malformations.</summary>
 public sealed record CaptureAnalysis(
     string File,
-    IReadOnlyList<IkeSa> Sas,
+    IReadOnlyList<AnalyzedSa> Sas,
     ScanStatistics Statistics,
     IReadOnlyList<Malformation> Malformations,
     long DroppedMalformations)
 {
     /// <summary>Every ESP/AH SPI and direction counted, the flows tied to no SA and their findings (docs/analyze-json.md
-    /// "dataPlane"); each SA's share is <see cref="IkeSa.DataPlane"/>.</summary>
+    /// "dataPlane"); each SA's share is <see cref="AnalyzedSa.DataPlane"/>.</summary>
     public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
+    /// <summary>The findings about the flows tied to no SA (PI702).</summary>
+    public IReadOnlyList<Finding> DataPlaneFindings { get; init; } = [];
     /// <summary>The SAs finished early at the cap of open SAs (<see cref="IkeSa.CutShort"/>).</summary>
     public long CutShortSas { get; init; }
 }
 
-/// <summary>A streamed analysis (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{IkeSa})"/>):
+/// <summary>A streamed analysis (<see cref="CaptureAnalyzer.AnalyzeStreaming(string, AnalysisOptions?, Action{AnalyzedSa})"/>):
 /// what <see cref="CaptureAnalysis"/> holds except the SAs, which went to the callback.</summary>
 public sealed record StreamedCaptureAnalysis(
     string File,
@@ -94,25 +97,29 @@ public static class CaptureAnalyzer
         Action<ExchangeCorrelator>? started)
     {
         options ??= new AnalysisOptions();
-        var sas = new List<IkeSa>();
-        var correlator = new ExchangeCorrelator(options.Cas, sas.Add) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
+        var correlated = new List<IkeSa>();
+        var correlator = new ExchangeCorrelator(options.Cas, correlated.Add) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
         started?.Invoke(correlator);
         var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
         var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
         correlator.Complete();
-        sas.Sort((a, b) => a.Id.CompareTo(b.Id));
+        correlated.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var sas = correlated.ConvertAll(sa => new AnalyzedSa(sa));
         if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers);
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
         var dataPlane = DataPlaneOf(table);
-        DataPlane.DataPlaneCorrelator.Attach(sas, dataPlane);
-        Findings.Rules.DataPlaneRules.Apply(new(sas, dataPlane, Math.Max(stats.LastTimestampNanoseconds, EndOf(sas, dataPlane.Flows)), options.DataPlane));
+        var planes = DataPlane.DataPlaneCorrelator.Attach(correlated, dataPlane);
+        for (int i = 0; i < sas.Count; i++) sas[i].DataPlane = planes[i];
+        var context = new Findings.Rules.DataPlaneContext(sas, dataPlane,
+            Math.Max(stats.LastTimestampNanoseconds, EndOf(correlated, dataPlane.Flows)), options.DataPlane);
+        Findings.Rules.DataPlaneRules.Apply(context);
         return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped)
         {
-            DataPlane = dataPlane, CutShortSas = correlator.CutShortSas,
+            DataPlane = dataPlane, DataPlaneFindings = context.UnattachedFindings, CutShortSas = correlator.CutShortSas,
         };
     }
 
-    public static StreamedCaptureAnalysis AnalyzeStreaming(string path, AnalysisOptions? options, Action<IkeSa> onSa)
+    public static StreamedCaptureAnalysis AnalyzeStreaming(string path, AnalysisOptions? options, Action<AnalyzedSa> onSa)
     {
         var malformations = new MalformationList();
         using var reader = CaptureReader.Open(path, malformations);
@@ -127,21 +134,22 @@ public static class CaptureAnalyzer
     /// in another order.
     /// </summary>
     public static StreamedCaptureAnalysis AnalyzeStreaming(CaptureReader reader, MalformationList malformations,
-        AnalysisOptions? options, Action<IkeSa> onSa)
+        AnalysisOptions? options, Action<AnalyzedSa> onSa)
     {
         ArgumentNullException.ThrowIfNull(onSa);
         options ??= new AnalysisOptions();
         int count = 0;
         var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
-        var correlator = new ExchangeCorrelator(options.Cas, sa =>
+        var correlator = new ExchangeCorrelator(options.Cas, correlated =>
         {
+            var sa = new AnalyzedSa(correlated);
             if (options.Routers is { } routers) Model.CaptureExplainer.Explain([sa], routers);
             Findings.FindingRules.Apply(sa);
             // The data plane as counted so far: an SA finished early gets the ESP seen up to then.
             if (table.Count > 0)
             {
-                DataPlane.DataPlaneCorrelator.AttachAlone(sa, table.Between(sa.Initiator.Address, sa.Responder.Address));
-                Findings.Rules.DataPlaneRules.Apply(new([sa], null, Math.Max(table.LastNanoseconds, EndOf([sa], [])), options.DataPlane));
+                sa.DataPlane = DataPlane.DataPlaneCorrelator.AttachAlone(correlated, table.Between(correlated.Initiator.Address, correlated.Responder.Address));
+                Findings.Rules.DataPlaneRules.Apply(new([sa], null, Math.Max(table.LastNanoseconds, EndOf([correlated], [])), options.DataPlane));
             }
             count++;
             onSa(sa);

@@ -1,4 +1,3 @@
-using PcapIke.Findings;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
 
@@ -72,8 +71,8 @@ public sealed class SaDataPlane
     }
 }
 
-/// <summary>The data plane of one capture: every SPI and direction counted, what could not be tracked, and the
-/// findings not tied to an IKE SA (ESP with no negotiation in the capture).</summary>
+/// <summary>The data plane of one capture: every SPI and direction counted, what could not be tracked, and the flows
+/// tied to no IKE SA (their findings are in the analysis result).</summary>
 public sealed class DataPlaneAnalysis
 {
     /// <summary>No data-plane packet (a new instance: its lists are mutable).</summary>
@@ -98,6 +97,4 @@ public sealed class DataPlaneAnalysis
     public int Capacity { get; }
     /// <summary>Flows tied to no IKE SA.</summary>
     public List<IpsecFlow> Unattached { get; } = new();
-    /// <summary>Findings about the unattached flows (PI702).</summary>
-    public List<Finding> Findings { get; } = new();
 }

@@ -25,7 +25,7 @@ public enum ControlEventKind : byte
 }
 
 /// <summary>
-/// Ties the counted SPIs to the IKE SAs (<see cref="IkeSa.DataPlane"/>): first by the SPIs the negotiation carried
+/// Ties the counted SPIs to the IKE SAs (an <see cref="SaDataPlane"/> each): first by the SPIs the negotiation carried
 /// (clear or decrypted SA payloads, RFC 2409 §5.5, RFC 7296 §1.3/§3.3.1), then, inferred, by the two addresses (and
 /// UDP ports) and time: the latest SA of the two peers whose child SA completed before the first packet.
 /// </summary>
@@ -39,6 +39,8 @@ public static class DataPlaneCorrelator
     public sealed class Negotiation
     {
         public required IkeSa Sa { get; init; }
+        /// <summary>What is tied to the SA (the correlator's result for it).</summary>
+        public SaDataPlane Plane { get; } = new();
         public List<ChildSaEvent> Children { get; } = new();
         /// <summary>(SPI, AH?, receiver address) → the message that carried it.</summary>
         public Dictionary<(uint Spi, bool Ah, NetAddress Receiver), long> Spis { get; } = new();
@@ -48,16 +50,15 @@ public static class DataPlaneCorrelator
         public NetAddress AddressOf(Role r) => r == Role.Initiator ? Sa.Initiator.Address : Sa.Responder.Address;
     }
 
-    /// <summary>The whole capture: every SA gets its <see cref="SaDataPlane"/>; flows tied to none go to
-    /// <see cref="DataPlaneAnalysis.Unattached"/>.</summary>
-    public static void Attach(IReadOnlyList<IkeSa> sas, DataPlaneAnalysis dataPlane)
+    /// <summary>The whole capture: the <see cref="SaDataPlane"/> of every SA, in the order of <paramref name="sas"/>;
+    /// flows tied to none go to <see cref="DataPlaneAnalysis.Unattached"/>.</summary>
+    public static SaDataPlane[] Attach(IReadOnlyList<IkeSa> sas, DataPlaneAnalysis dataPlane)
     {
         var negotiations = sas.Select(Read).ToList();
         foreach (var n in negotiations)
         {
-            n.Sa.DataPlane = new SaDataPlane();
-            n.Sa.DataPlane.ChildSas.AddRange(n.Children);
-            n.Sa.DataPlane.Events.AddRange(n.Events);
+            n.Plane.ChildSas.AddRange(n.Children);
+            n.Plane.Events.AddRange(n.Events);
         }
         // Every rule below needs the SA's two addresses: index the SAs by them, both ways (a capture of thousands of
         // SAs and the table's 4096 SPIs would otherwise compare every pair).
@@ -70,6 +71,7 @@ public static class DataPlaneCorrelator
         foreach (var flow in dataPlane.Flows)
             if (!byPair.TryGetValue((flow.Source.Address, flow.Destination.Address), out var candidates) || !AttachOne(flow, candidates))
                 dataPlane.Unattached.Add(flow);
+        return negotiations.Select(n => n.Plane).ToArray();
     }
 
     private static void Index(Dictionary<(NetAddress, NetAddress), List<Negotiation>> byPair, (NetAddress, NetAddress) key, Negotiation n)
@@ -80,14 +82,14 @@ public static class DataPlaneCorrelator
 
     /// <summary>One SA alone (a streamed analysis, where the others are gone or not finished): its flows among
     /// <paramref name="flows"/>, by the same rules with no other SA to compare with.</summary>
-    public static void AttachAlone(IkeSa sa, IEnumerable<IpsecFlow> flows)
+    public static SaDataPlane AttachAlone(IkeSa sa, IEnumerable<IpsecFlow> flows)
     {
         var n = Read(sa);
-        sa.DataPlane = new SaDataPlane();
-        sa.DataPlane.ChildSas.AddRange(n.Children);
-        sa.DataPlane.Events.AddRange(n.Events);
+        n.Plane.ChildSas.AddRange(n.Children);
+        n.Plane.Events.AddRange(n.Events);
         var one = new[] { n };
         foreach (var flow in flows) AttachOne(flow, one);
+        return n.Plane;
     }
 
     private static bool AttachOne(IpsecFlow flow, IReadOnlyList<Negotiation> negotiations)
@@ -99,14 +101,14 @@ public static class DataPlaneCorrelator
                 .OrderBy(n => n.Sa.StartNanoseconds <= flow.FirstNanoseconds ? 0 : 1).ThenByDescending(n => n.Sa.StartNanoseconds)
                 .FirstOrDefault();
             if (k is null) return false;
-            k.Sa.DataPlane!.Keepalives.Add(new SaFlow(flow, DirectionOf(k.Sa, flow), SpiEvidence.Inferred, null, null));
+            k.Plane.Keepalives.Add(new SaFlow(flow, DirectionOf(k.Sa, flow), SpiEvidence.Inferred, null, null));
             return true;
         }
         bool ah = flow.Protocol == IpsecProtocol.Ah;
         foreach (var n in negotiations)
             if (n.Spis.TryGetValue((flow.Spi, ah, flow.Destination.Address), out long frame) && SamePair(n.Sa, flow))
             {
-                n.Sa.DataPlane!.Flows.Add(new SaFlow(flow, DirectionOf(n.Sa, flow), SpiEvidence.Negotiated, frame, DeletedBy(n, flow)));
+                n.Plane.Flows.Add(new SaFlow(flow, DirectionOf(n.Sa, flow), SpiEvidence.Negotiated, frame, DeletedBy(n, flow)));
                 return true;
             }
         // ESP in UDP: the IKE SA's own ports once it floated to 4500 (RFC 3948 §2.1, RFC 7296 §2.23); by address otherwise.
@@ -118,13 +120,13 @@ public static class DataPlaneCorrelator
             .Where(x => x.t != long.MinValue).OrderByDescending(x => x.t).Select(x => x.n).FirstOrDefault();
         if (after is not null)
         {
-            after.Sa.DataPlane!.Flows.Add(new SaFlow(flow, DirectionOf(after.Sa, flow), SpiEvidence.Inferred, null, DeletedBy(after, flow)));
+            after.Plane.Flows.Add(new SaFlow(flow, DirectionOf(after.Sa, flow), SpiEvidence.Inferred, null, DeletedBy(after, flow)));
             return true;
         }
         var older = candidates.Where(n => n.Children.Any(c => !c.RekeysIkeSa))
             .OrderBy(n => n.Children.Min(c => c.TimestampNanoseconds)).FirstOrDefault();
         if (older is null) return false;
-        older.Sa.DataPlane!.Flows.Add(new SaFlow(flow, DirectionOf(older.Sa, flow), SpiEvidence.OlderThanNegotiation, null, DeletedBy(older, flow)));
+        older.Plane.Flows.Add(new SaFlow(flow, DirectionOf(older.Sa, flow), SpiEvidence.OlderThanNegotiation, null, DeletedBy(older, flow)));
         return true;
     }
 

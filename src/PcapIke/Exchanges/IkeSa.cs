@@ -1,4 +1,3 @@
-using PcapIke.Findings;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
 
@@ -259,10 +258,6 @@ public sealed class IkeSa
     public List<HeaderlessDatagram> HeaderlessDatagrams { get; } = new();
     /// <summary>Messages of the SA the capture holds only part of (IP fragments missing, snap length).</summary>
     public IEnumerable<SaMessage> PartialMessages => Messages.Where(m => m.Message.IsPartial);
-    public List<Finding> Findings { get; } = new();
-    /// <summary>The ESP/AH SPIs tied to this SA, its child SA negotiations and DELETEs (src/PcapIke/DataPlane/); null
-    /// until <see cref="DataPlane.DataPlaneCorrelator"/> ran.</summary>
-    public DataPlane.SaDataPlane? DataPlane { get; set; }
 
     public int Retransmissions => Messages.Count(m => m.IsRetransmission);
     public long StartNanoseconds => Messages.Count > 0 ? Messages[0].TimestampNanoseconds : 0;

@@ -47,17 +47,12 @@ public static class FindingRules
         new WeakAlgorithmsRule(),
     ];
 
-    public static void Apply(IkeSa sa)
+    /// <summary>Adds the rules' findings to <paramref name="sa"/>'s (after any already there, e.g. the model's) and
+    /// orders them.</summary>
+    public static void Apply(AnalyzedSa sa)
     {
-        var found = new List<Finding>();
         foreach (var rule in All)
-            rule.Evaluate(sa, found);
-        if (found.Count == 0) return;
-        sa.Findings.AddRange(found);
-        if (sa.Findings.Count == 1) return;
-        // Stable: equal severities keep rule order (and any findings already present keep theirs).
-        var ordered = sa.Findings.OrderByDescending(f => f.Severity).ToList();
-        sa.Findings.Clear();
-        sa.Findings.AddRange(ordered);
+            rule.Evaluate(sa.Sa, sa.Findings);
+        sa.OrderFindings();
     }
 }

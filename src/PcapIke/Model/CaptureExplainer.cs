@@ -12,19 +12,21 @@ namespace PcapIke.Model;
 /// </summary>
 public static class CaptureExplainer
 {
-    public static void Explain(IReadOnlyList<IkeSa> sas, Scenario routers)
+    /// <summary>Adds each SA's explanation to its <see cref="AnalyzedSa.Findings"/>.</summary>
+    public static void Explain(IReadOnlyList<AnalyzedSa> sas, Scenario routers)
     {
         var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
-        foreach (IkeSa sa in sas)
+        foreach (AnalyzedSa analyzed in sas)
         {
+            IkeSa sa = analyzed.Sa;
             try
             {
-                routers = Explain(sa, routers, reverseCache);
+                routers = Explain(analyzed, routers, reverseCache);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Configurations are user input: a combination the model cannot simulate must not end the analysis.
-                sa.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info,
+                analyzed.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info,
                     sa.Messages.Count > 0 ? [sa.Messages[0].Frame] : [],
                     $"The selection model could not be applied to the configurations given ({ex.GetType().Name}: {ex.Message}); this negotiation is explained from the capture alone.",
                     "Check that the configurations are complete (trustpoints, profiles and the tunnel's ipsec profile of both routers)."));
@@ -34,20 +36,20 @@ public static class CaptureExplainer
 
     /// <summary>Explains one SA; returns the routers, with the CAs the configurations left unknown filled from the
     /// capture when it showed them.</summary>
-    private static Scenario Explain(IkeSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    private static Scenario Explain(AnalyzedSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
     {
-        Explain(sa, ref routers, cache);
+        Explain(sa.Sa, sa.Findings, ref routers, cache);
         return routers;
     }
 
-    private static void Explain(IkeSa sa, ref Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    private static void Explain(IkeSa sa, List<Finding> findings, ref Scenario routers, Dictionary<string, DirectionPrediction> cache)
     {
         RouterSpec? initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
         RouterSpec? responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
         long first = sa.Messages.Count > 0 ? sa.Messages[0].Frame : 0;
         if (initiator is null || responder is null || ReferenceEquals(initiator, responder))
         {
-            sa.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info, [first],
+            findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info, [first],
                 $"The configurations given ({string.Join(", ", routers.Routers.Select(r => $"{r.Name} {r.Ethernet.Address}"))}) are not those of " +
                 $"this negotiation's peers ({sa.Initiator.Address} → {sa.Responder.Address}): it is explained from the capture alone.",
                 "Give the running-config and `show crypto pki certificates` of both peers (--config), one file or several per router."));
@@ -56,7 +58,7 @@ public static class CaptureExplainer
         int configuredVersion = initiator.Ipsec.Ikev2Profile is not null ? 2 : 1;
         if (configuredVersion != sa.Version)
         {
-            sa.Findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, [first],
+            findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, [first],
                 $"{initiator.Name}'s tunnel is configured for IKEv{configuredVersion} (crypto ipsec profile {initiator.Ipsec.ProfileName}), " +
                 $"but this negotiation is IKEv{sa.Version}: the configuration is not the one of the time of the capture, or another " +
                 "tunnel or crypto map started it.", null));
@@ -92,7 +94,7 @@ public static class CaptureExplainer
         }
         if (contradictions.Count > 0)
         {
-            sa.Findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, contradictions.SelectMany(c => c.Frames).Distinct().Order().ToArray(),
+            findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, contradictions.SelectMany(c => c.Frames).Distinct().Order().ToArray(),
                 "The capture contradicts the configurations given: " + string.Join(" ", contradictions.Select(c => c.Text)) +
                 " The configurations or certificate listings are not those of the time of the capture (a re-enrollment, " +
                 "a changed profile), or belong to other routers; the explanation below follows the capture.",
@@ -108,7 +110,7 @@ public static class CaptureExplainer
             string fixText = fixes.Count == 0
                 ? "No single or paired change of the profiles' trustpoint lines, overlapping profiles or enrollment order makes both directions work in the model; review the trustpoints on both routers."
                 : FixText(routers, fixes[0]);
-            sa.Findings.Add(new Finding(FindingCode.ModelExplainsFailure, Severity.Error, evidence,
+            findings.Add(new Finding(FindingCode.ModelExplainsFailure, Severity.Error, evidence,
                 $"The configurations explain the failure ({initiator.Name} initiates, IKEv{p.Version}: {Outcome(p.Outcome)}): {Conclusion(p)}. Rule by rule: {chain}", fixText)
             {
                 Cause = $"{Conclusion(p)}.",
@@ -124,7 +126,7 @@ public static class CaptureExplainer
         if (!reverse.Succeeds)
         {
             var fixes = FixFinder.Find(routers, 1);
-            sa.Findings.Add(new Finding(FindingCode.ReverseDirectionFails, Severity.Warning, evidence,
+            findings.Add(new Finding(FindingCode.ReverseDirectionFails, Severity.Warning, evidence,
                 $"This negotiation works ({choices}), but when {responder.Name} initiates the model predicts: {Outcome(reverse.Outcome)}: {Chain(reverse)} " +
                 "The tunnel only comes up from one side.",
                 fixes.Count == 0 ? null : FixText(routers, fixes[0]))
@@ -136,7 +138,7 @@ public static class CaptureExplainer
             });
             return;
         }
-        sa.Findings.Add(new Finding(FindingCode.ModelAgrees, Severity.Info, evidence,
+        findings.Add(new Finding(FindingCode.ModelAgrees, Severity.Info, evidence,
             $"The configurations explain this negotiation, and the model predicts success in both directions: {choices}. " +
             $"When {responder.Name} initiates: {Choices(reverse)}.", null));
     }

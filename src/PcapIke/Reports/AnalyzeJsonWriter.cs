@@ -17,7 +17,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     private readonly List<FileEntry> _files = new();
 
     private sealed record FileEntry(string File, long? Frames, long? IkeMessages, int? Sas, long? Malformations, string? Error,
-        DataPlane.DataPlaneAnalysis? DataPlane = null, long CutShortSas = 0);
+        DataPlane.DataPlaneAnalysis? DataPlane = null, long CutShortSas = 0, IReadOnlyList<Finding>? DataPlaneFindings = null);
 
     public AnalyzeJsonWriter(Stream output, bool indented = true)
     {
@@ -31,7 +31,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     /// <summary>Writes the SAs of one capture (streamed) and remembers its file entry.</summary>
     public void WriteAnalysis(CaptureAnalysis analysis)
     {
-        foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
+        foreach (var sa in analysis.Sas.OrderBy(s => s.Sa.Id))
         {
             WriteSa(_w, analysis.File, sa);
             // streamed to the output every ~64 KiB: the document is never held whole
@@ -39,7 +39,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         }
         _w.Flush();
         _files.Add(new FileEntry(analysis.File, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Sas.Count,
-            analysis.Malformations.Count + analysis.DroppedMalformations, null, analysis.DataPlane, analysis.CutShortSas));
+            analysis.Malformations.Count + analysis.DroppedMalformations, null, analysis.DataPlane, analysis.CutShortSas, analysis.DataPlaneFindings));
     }
 
     /// <summary>An input that could not be read: listed in <c>files</c> with its error, no SAs.</summary>
@@ -60,7 +60,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
                 _w.WriteNumber("sas", f.Sas!.Value);
                 _w.WriteNumber("malformations", f.Malformations!.Value);
                 if (f.CutShortSas > 0) _w.WriteNumber("cutShortSas", f.CutShortSas);
-                if (f.DataPlane is { } dp) WriteFileDataPlane(_w, dp);
+                if (f.DataPlane is { } dp) WriteFileDataPlane(_w, dp, f.DataPlaneFindings ?? []);
             }
             else _w.WriteString("error", f.Error);
             _w.WriteEndObject();
@@ -72,7 +72,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
     }
 
     /// <summary>The file's <c>dataPlane</c>: what was counted and dropped, the flows of no SA and their findings.</summary>
-    private static void WriteFileDataPlane(Utf8JsonWriter w, DataPlane.DataPlaneAnalysis dp)
+    private static void WriteFileDataPlane(Utf8JsonWriter w, DataPlane.DataPlaneAnalysis dp, IReadOnlyList<Finding> findings)
     {
         w.WriteStartObject("dataPlane");
         w.WriteNumber("packets", dp.TotalPackets);
@@ -89,14 +89,15 @@ public sealed class AnalyzeJsonWriter : IDisposable
         }
         w.WriteEndArray();
         w.WriteStartArray("findings");
-        foreach (var f in dp.Findings) WriteFinding(w, f);
+        foreach (var f in findings) WriteFinding(w, f);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
     /// <summary>One SA object, as in the <c>sas</c> array and as one <c>--jsonl</c> line.</summary>
-    public static void WriteSa(Utf8JsonWriter w, string file, IkeSa sa)
+    public static void WriteSa(Utf8JsonWriter w, string file, AnalyzedSa analyzed)
     {
+        IkeSa sa = analyzed.Sa;
         w.WriteStartObject();
         w.WriteNumber("id", sa.Id);
         w.WriteString("file", file);
@@ -199,9 +200,9 @@ public sealed class AnalyzeJsonWriter : IDisposable
         }
         w.WriteEndArray();
         w.WriteStartArray("findings");
-        foreach (var f in sa.Findings) WriteFinding(w, f);
+        foreach (var f in analyzed.Findings) WriteFinding(w, f);
         w.WriteEndArray();
-        DataPlaneReport.WriteSa(w, sa);
+        DataPlaneReport.WriteSa(w, analyzed);
         w.WriteEndObject();
     }
 

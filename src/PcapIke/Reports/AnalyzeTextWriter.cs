@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Model;
 using PcapIke.Frames;
@@ -35,36 +36,38 @@ public sealed class AnalyzeTextWriter(TextWriter output)
     /// <summary>One SA: the verdict and action plan first when it did not complete, then the evidence (ladder,
     /// CERT_REQ lists, certificates, data plane), then the details (summary, notifies, findings). With
     /// <see cref="TextDetail.Brief"/> one line.</summary>
-    public void WriteSa(IkeSa sa)
+    public void WriteSa(AnalyzedSa analyzed)
     {
+        IkeSa sa = analyzed.Sa;
         if (Detail == TextDetail.Brief)
         {
-            WriteBrief(sa);
+            WriteBrief(analyzed);
             return;
         }
         string ini = SaNames.Of(sa, Role.Initiator, Routers), res = SaNames.Of(sa, Role.Responder, Routers);
         Line("");
         Line(string.Create(CultureInfo.InvariantCulture,
             $"IKE SA {sa.Id}  {SaReportText.Version(sa)}  {Named(ini, sa.Initiator)} → {Named(res, sa.Responder)}"));
-        if (SaVerdict.For(sa, Routers) is { } verdict) WriteVerdict(verdict);
+        if (SaVerdict.For(analyzed, Routers) is { } verdict) WriteVerdict(verdict);
         WriteLadder(sa, ini, res);
         WriteCertRequests(sa);
         WriteCertificates(sa);
-        WriteDataPlane(sa);
+        WriteDataPlane(analyzed);
         Line("");
         Line($"{Indent}Details");
         WriteSummary(sa);
         if (Detail == TextDetail.Verbose) WriteNotifies(sa);
-        WriteFindings(sa);
+        WriteFindings(analyzed);
     }
 
     private static string Named(string name, NetEndpoint e) =>
         name == e.Address.ToString() ? e.ToString() : $"{name} {e}";
 
     /// <summary><c>IKE SA 1  IKEv1  R2 → R1  stalled at MM5  PI602: … (high)</c>.</summary>
-    private void WriteBrief(IkeSa sa)
+    private void WriteBrief(AnalyzedSa analyzed)
     {
-        var verdict = SaVerdict.For(sa, Routers);
+        IkeSa sa = analyzed.Sa;
+        var verdict = SaVerdict.For(analyzed, Routers);
         string outcome = SaReportText.Outcome(sa.Outcome) + (verdict is not null && sa.LastStep is { } at ? $" at {at}" : "");
         string cause = verdict is { Source.Length: > 0 } v ? $"  {v.Source}: {v.Cause}" : "";
         Line(string.Create(CultureInfo.InvariantCulture,
@@ -91,12 +94,13 @@ public sealed class AnalyzeTextWriter(TextWriter output)
 
     /// <summary>The SA's ESP/AH per SPI and direction, with its child SAs and DELETEs in time order (the rekey
     /// timeline); absent when the capture has no data-plane packet of the SA.</summary>
-    private void WriteDataPlane(IkeSa sa)
+    private void WriteDataPlane(AnalyzedSa analyzed)
     {
-        if (!DataPlaneReport.HasTraffic(sa)) return;
+        IkeSa sa = analyzed.Sa;
+        if (!DataPlaneReport.HasTraffic(analyzed)) return;
         Line("");
-        Line($"{Indent}Data plane ({DataPlaneReport.Counts(sa)}; time from the SA start, bytes = IP lengths)");
-        Table(DataPlaneReport.Header, DataPlaneReport.Rows(sa), rightAligned: [false, false, false, true, true, true, true, false, false, false]);
+        Line($"{Indent}Data plane ({DataPlaneReport.Counts(analyzed)}; time from the SA start, bytes = IP lengths)");
+        Table(DataPlaneReport.Header, DataPlaneReport.Rows(analyzed), rightAligned: [false, false, false, true, true, true, true, false, false, false]);
     }
 
     /// <summary>The capture's data plane tied to no IKE SA (ESP with no negotiation in the capture) and what the bounded
@@ -120,7 +124,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         if (dp.DroppedPackets > 0)
             Line(string.Create(CultureInfo.InvariantCulture,
                 $"{Indent}! {dp.DroppedPackets:N0} ESP/AH packets from frame {dp.FirstDroppedFrame} not counted per SPI: more than {dp.Capacity:N0} SPIs and directions"));
-        WriteFindingList(dp.Findings);
+        WriteFindingList(analysis.DataPlaneFindings);
     }
 
     private void Table(string[] header, List<string[]> rows, bool[] rightAligned)
@@ -340,16 +344,16 @@ public sealed class AnalyzeTextWriter(TextWriter output)
                 $"{Indent}{Indent}frame {n.Frame.ToString(CultureInfo.InvariantCulture).PadLeft(frameWidth)}  {SaReportText.Role(n.Sender),-9}  {n.Step.PadRight(stepWidth)}  {n.TypeName ?? "unknown"} ({n.TypeRaw}){(n.IsError ? "  error" : "")}"));
     }
 
-    private void WriteFindings(IkeSa sa)
+    private void WriteFindings(AnalyzedSa analyzed)
     {
         Line("");
-        if (sa.Findings.Count == 0)
+        if (analyzed.Findings.Count == 0)
         {
             Line($"{Indent}Findings: none");
             return;
         }
         Line($"{Indent}Findings");
-        WriteFindingList(sa.Findings);
+        WriteFindingList(analyzed.Findings);
     }
 
     private void WriteFindingList(IReadOnlyList<Findings.Finding> findings)

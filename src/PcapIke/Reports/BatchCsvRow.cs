@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 
 namespace PcapIke.Reports;
@@ -44,32 +45,36 @@ public sealed partial class BatchCsvRow
     [CsvColumn("retry_of")] public int? RetryOf { get; set; }
     [CsvColumn("retried_as")] public int? RetriedAs { get; set; }
 
-    public static BatchCsvRow FromSa(string file, IkeSa sa) => new()
+    public static BatchCsvRow FromSa(string file, AnalyzedSa analyzed)
     {
-        File = file,
-        SaId = sa.Id,
-        Version = sa.Version,
-        Initiator = sa.Initiator.ToString(),
-        Responder = sa.Responder.ToString(),
-        SpiI = SaReportText.Spi(sa.SpiI),
-        SpiR = SaReportText.Spi(sa.SpiR),
-        // a capture without times (a text dump) has no start or duration to give: empty cells
-        Start = sa.Messages.Count > 0 && !sa.TimesUnknown ? SaReportText.UtcTime(sa.StartNanoseconds) : null,
-        DurationSeconds = sa.TimesUnknown ? "" : SaReportText.Seconds(sa.DurationNanoseconds),
-        LastStep = sa.LastStep,
-        Outcome = SaReportText.Outcome(sa.Outcome),
-        OutcomeDetail = sa.OutcomeDetail,
-        Retransmissions = sa.Retransmissions,
-        Nat = sa.NatDetected ? "true" : "false",
-        InitiatorCertReq = SaReportText.CertRequestList(sa.InitiatorCertRequests),
-        ResponderCertReq = SaReportText.CertRequestList(sa.ResponderCertRequests),
-        FindingCodes = string.Join(" ", sa.Findings.Select(f => f.Id)),
-        EspPacketsI2R = sa.DataPlane is { Flows.Count: > 0 } d1 ? d1.CountedPackets(DataPlane.TrafficDirection.InitiatorToResponder) : null,
-        EspPacketsR2I = sa.DataPlane is { Flows.Count: > 0 } d2 ? d2.CountedPackets(DataPlane.TrafficDirection.ResponderToInitiator) : null,
-        OutcomeConfidence = Findings.Finding.ConfidenceText(sa.OutcomeConfidence),
-        RetryOf = sa.RetryOf?.Id,
-        RetriedAs = sa.RetriedAs?.Id,
-    };
+        IkeSa sa = analyzed.Sa;
+        return new()
+        {
+            File = file,
+            SaId = sa.Id,
+            Version = sa.Version,
+            Initiator = sa.Initiator.ToString(),
+            Responder = sa.Responder.ToString(),
+            SpiI = SaReportText.Spi(sa.SpiI),
+            SpiR = SaReportText.Spi(sa.SpiR),
+            // a capture without times (a text dump) has no start or duration to give: empty cells
+            Start = sa.Messages.Count > 0 && !sa.TimesUnknown ? SaReportText.UtcTime(sa.StartNanoseconds) : null,
+            DurationSeconds = sa.TimesUnknown ? "" : SaReportText.Seconds(sa.DurationNanoseconds),
+            LastStep = sa.LastStep,
+            Outcome = SaReportText.Outcome(sa.Outcome),
+            OutcomeDetail = sa.OutcomeDetail,
+            Retransmissions = sa.Retransmissions,
+            Nat = sa.NatDetected ? "true" : "false",
+            InitiatorCertReq = SaReportText.CertRequestList(sa.InitiatorCertRequests),
+            ResponderCertReq = SaReportText.CertRequestList(sa.ResponderCertRequests),
+            FindingCodes = string.Join(" ", analyzed.Findings.Select(f => f.Id)),
+            EspPacketsI2R = analyzed.DataPlane is { Flows.Count: > 0 } d1 ? d1.CountedPackets(DataPlane.TrafficDirection.InitiatorToResponder) : null,
+            EspPacketsR2I = analyzed.DataPlane is { Flows.Count: > 0 } d2 ? d2.CountedPackets(DataPlane.TrafficDirection.ResponderToInitiator) : null,
+            OutcomeConfidence = Findings.Finding.ConfidenceText(sa.OutcomeConfidence),
+            RetryOf = sa.RetryOf?.Id,
+            RetriedAs = sa.RetriedAs?.Id,
+        };
+    }
 
     public static BatchCsvRow FromError(string file, string error) => new() { File = file, Error = error };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Model;
 using PcapIke.Analysis;
@@ -194,17 +195,18 @@ public static class CaseReportBuilder
         {
             foreach (var (role, path) in options.Inputs) r.File(path, role);
             if (options.Routers is { } routers) RegisterRouters(r, routers);
-            foreach (var sa in analysis.Sas) RegisterSa(r, sa);
+            foreach (var sa in analysis.Sas) RegisterSa(r, sa.Sa);
         }
         string capture = options.Inputs.FirstOrDefault(i => i.Role == "capture") is { Path: not null } c
             ? r.File(c.Path, "capture") : r.Enabled ? r.File(analysis.File, "capture") : analysis.File;
         var picks = new ModelPicks(options.Routers);
         int full = 0, leftOut = 0;
         // without a selection: the negotiations that did not complete; when all completed, all of them
-        bool anyFailed = analysis.Sas.Any(sa => sa.Outcome != SaOutcome.Established);
+        bool anyFailed = analysis.Sas.Any(sa => sa.Sa.Outcome != SaOutcome.Established);
         var negotiations = new List<NegotiationReport>(analysis.Sas.Count);
-        foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
+        foreach (var analyzed in analysis.Sas.OrderBy(s => s.Sa.Id))
         {
+            IkeSa sa = analyzed.Sa;
             bool wanted = options.Selected?.Invoke(sa) ?? (!anyFailed || sa.Outcome != SaOutcome.Established);
             if (wanted && full >= MaxFullSections)
             {
@@ -212,7 +214,7 @@ public static class CaseReportBuilder
                 leftOut++;
             }
             if (wanted) full++;
-            negotiations.Add(wanted ? Negotiation(sa, r, picks, options.Routers) : IndexLine(sa, r, options.Routers));
+            negotiations.Add(wanted ? Negotiation(analyzed, r, picks, options.Routers) : IndexLine(analyzed, r, options.Routers));
         }
         var inputs = options.Inputs.Select(i => new CaseInputHash(i.Role, r.File(i.Path, i.Role), Sha256(i.Path))).ToList();
         var commands = options.Commands.Select(cmd => "pcapike " + string.Join(" ", cmd.Select(a =>
@@ -311,10 +313,11 @@ public static class CaseReportBuilder
         return kind + ":" + (kind is "URI" ? r.Text(value) : r.Identity(value));
     }
 
-    private static NegotiationReport Negotiation(IkeSa sa, ReportRedactor r, ModelPicks picks, Scenario? routers)
+    private static NegotiationReport Negotiation(AnalyzedSa analyzed, ReportRedactor r, ModelPicks picks, Scenario? routers)
     {
+        IkeSa sa = analyzed.Sa;
         string initiator = Endpoint(r, sa.Initiator), responder = Endpoint(r, sa.Responder);
-        var findings = sa.Findings.Select(f => new CaseFinding(f.Id, SaReportText.Severity(f.Severity), f.Frames,
+        var findings = analyzed.Findings.Select(f => new CaseFinding(f.Id, SaReportText.Severity(f.Severity), f.Frames,
             r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix)) { Steps = f.Steps.Select(r.Text).ToList() }).ToList();
         bool established = sa.Outcome == SaOutcome.Established;
         var failing = FailingFrames(sa);
@@ -324,25 +327,26 @@ public static class CaseReportBuilder
         var (iPick, rPick) = FirstMatch(sa, picks);
         return new NegotiationReport(
             sa.Id, SaReportText.Version(sa), initiator, responder, SaReportText.Outcome(sa.Outcome), r.Text(OutcomeDetail(sa)),
-            established ? null : sa.LastStep, findings.FirstOrDefault(), Summary(sa, r), ladder,
+            established ? null : sa.LastStep, findings.FirstOrDefault(), Summary(analyzed, r), ladder,
             established ? null : Missing(sa),
             Column(sa.InitiatorCertRequests, "initiator", rPick, "responder", r),
             Column(sa.ResponderCertRequests, "responder", iPick, "initiator", r),
             sa.Certificates.Select(c => Certificate(c, r)).ToList(), findings)
         {
-            Traffic = Traffic(sa, findings),
+            Traffic = Traffic(analyzed, findings),
             InitiatorName = Name(r, sa, Role.Initiator, routers),
             ResponderName = Name(r, sa, Role.Responder, routers),
-            Verdict = SaVerdict.For(sa, routers) is { } v ? Redacted(v, r) : null,
+            Verdict = SaVerdict.For(analyzed, routers) is { } v ? Redacted(v, r) : null,
             VendorIdsByPeer = SaReportText.VendorIdsByPeer(sa).Select(r.Text).ToList(),
         };
     }
 
     /// <summary>A negotiation the report lists on one line only: its outcome and most important finding, nothing
     /// heavy (no ladder, lists or certificates are built).</summary>
-    private static NegotiationReport IndexLine(IkeSa sa, ReportRedactor r, Scenario? routers)
+    private static NegotiationReport IndexLine(AnalyzedSa analyzed, ReportRedactor r, Scenario? routers)
     {
-        var first = sa.Findings.FirstOrDefault();
+        IkeSa sa = analyzed.Sa;
+        var first = analyzed.Findings.FirstOrDefault();
         var f = first is null ? null : new CaseFinding(first.Id, SaReportText.Severity(first.Severity), first.Frames, r.Text(first.Message), null);
         var none = new CertRequestColumn("", [], null);
         return new NegotiationReport(sa.Id, SaReportText.Version(sa), Endpoint(r, sa.Initiator), Endpoint(r, sa.Responder),
@@ -375,10 +379,11 @@ public static class CaseReportBuilder
 
     /// <summary>Per direction, the SA's ESP (AH without ESP), both directions as soon as one has any: the silent one shows
     /// "no ESP". SPIs are random per SA and not pseudonymised (they name no one).</summary>
-    private static List<LadderTraffic> Traffic(IkeSa sa, List<CaseFinding> findings)
+    private static List<LadderTraffic> Traffic(AnalyzedSa analyzed, List<CaseFinding> findings)
     {
-        if (sa.DataPlane is not { Flows.Count: > 0 }) return [];
-        var flows = Findings.Rules.DataPlaneRules.Traffic(sa);
+        IkeSa sa = analyzed.Sa;
+        if (analyzed.DataPlane is not { Flows.Count: > 0 }) return [];
+        var flows = Findings.Rules.DataPlaneRules.Traffic(analyzed);
         long start = sa.StartNanoseconds;
         bool oneWay = findings.Any(f => f.Id == Findings.FindingCodes.Id(Findings.FindingCode.EspOneWay));
         var list = new List<LadderTraffic>();
@@ -406,8 +411,9 @@ public static class CaseReportBuilder
         return e.Address.IsIPv6 ? $"[{address}]:{e.Port.ToString(CultureInfo.InvariantCulture)}" : $"{address}:{e.Port.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static List<(string, string)> Summary(IkeSa sa, ReportRedactor r)
+    private static List<(string, string)> Summary(AnalyzedSa analyzed, ReportRedactor r)
     {
+        IkeSa sa = analyzed.Sa;
         var rows = new List<(string, string)>
         {
             (sa.Version == 1 ? "Cookies" : "SPIs", $"i {r.Spi(sa.SpiI)}  r {r.Spi(sa.SpiR)}"),
@@ -432,10 +438,10 @@ public static class CaseReportBuilder
         }
         rows.Add(("Outcome", r.Text(SaReportText.OutcomeLine(sa))));
         rows.Add(("Retransmissions", sa.Retransmissions.ToString(CultureInfo.InvariantCulture)));
-        if (sa.DataPlane is { Flows.Count: > 0 })
-            rows.Add(("Data plane", DataPlaneReport.Counts(sa) + (sa.DataPlane.Flows.All(f => f.Evidence == DataPlane.SpiEvidence.Negotiated)
+        if (analyzed.DataPlane is { Flows.Count: > 0 })
+            rows.Add(("Data plane", DataPlaneReport.Counts(analyzed) + (analyzed.DataPlane.Flows.All(f => f.Evidence == DataPlane.SpiEvidence.Negotiated)
                 ? " (SPIs from the negotiation)" : " (SPIs tied by address and time: inferred)")));
-        if (sa.Findings.FirstOrDefault(f => f.Code == Findings.FindingCode.EspOneWay) is { } oneWay)
+        if (analyzed.Findings.FirstOrDefault(f => f.Code == Findings.FindingCode.EspOneWay) is { } oneWay)
             rows.Add(("One-way ESP", new CaseFinding(oneWay.Id, "", oneWay.Frames, r.Text(oneWay.Message), null).FirstSentence + $" ({oneWay.Id})"));
         if (sa.RetryOf is { } retry) rows.Add(("Retry of", $"IKE SA {retry.Id.ToString(CultureInfo.InvariantCulture)}"));
         if (sa.RetriedAs is { } later) rows.Add(("Retried as", $"IKE SA {later.Id.ToString(CultureInfo.InvariantCulture)}"));

@@ -30,7 +30,7 @@ public sealed class CertificateCollector
     /// <summary>Adds the certificates of a capture's SAs, in SA then message order.</summary>
     public void Add(CaptureAnalysis analysis)
     {
-        foreach (var sa in analysis.Sas.OrderBy(s => s.Id))
+        foreach (var sa in analysis.Sas.Select(s => s.Sa).OrderBy(s => s.Id))
             foreach (var c in sa.Certificates)
                 Add(analysis.File, sa.Id, c);
     }

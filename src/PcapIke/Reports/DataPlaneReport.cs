@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PcapIke.Findings;
 using PcapIke.DataPlane;
 using PcapIke.Exchanges;
 using PcapIke.Frames;
@@ -55,10 +56,11 @@ public static class DataPlaneReport
 
     /// <summary>The rows of an SA's timeline: (time of the row, cells). Flows: SPI, direction, protocol, packets,
     /// bytes, first and last (from the SA start), frames, sequence numbers, how it was tied.</summary>
-    public static List<string[]> Rows(IkeSa sa)
+    public static List<string[]> Rows(AnalyzedSa analyzed)
     {
+        IkeSa sa = analyzed.Sa;
         var rows = new List<(long T, int Order, string[] Cells)>();
-        if (sa.DataPlane is not { } dp) return [];
+        if (analyzed.DataPlane is not { } dp) return [];
         long start = sa.StartNanoseconds;
         string Rel(long t) => (t >= start ? "+" : "−") + SaReportText.Seconds(Math.Abs(t - start));
         foreach (var c in dp.ChildSas)
@@ -85,10 +87,10 @@ public static class DataPlaneReport
     public static readonly string[] Header = ["spi", "dir", "protocol", "packets", "bytes", "first", "last", "frames", "sequence", "tied"];
 
     /// <summary>"i→r 9 packets, r→i 7 packets" (ESP, else AH), for summaries.</summary>
-    public static string Counts(IkeSa sa) => sa.DataPlane is not { } dp ? "" : string.Create(CultureInfo.InvariantCulture,
+    public static string Counts(AnalyzedSa analyzed) => analyzed.DataPlane is not { } dp ? "" : string.Create(CultureInfo.InvariantCulture,
         $"i→r {dp.CountedPackets(TrafficDirection.InitiatorToResponder)} packets, r→i {dp.CountedPackets(TrafficDirection.ResponderToInitiator)} packets");
 
-    public static bool HasTraffic(IkeSa sa) => sa.DataPlane is { } dp && (dp.Flows.Count > 0 || dp.Keepalives.Count > 0);
+    public static bool HasTraffic(AnalyzedSa analyzed) => analyzed.DataPlane is { } dp && (dp.Flows.Count > 0 || dp.Keepalives.Count > 0);
 
     // ---- JSON ----
 
@@ -115,9 +117,9 @@ public static class DataPlaneReport
     }
 
     /// <summary>The SA's <c>dataPlane</c> object.</summary>
-    public static void WriteSa(Utf8JsonWriter w, IkeSa sa)
+    public static void WriteSa(Utf8JsonWriter w, AnalyzedSa analyzed)
     {
-        if (sa.DataPlane is not { } dp) return;
+        if (analyzed.DataPlane is not { } dp) return;
         w.WriteStartObject("dataPlane");
         w.WriteNumber("packetsInitiatorToResponder", dp.CountedPackets(TrafficDirection.InitiatorToResponder));
         w.WriteNumber("packetsResponderToInitiator", dp.CountedPackets(TrafficDirection.ResponderToInitiator));

@@ -53,9 +53,10 @@ public sealed partial record SaVerdict(
     string? Advice,
     IReadOnlyList<string> ConfirmWith)
 {
-    /// <summary>The verdict of <paramref name="sa"/>; null when it was established.</summary>
-    public static SaVerdict? For(IkeSa sa, Scenario? routers)
+    /// <summary>The verdict of <paramref name="analyzed"/>; null when it was established.</summary>
+    public static SaVerdict? For(AnalyzedSa analyzed, Scenario? routers)
     {
+        IkeSa sa = analyzed.Sa;
         if (sa.Outcome == SaOutcome.Established) return null;
         string initiator = SaNames.Of(sa, Role.Initiator, routers), responder = SaNames.Of(sa, Role.Responder, routers);
         string at = sa.LastStep is { } step ? $" at {step}" : "";
@@ -67,11 +68,11 @@ public sealed partial record SaVerdict(
         string happened = Sentence(Capitalize(detail) + (sa.OutcomeConfidence == Exchanges.Confidence.Seen ? ""
             : $" (inferred, {Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)"));
 
-        Finding? main = sa.Findings.FirstOrDefault(f => f.Cause is not null && f.Severity >= Severity.Warning)
-            ?? sa.Findings.FirstOrDefault(f => f.Severity == Severity.Error)
+        Finding? main = analyzed.Findings.FirstOrDefault(f => f.Cause is not null && f.Severity >= Severity.Warning)
+            ?? analyzed.Findings.FirstOrDefault(f => f.Severity == Severity.Error)
             // a capture point that sees one direction explains the rest (a stall, a capture "ending" mid-negotiation)
-            ?? (sa.OnlyDirection is null ? null : sa.Findings.FirstOrDefault(f => f.Code == FindingCode.MessagesNotCaptured))
-            ?? sa.Findings.FirstOrDefault(f => f.Severity == Severity.Warning);
+            ?? (sa.OnlyDirection is null ? null : analyzed.Findings.FirstOrDefault(f => f.Code == FindingCode.MessagesNotCaptured))
+            ?? analyzed.Findings.FirstOrDefault(f => f.Severity == Severity.Warning);
         if (main is null)
             return new SaVerdict(headline, happened, "No finding names a cause: the capture shows only what is above.", "", "", [], [], null, []);
 

@@ -12,16 +12,6 @@ namespace PcapIke.Tests.Architecture;
 /// </summary>
 public sealed partial class StageDependencyTests
 {
-    /// <summary>The references that still run against the order, "file → stage": issue 15 removes them. A test below
-    /// fails when one of them is gone, so this list only shrinks.</summary>
-    private static readonly string[] KnownBackEdges =
-    [
-        // IkeSa holds its findings and its data plane, DataPlaneAnalysis the findings of unattached flows
-        "DataPlane/DataPlaneAnalysis.cs → Findings",
-        "Exchanges/IkeSa.cs → DataPlane",
-        "Exchanges/IkeSa.cs → Findings",
-    ];
-
     private static string Source => Path.Combine(TestPaths.RepoRoot, "src", "PcapIke");
 
     /// <summary>The documented order: the line after the <c>&lt;!-- stage-order --&gt;</c> marker.</summary>
@@ -136,7 +126,7 @@ public sealed partial class StageDependencyTests
     }
 
     /// <summary>docs/architecture.md's stage table says, per stage, which stages it uses (issue 15): exactly the ones
-    /// its files reference, each earlier in the order or a known back-edge.</summary>
+    /// its files reference, each earlier in the order.</summary>
     [Fact]
     public void The_stage_table_says_what_each_stage_uses()
     {
@@ -151,8 +141,6 @@ public sealed partial class StageDependencyTests
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
-
-    private static string Key(string edge) => edge[..edge.IndexOf("  (", StringComparison.Ordinal)];
 
     [Fact]
     public void Every_stage_folder_is_in_the_documented_order_and_declares_its_own_namespace()
@@ -181,21 +169,11 @@ public sealed partial class StageDependencyTests
     }
 
     [Fact]
-    public void No_stage_uses_a_later_one_beyond_the_known_back_edges()
+    public void No_stage_uses_a_later_one()
     {
         var found = BackEdges();
-        var known = KnownBackEdges.ToHashSet(StringComparer.Ordinal);
-        var unexpected = found.Where(e => !known.Contains(Key(e))).ToList();
-        Assert.True(unexpected.Count == 0,
-            "references against the stage order of docs/architecture.md (file → later stage, and the reference):\n" + string.Join("\n", unexpected));
-    }
-
-    [Fact]
-    public void Every_known_back_edge_still_exists_so_the_list_only_shrinks()
-    {
-        var found = BackEdges().Select(Key).ToHashSet(StringComparer.Ordinal);
-        var gone = KnownBackEdges.Where(k => !found.Contains(k)).ToList();
-        Assert.True(gone.Count == 0, "no longer a back-edge; remove from KnownBackEdges:\n" + string.Join("\n", gone));
+        Assert.True(found.Count == 0,
+            "references against the stage order of docs/architecture.md (file → later stage, and the reference):\n" + string.Join("\n", found));
     }
 
     [Fact]

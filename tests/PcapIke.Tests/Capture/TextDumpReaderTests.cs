@@ -111,11 +111,11 @@ public sealed class TextDumpReaderTests
     /// <summary>What analyze says of each SA. <paramref name="timed"/>: the findings' messages too (they quote
     /// durations, which a dump without times cannot give); else their codes and frames.</summary>
     private static string Summary(CaptureAnalysis a, bool timed = true) => string.Join("\n", a.Sas.Select(sa =>
-        $"IKEv{sa.Version} {sa.Initiator}->{sa.Responder} {sa.Outcome} ({(timed ? sa.OutcomeDetail : "")}) last={sa.LastStep}"
-        + $" | steps {string.Join(",", sa.Messages.Select(x => x.Step + (x.IsRetransmission ? "(re)" : "")))}"
-        + $" | CERT_REQ i [{string.Join("; ", sa.InitiatorCertRequests.Select(c => c.Display))}]"
-        + $" r [{string.Join("; ", sa.ResponderCertRequests.Select(c => c.Display))}]"
-        + $" | certs {string.Join("; ", sa.Certificates.Select(c => c.Info?.Subject))}"
+        $"IKEv{sa.Sa.Version} {sa.Sa.Initiator}->{sa.Sa.Responder} {sa.Sa.Outcome} ({(timed ? sa.Sa.OutcomeDetail : "")}) last={sa.Sa.LastStep}"
+        + $" | steps {string.Join(",", sa.Sa.Messages.Select(x => x.Step + (x.IsRetransmission ? "(re)" : "")))}"
+        + $" | CERT_REQ i [{string.Join("; ", sa.Sa.InitiatorCertRequests.Select(c => c.Display))}]"
+        + $" r [{string.Join("; ", sa.Sa.ResponderCertRequests.Select(c => c.Display))}]"
+        + $" | certs {string.Join("; ", sa.Sa.Certificates.Select(c => c.Info?.Subject))}"
         + $" | findings {string.Join("; ", sa.Findings.Select(f => $"{f.Id} [{string.Join(",", f.Frames)}] {(timed ? f.Message : "")}"))}"));
 
     public static TheoryData<string, string, DumpLayout> AnalysisCases()
@@ -149,7 +149,7 @@ public sealed class TextDumpReaderTests
             File.WriteAllText(dumpPath, TextDumps.Pasted(TextDumps.Render(TextDumps.ReadFrames(Path.Combine(dir, "capture.pcap")), layout)));
             var fromDump = CaptureAnalyzer.Analyze(dumpPath, options);
             Assert.NotEmpty(fromPcap.Sas);
-            Assert.Contains(fromPcap.Sas, sa => sa.Messages.Count >= 4);
+            Assert.Contains(fromPcap.Sas, sa => sa.Sa.Messages.Count >= 4);
             bool timed = Resolution(layout) > 0;
             Assert.Equal(Summary(fromPcap, timed), Summary(fromDump, timed));
             Assert.Equal(fromPcap.Sas.SelectMany(sa => sa.Findings).Count(), fromDump.Sas.SelectMany(sa => sa.Findings).Count());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PcapIke.Findings;
 using PcapIke.Crypto;
 using PcapIke.Decryption;
 using PcapIke.Exchanges;
@@ -14,7 +15,7 @@ namespace PcapIke.Tests.Certificates;
 /// <summary>Every certificate of an SA (clear or decrypted CERT payloads), in analyze's text and JSON.</summary>
 public class SaCertificatesTests
 {
-    private static IkeSa Analyze(string scenario, bool keys = true) =>
+    private static AnalyzedSa Analyze(string scenario, bool keys = true) =>
         Assert.Single(CaptureAnalyzer.Analyze(RepoCapture(scenario),
             new AnalysisOptions { Keys = keys ? CaptureDecryptionTests.Ring(scenario) : null }).Sas);
 
@@ -22,8 +23,8 @@ public class SaCertificatesTests
     public void Ikev2LabCapture_DecryptedCertificatesOfBothPeers()
     {
         var sa = Analyze("strongswan-ikev2-aes-cbc");
-        Assert.Equal(2, sa.Certificates.Count);
-        var (moon, sun) = (sa.Certificates[0], sa.Certificates[1]);
+        Assert.Equal(2, sa.Sa.Certificates.Count);
+        var (moon, sun) = (sa.Sa.Certificates[0], sa.Sa.Certificates[1]);
         Assert.Equal((3L, Role.Initiator, "IKE_AUTH request", 1, 1, true), (moon.Frame, moon.Sender, moon.Step, moon.Position, moon.Count, moon.Decrypted));
         Assert.Equal((4L, Role.Responder, "IKE_AUTH response"), (sun.Frame, sun.Sender, sun.Step));
         // as tshark shows them once it decrypts the capture with the same table
@@ -46,14 +47,14 @@ public class SaCertificatesTests
     {
         var sa = Analyze("strongswan-ikev1-main-mode");
         Assert.Equal([(5L, "MM5", "CN=moon.lab.example,O=PcapIke Lab,C=CH"), (6L, "MM6", "CN=sun.lab.example,O=PcapIke Lab,C=CH")],
-            sa.Certificates.Select(c => (c.Frame, c.Step, c.Info!.Subject!)).ToList());
-        Assert.All(sa.Certificates, c => Assert.True(c.Decrypted));
+            sa.Sa.Certificates.Select(c => (c.Frame, c.Step, c.Info!.Subject!)).ToList());
+        Assert.All(sa.Sa.Certificates, c => Assert.True(c.Decrypted));
     }
 
     [Fact]
     public void WithoutKeys_EncryptedCertificatesAreNotSeen()
     {
-        Assert.Empty(Analyze("strongswan-ikev2-aes-cbc", keys: false).Certificates);
+        Assert.Empty(Analyze("strongswan-ikev2-aes-cbc", keys: false).Sa.Certificates);
     }
 
     private static (Ikev2ExchangeForge Forge, TestPki.Issued Ca, TestPki.Issued Ee) ForgeChain(byte[][]? certReqHashes = null)
@@ -66,7 +67,7 @@ public class SaCertificatesTests
         return (forge, ca, ee);
     }
 
-    private static IkeSa AnalyzeForged(Ikev2ExchangeForge f, CaCatalog? cas = null)
+    private static AnalyzedSa AnalyzeForged(Ikev2ExchangeForge f, CaCatalog? cas = null)
     {
         var ring = new KeyRing();
         ring.Add(new Ikev2KeyEntry(f.SpiI, f.SpiR, f.Suite, f.Keys));
@@ -78,13 +79,13 @@ public class SaCertificatesTests
     {
         var (forge, _, _) = ForgeChain();
         var sa = AnalyzeForged(forge);
-        Assert.Equal(2, sa.Certificates.Count);
-        var (ee, ca) = (sa.Certificates[0], sa.Certificates[1]);
+        Assert.Equal(2, sa.Sa.Certificates.Count);
+        var (ee, ca) = (sa.Sa.Certificates[0], sa.Sa.Certificates[1]);
         Assert.Equal((1, 2, 2), (ee.Position, ee.Count, ee.IssuerPosition));   // CERT 1 is issued by CERT 2
         Assert.Equal((2, (int?)null), (ca.Position, ca.IssuerPosition));
         Assert.True(ca.Info!.IsSelfIssued);
         Assert.True(ca.Info.IsCa);
-        Assert.Equal("CN=R1,O=Test,C=CH", sa.InitiatorCertificate);   // the first certificate: the signing one
+        Assert.Equal("CN=R1,O=Test,C=CH", sa.Sa.InitiatorCertificate);   // the first certificate: the signing one
     }
 
     /// <summary>RFC 7296 §3.7: a CERTREQ hash is named by any certificate seen in the capture with that
@@ -98,7 +99,7 @@ public class SaCertificatesTests
         byte[] Hash(TestPki.Issued c) => Convert.FromHexString(CaCatalog.HashOf(c.Certificate));
         var (forge, _, _) = ForgeChain([Hash(ca), unknown, Hash(ee)]);
         var sa = AnalyzeForged(forge);
-        Assert.Equal(["CN=Test CA,O=Test,C=CH", null, "CN=R1,O=Test,C=CH"], sa.ResponderCertRequests.Select(e => e.CaName).ToList());
+        Assert.Equal(["CN=Test CA,O=Test,C=CH", null, "CN=R1,O=Test,C=CH"], sa.Sa.ResponderCertRequests.Select(e => e.CaName).ToList());
     }
 
     [Fact]
@@ -108,12 +109,12 @@ public class SaCertificatesTests
         // Cert Encoding 12, Hash and URL of X.509 certificate (RFC 7296 §3.6): a hash and a URL, no certificate
         var hashAndUrl = Ikev2ExchangeForge.Create(suite, requestCertificates: [[.. new byte[20], .. "http://x/c.der"u8.ToArray()]],
             requestCertEncoding: 12);
-        var c = Assert.Single(AnalyzeForged(hashAndUrl).Certificates);
+        var c = Assert.Single(AnalyzeForged(hashAndUrl).Sa.Certificates);
         Assert.Null(c.Info);
         Assert.Equal("Cert Encoding 12 (Hash_And_URL_Of_X509_Certificate) is not an X.509 certificate: not read", c.Problem);
 
         var damaged = Ikev2ExchangeForge.Create(suite, requestCertificates: [[0x30, 0x82, 0x01, 0x00, 0x01]]);
-        var d = Assert.Single(AnalyzeForged(damaged).Certificates);
+        var d = Assert.Single(AnalyzeForged(damaged).Sa.Certificates);
         Assert.False(d.Info!.IsParsed);
         Assert.StartsWith("not a DER X.509 certificate: ", d.Problem);
         var text = new StringWriter();

@@ -166,10 +166,10 @@ public sealed class CommandLineBehaviourTests : IDisposable
 
         // the second SA's initiator cookie selects it too, and so does the time of its first message
         var analysis = PcapIke.Analysis.CaptureAnalyzer.Analyze(s3);
-        var sa2 = analysis.Sas.Single(s => s.Id == 2);
-        var (_, bySpi, _) = Run("analyze", "--brief", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.SpiI), s3);
+        var sa2 = analysis.Sas.Single(s => s.Sa.Id == 2);
+        var (_, bySpi, _) = Run("analyze", "--brief", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.Sa.SpiI), s3);
         Assert.Equal(second, bySpi);
-        string at = DateTime.UnixEpoch.AddTicks(sa2.StartNanoseconds / 100).ToString("yyyy-MM-ddTHH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        string at = DateTime.UnixEpoch.AddTicks(sa2.Sa.StartNanoseconds / 100).ToString("yyyy-MM-ddTHH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
         var (_, byTime, _) = Run("analyze", "--brief", "--time", at + "..", s3);
         Assert.Equal(second, byTime);
         var (_, byAddress, _) = Run("analyze", "--brief", "--address", "192.168.0.9", s3);
@@ -186,11 +186,11 @@ public sealed class CommandLineBehaviourTests : IDisposable
     public void Dissect_selects_messages_with_the_same_options()
     {
         string s3 = RepoCapture("S3-ikev1-no-ca-trustpoint");
-        var sa2 = PcapIke.Analysis.CaptureAnalyzer.Analyze(s3).Sas.Single(s => s.Id == 2);
-        var (exit, text, err) = Run("dissect", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.SpiI), s3);
+        var sa2 = PcapIke.Analysis.CaptureAnalyzer.Analyze(s3).Sas.Single(s => s.Sa.Id == 2);
+        var (exit, text, err) = Run("dissect", "--spi", PcapIke.Reports.SaReportText.Spi(sa2.Sa.SpiI), s3);
         Assert.Equal((0, ""), (exit, err));
-        Assert.EndsWith($"18 frames, 18 IKE messages ({sa2.Messages.Count} shown), 0 malformations\n", text);
-        Assert.Equal(sa2.Messages.Count + 1, text.TrimEnd('\n').Split('\n').Length);
+        Assert.EndsWith($"18 frames, 18 IKE messages ({sa2.Sa.Messages.Count} shown), 0 malformations\n", text);
+        Assert.Equal(sa2.Sa.Messages.Count + 1, text.TrimEnd('\n').Split('\n').Length);
     }
 
     [Fact]

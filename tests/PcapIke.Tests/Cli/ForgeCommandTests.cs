@@ -26,7 +26,7 @@ public class ForgeCommandTests
 
         var analysis = CaptureAnalyzer.Analyze(pcap, new AnalysisOptions());
         var sa = Assert.Single(analysis.Sas);
-        Assert.Equal(12, sa.Messages.Count);
+        Assert.Equal(12, sa.Sa.Messages.Count);
         Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.MainModeStalledAfterMM5);
     }
 

@@ -151,26 +151,26 @@ public sealed class ReportCommandTests
         }
         foreach (var sa in CaptureAnalyzer.Analyze(capture, analysisOptions).Sas)
         {
-            foreach (var m in sa.Messages)
+            foreach (var m in sa.Sa.Messages)
             {
                 values.Add(m.Message.Source.Address.ToString());
                 values.Add(m.Message.Destination.Address.ToString());
             }
-            if (sa.InitiatorId is { } i) values.Add(i);
-            if (sa.ResponderId is { } r) values.Add(r);
-            foreach (var e in sa.InitiatorCertRequests.Concat(sa.ResponderCertRequests))
+            if (sa.Sa.InitiatorId is { } i) values.Add(i);
+            if (sa.Sa.ResponderId is { } r) values.Add(r);
+            foreach (var e in sa.Sa.InitiatorCertRequests.Concat(sa.Sa.ResponderCertRequests))
             {
                 Dn(e.DnRfc4514);
                 Dn(e.CaName);
             }
-            foreach (var c in sa.Certificates.Where(c => c.Info is not null))
+            foreach (var c in sa.Sa.Certificates.Where(c => c.Info is not null))
             {
                 var cert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(c.Info!.Der);
                 foreach (string v in cert.SubjectDN.GetValueList().Concat(cert.IssuerDN.GetValueList())) values.Add(v);
                 foreach (string san in c.Info.SubjectAltNames) values.Add(san[(san.IndexOf(':') + 1)..]);
             }
-            values.Add(SaReportText.Spi(sa.SpiI));
-            if (sa.SpiR != 0) values.Add(SaReportText.Spi(sa.SpiR));
+            values.Add(SaReportText.Spi(sa.Sa.SpiI));
+            if (sa.Sa.SpiR != 0) values.Add(SaReportText.Spi(sa.Sa.SpiR));
         }
         if (config is not null)
         {

@@ -81,7 +81,7 @@ public sealed class WatchSessionTests : IDisposable
 
         var analysis = CaptureAnalyzer.Analyze(written);
         var sa = Assert.Single(analysis.Sas);
-        Assert.Equal(outcome, sa.Outcome.ToString().ToLowerInvariant());
+        Assert.Equal(outcome, sa.Sa.Outcome.ToString().ToLowerInvariant());
         var expected = new StringWriter();
         new AnalyzeTextWriter(expected).WriteSa(sa);
         // printed before the stop, because it finished (not at the end)

@@ -25,7 +25,7 @@ public class DataPlaneFindingTests
         Keys = KeyRing.Load([Path.Combine(TestPaths.RepoRoot, "captures", "strongswan-ikev2-aes-cbc", "ikev2_decryption_table")]),
     };
 
-    private static List<Finding> DataPlaneFindings(IkeSa sa) => sa.Findings.Where(f => (ushort)f.Code >= 700).ToList();
+    private static List<Finding> DataPlaneFindings(AnalyzedSa sa) => sa.Findings.Where(f => (ushort)f.Code >= 700).ToList();
 
     [Fact]
     public void TwoWayTraffic_ForAMinute_GivesNoOneWayFinding()
@@ -157,7 +157,7 @@ public class DataPlaneFindingTests
         byte[] capture = EspCaptureEditor.Edit(LabIkev2, false,
             new EspRun(I2, R2, ToResponder, 0.1, 20), new EspRun(R2, I2, ToInitiator, 0.11, 20));
         var sa = Assert.Single(EspCaptureEditor.Analyze(capture, LabKeys).Sas);
-        Assert.True(sa.NatHashMismatch);
+        Assert.True(sa.Sa.NatHashMismatch);
         var f = Assert.Single(DataPlaneFindings(sa));
         Assert.Equal((FindingCode.EncapsulationMismatch, Severity.Warning, "PI705"), (f.Code, f.Severity, f.Id));
         Assert.Equal([5L, 6L], f.Frames);
@@ -170,7 +170,7 @@ public class DataPlaneFindingTests
         var a = EspCaptureEditor.Analyze(EspCaptureEditor.Edit(IpsecCap, true,
             new EspRun(I1, R1, 0x1111, 0.5, 10, Udp: true), new EspRun(R1, I1, 0x2222, 0.51, 10, Udp: true)));
         var sa = Assert.Single(a.Sas);
-        Assert.False(sa.NatHashMismatch);
+        Assert.False(sa.Sa.NatHashMismatch);
         var f = Assert.Single(DataPlaneFindings(sa));
         Assert.Equal((FindingCode.EncapsulationMismatch, Severity.Info), (f.Code, f.Severity));
         Assert.Contains("sent in UDP (RFC 3948)", f.Message);
@@ -196,7 +196,7 @@ public class DataPlaneFindingTests
         byte[] pcap = EspCaptureEditor.Edit(Pcap(ike), false,
             new EspRun("10.0.0.1", "10.0.0.2", 0xa1, -39.9, 15), new EspRun("10.0.0.2", "10.0.0.1", 0xb1, -39.89, 15));
         var sa = EspCaptureEditor.Analyze(pcap).Sas[0];
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         var f = Assert.Single(sa.Findings, x => x.Code == FindingCode.EspStopsAfterDelete);
         Assert.Contains("ESP stops after an INFORMATIONAL request (DPD or DELETE) that got no response from the initiator 10.0.0.1", f.Message);
         Assert.Contains("none follows in the 20.0 s the capture goes on", f.Message);
@@ -243,7 +243,7 @@ public class DataPlaneFindingTests
     {
         var malformations = new PcapIke.Diagnostics.MalformationList();
         using var reader = PcapIke.Capture.CaptureReader.Open(IpsecCap, malformations);
-        var sas = new List<IkeSa>();
+        var sas = new List<AnalyzedSa>();
         var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, null, sas.Add);
         var sa = Assert.Single(sas);
         Assert.Equal((9L, 7L), (sa.DataPlane!.CountedPackets(TrafficDirection.InitiatorToResponder),

@@ -67,7 +67,7 @@ public class SharedCaptureDataPlaneTests
         var analysis = CaptureAnalyzer.Analyze(Path.Combine(TestPaths.SharedCaptures, "IPsec_ESP-AH_tunnel_mode.cap"));
         Assert.Empty(analysis.Sas);
         Assert.Equal(4, analysis.DataPlane.Unattached.Count);
-        var f = Assert.Single(analysis.DataPlane.Findings);
+        var f = Assert.Single(analysis.DataPlaneFindings);
         Assert.Equal(FindingCode.EspWithoutNegotiation, f.Code);
         Assert.Equal([1L, 2L], f.Frames);
         Assert.Contains("older than the capture", f.Message);

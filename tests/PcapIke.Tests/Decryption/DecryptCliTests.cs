@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PcapIke.Findings;
 using PcapIke.Cli;
 using static PcapIke.Tests.Cli.CliRun;
 
@@ -85,7 +86,7 @@ public class DecryptCliTests
 
 public class DecryptAnalysisTests
 {
-    private static PcapIke.Exchanges.IkeSa Analyze(string scenario) =>
+    private static PcapIke.Findings.AnalyzedSa Analyze(string scenario) =>
         Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(RepoCapture(scenario),
             new PcapIke.Analysis.AnalysisOptions { Keys = CaptureDecryptionTests.Ring(scenario) }).Sas);
 
@@ -93,23 +94,23 @@ public class DecryptAnalysisTests
     public void UntrustedCa_WithKeys_FailedByDecryptedAuthenticationFailed()
     {
         var sa = Analyze("strongswan-ikev2-untrusted-ca");
-        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Outcome);
-        Assert.Equal("notify AUTHENTICATION_FAILED at IKE_AUTH response", sa.OutcomeDetail);
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Sa.Outcome);
+        Assert.Equal("notify AUTHENTICATION_FAILED at IKE_AUTH response", sa.Sa.OutcomeDetail);
         Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.ErrorNotify);
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
-        Assert.Equal("moon.lab.example", sa.InitiatorId);
-        Assert.Equal("sun.lab.example", sa.ResponderId);
-        Assert.True(sa.ResponderIdFromRequest);
-        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.InitiatorCertificate);
+        Assert.Equal("moon.lab.example", sa.Sa.InitiatorId);
+        Assert.Equal("sun.lab.example", sa.Sa.ResponderId);
+        Assert.True(sa.Sa.ResponderIdFromRequest);
+        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.Sa.InitiatorCertificate);
     }
 
     [Fact]
     public void UntrustedCa_WithoutKeys_StillThe_TooSmall_Inference()
     {
         var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(RepoCapture("strongswan-ikev2-untrusted-ca")).Sas);
-        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Outcome);
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Failed, sa.Sa.Outcome);
         Assert.Contains(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.FailedInsideEncryptedMessage);
-        Assert.Null(sa.ResponderId);
+        Assert.Null(sa.Sa.ResponderId);
     }
 
     [Theory]
@@ -120,13 +121,13 @@ public class DecryptAnalysisTests
     public void EstablishedLabCaptures_WithKeys_IdsAndCertificatesOfBothSides(string scenario)
     {
         var sa = Analyze(scenario);
-        Assert.Equal(PcapIke.Exchanges.SaOutcome.Established, sa.Outcome);
-        Assert.DoesNotContain("not verified", sa.OutcomeDetail);
-        Assert.Equal("moon.lab.example", sa.InitiatorId);
-        Assert.Equal("sun.lab.example", sa.ResponderId);
-        Assert.False(sa.ResponderIdFromRequest);
-        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.InitiatorCertificate);
-        Assert.Equal("CN=sun.lab.example,O=PcapIke Lab,C=CH", sa.ResponderCertificate);
+        Assert.Equal(PcapIke.Exchanges.SaOutcome.Established, sa.Sa.Outcome);
+        Assert.DoesNotContain("not verified", sa.Sa.OutcomeDetail);
+        Assert.Equal("moon.lab.example", sa.Sa.InitiatorId);
+        Assert.Equal("sun.lab.example", sa.Sa.ResponderId);
+        Assert.False(sa.Sa.ResponderIdFromRequest);
+        Assert.Equal("CN=moon.lab.example,O=PcapIke Lab,C=CH", sa.Sa.InitiatorCertificate);
+        Assert.Equal("CN=sun.lab.example,O=PcapIke Lab,C=CH", sa.Sa.ResponderCertificate);
     }
 
     [Fact]

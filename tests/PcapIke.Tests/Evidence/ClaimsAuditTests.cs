@@ -109,7 +109,7 @@ public class ClaimsAuditTests
         Assert.NotEmpty(sas);
         if (options == "first") sas = sas.Take(sas.Count - 1).ToList();
         var analysis = CaptureAnalyzer.Analyze(capture, o);
-        var raised = sas.SelectMany(s => s.Findings).Concat(options == "first" ? [] : analysis.DataPlane.Findings)
+        var raised = sas.SelectMany(s => s.Findings).Concat(options == "first" ? [] : analysis.DataPlaneFindings)
             .Where(f => f.Code == code).ToList();
         Assert.True(raised.Count == 0, $"{FindingCodes.Id(code)} raised on {Path.GetFileName(capture)} ({why}): {raised.FirstOrDefault()?.Message}");
     }

@@ -13,8 +13,8 @@ public class ImperfectCaptureTests
 {
     internal static CaptureAnalysis Analyze(string name) => CaptureAnalyzer.Analyze(ImperfectCaptures.Path(name));
 
-    private static Finding Only(IkeSa sa, FindingCode code) => Assert.Single(sa.Findings, f => f.Code == code);
-    private static void None(IkeSa sa, FindingCode code) => Assert.DoesNotContain(sa.Findings, f => f.Code == code);
+    private static Finding Only(AnalyzedSa sa, FindingCode code) => Assert.Single(sa.Findings, f => f.Code == code);
+    private static void None(AnalyzedSa sa, FindingCode code) => Assert.DoesNotContain(sa.Findings, f => f.Code == code);
 
     [Fact]
     public void Corpus_WritesEveryCase()
@@ -26,14 +26,14 @@ public class ImperfectCaptureTests
     [Fact]
     public void IpFragmentLost_EveryCopy_IkeAuthCountedThreeTimes_NoClaimThatIkeAuthWasNeverSent()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev2-ip-fragment-lost").Sas);
-        var auth = sa.Messages.Where(m => m.Step == "IKE_AUTH request").ToList();
+        var sa = Assert.Single(Analyze("ikev2-ip-fragment-lost").Sas);
+        var auth = sa.Sa.Messages.Where(m => m.Step == "IKE_AUTH request").ToList();
         Assert.Equal(3, auth.Count);
         Assert.All(auth, m => Assert.True(m.Message.IsPartial));
         Assert.Equal(2, auth.Count(m => m.IsRetransmission));
-        Assert.Equal("IKE_AUTH request", sa.LastStep);
-        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
-        Assert.Contains("re-sent IKE_AUTH request 2 times", sa.OutcomeDetail);
+        Assert.Equal("IKE_AUTH request", sa.Sa.LastStep);
+        Assert.Equal(SaOutcome.Stalled, sa.Sa.Outcome);
+        Assert.Contains("re-sent IKE_AUTH request 2 times", sa.Sa.OutcomeDetail);
         None(sa, FindingCode.InitiatorStoppedAfterIkeSaInit);
         Assert.DoesNotContain(sa.Findings, f => f.Message.Contains("never sent IKE_AUTH", StringComparison.Ordinal));
         Finding pi103 = Only(sa, FindingCode.IkeAuthNoResponse);
@@ -54,8 +54,8 @@ public class ImperfectCaptureTests
     public void FirstIpFragmentLost_LaterFragmentsAttachedToTheSa_NoClaimThatIkeAuthWasNeverSent()
     {
         var a = Analyze("ikev2-first-ip-fragment-lost");
-        IkeSa sa = Assert.Single(a.Sas);
-        var h = Assert.Single(sa.HeaderlessDatagrams);
+        var sa = Assert.Single(a.Sas);
+        var h = Assert.Single(sa.Sa.HeaderlessDatagrams);
         Assert.Equal((3L, 2, 17), (h.FirstFrame, h.Fragments, (int)h.Protocol));
         Assert.Contains("the first fragment (offset 0) never seen", h.Detail);
         None(sa, FindingCode.InitiatorStoppedAfterIkeSaInit);
@@ -69,8 +69,8 @@ public class ImperfectCaptureTests
     [Fact]
     public void SkfFragmentLost_FragmentsAreNotResends_AdviceFitsFragmentationInUse()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev2-skf-fragment-lost").Sas);
-        var auth = sa.Messages.Where(m => m.Step == "IKE_AUTH request").ToList();
+        var sa = Assert.Single(Analyze("ikev2-skf-fragment-lost").Sas);
+        var auth = sa.Sa.Messages.Where(m => m.Step == "IKE_AUTH request").ToList();
         Assert.Equal([1, 3, 1, 3], auth.Select(m => m.FragmentNumber));
         Assert.Equal(2, auth.Count(m => m.IsRetransmission));   // the second set re-sends the first
         Finding pi103 = Only(sa, FindingCode.IkeAuthNoResponse);
@@ -86,10 +86,10 @@ public class ImperfectCaptureTests
     [Fact]
     public void SkfResponseFragmentLost_StillEstablished_WithTheMissingFragmentNamed()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev2-skf-response-fragment-lost").Sas);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
-        Assert.Equal(Confidence.Medium, sa.OutcomeConfidence);
-        Assert.Contains("fragment 2 of 3 never seen", sa.OutcomeDetail);
+        var sa = Assert.Single(Analyze("ikev2-skf-response-fragment-lost").Sas);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
+        Assert.Equal(Confidence.Medium, sa.Sa.OutcomeConfidence);
+        Assert.Contains("fragment 2 of 3 never seen", sa.Sa.OutcomeDetail);
         Assert.Contains("lacks IKE fragment 2 of 3", Only(sa, FindingCode.MessageIncomplete).Message);
         None(sa, FindingCode.IkeAuthNoResponse);
         None(sa, FindingCode.FailedInsideEncryptedMessage);
@@ -98,13 +98,13 @@ public class ImperfectCaptureTests
     [Fact]
     public void InitiatorOnly_OneDirectionNamed_NeverTheResponderNeverAnswered()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev1-initiator-only").Sas);
-        Assert.Equal(Role.Initiator, sa.OnlyDirection);
-        Assert.Equal(["MM2", "MM4"], sa.Unseen.Select(u => u.Step));
-        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
-        Assert.Equal(Confidence.Medium, sa.OutcomeConfidence);
-        Assert.Contains("one direction captured", sa.OutcomeDetail);
-        Assert.DoesNotContain("never answered", sa.OutcomeDetail);
+        var sa = Assert.Single(Analyze("ikev1-initiator-only").Sas);
+        Assert.Equal(Role.Initiator, sa.Sa.OnlyDirection);
+        Assert.Equal(["MM2", "MM4"], sa.Sa.Unseen.Select(u => u.Step));
+        Assert.Equal(SaOutcome.Stalled, sa.Sa.Outcome);
+        Assert.Equal(Confidence.Medium, sa.Sa.OutcomeConfidence);
+        Assert.Contains("one direction captured", sa.Sa.OutcomeDetail);
+        Assert.DoesNotContain("never answered", sa.Sa.OutcomeDetail);
         Finding pi113 = Only(sa, FindingCode.MessagesNotCaptured);
         Assert.Contains("only the initiator's messages", pi113.Message);
         Assert.Contains("MM3", pi113.Message);
@@ -120,7 +120,7 @@ public class ImperfectCaptureTests
     [Fact]
     public void InitiatorOnly_VerdictNamesTheCapturePoint_NotTheResponder()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev1-initiator-only").Sas);
+        var sa = Assert.Single(Analyze("ikev1-initiator-only").Sas);
         var v = PcapIke.Reports.SaVerdict.For(sa, null);
         Assert.NotNull(v);
         Assert.Equal("PI113", v.Source);
@@ -143,9 +143,9 @@ public class ImperfectCaptureTests
     [Fact]
     public void ResponderOnly_Established_OneDirection_NotCalledAMidNegotiationStart()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev2-responder-only").Sas);
-        Assert.Equal(Role.Responder, sa.OnlyDirection);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        var sa = Assert.Single(Analyze("ikev2-responder-only").Sas);
+        Assert.Equal(Role.Responder, sa.Sa.OnlyDirection);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         Assert.Contains("only the responder's messages", Only(sa, FindingCode.MessagesNotCaptured).Message);
         None(sa, FindingCode.CaptureTruncatesNegotiation);
     }
@@ -153,10 +153,10 @@ public class ImperfectCaptureTests
     [Fact]
     public void Mm4NotCaptured_NamedAsACaptureGap_StillEstablished()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev1-mm4-not-captured").Sas);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
-        Assert.Null(sa.OnlyDirection);
-        UnseenMessage u = Assert.Single(sa.Unseen);
+        var sa = Assert.Single(Analyze("ikev1-mm4-not-captured").Sas);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
+        Assert.Null(sa.Sa.OnlyDirection);
+        UnseenMessage u = Assert.Single(sa.Sa.Unseen);
         Assert.Equal(("MM4", Role.Responder, "MM5"), (u.Step, u.Sender, u.ProvenByStep));
         Assert.Contains("the capture lacks the responder's MM4 (proven by MM5", Only(sa, FindingCode.MessagesNotCaptured).Message);
         None(sa, FindingCode.MainModeStalled);
@@ -166,9 +166,9 @@ public class ImperfectCaptureTests
     public void Snaplen96_StepsAndOutcomeFromTheHeaders_OneFindingSaysWhatIsHidden()
     {
         var a = Analyze("ikev1-snaplen-96");
-        IkeSa sa = Assert.Single(a.Sas);
-        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], sa.Messages.Select(m => m.Step));
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        var sa = Assert.Single(a.Sas);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], sa.Sa.Messages.Select(m => m.Step));
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         Finding pi114 = Only(sa, FindingCode.ShortSnapLength);
         Assert.Contains("9 of the SA's 9 messages were cut by the capture's snap length", pi114.Message);
         Assert.Contains("CERT_REQ lists", pi114.Message);
@@ -179,9 +179,9 @@ public class ImperfectCaptureTests
     [Fact]
     public void S2Snaplen_StalledAtMm5_NoPreSharedKeyClaimForListsTheCaptureCutOff()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev1-s2-snaplen-80").Sas);
-        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
-        Assert.Equal("MM5", sa.LastStep);
+        var sa = Assert.Single(Analyze("ikev1-s2-snaplen-80").Sas);
+        Assert.Equal(SaOutcome.Stalled, sa.Sa.Outcome);
+        Assert.Equal("MM5", sa.Sa.LastStep);
         Finding pi101 = Only(sa, FindingCode.MainModeStalledAfterMM5);
         Assert.DoesNotContain("no CERT_REQ in MM4 (pre-shared keys)", pi101.Message);
         Assert.Contains("a pre-shared key mismatch", string.Join("|", pi101.Alternatives));
@@ -192,10 +192,10 @@ public class ImperfectCaptureTests
     [Fact]
     public void EncryptedInformationalAfterMm5_FailedAtMm5_Inferred_NotCaptureEnds()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev1-encrypted-info-after-mm5").Sas);
-        Assert.Equal(SaOutcome.Failed, sa.Outcome);
-        Assert.Equal(Confidence.Medium, sa.OutcomeConfidence);
-        Assert.StartsWith("at MM5: the responder answered MM5 with an encrypted Informational (frame 6)", sa.OutcomeDetail);
+        var sa = Assert.Single(Analyze("ikev1-encrypted-info-after-mm5").Sas);
+        Assert.Equal(SaOutcome.Failed, sa.Sa.Outcome);
+        Assert.Equal(Confidence.Medium, sa.Sa.OutcomeConfidence);
+        Assert.StartsWith("at MM5: the responder answered MM5 with an encrypted Informational (frame 6)", sa.Sa.OutcomeDetail);
         Finding pi110 = Only(sa, FindingCode.FailedInsideEncryptedMessage);
         Assert.Equal(Confidence.Medium, pi110.Confidence);
         Assert.Contains("INVALID_ID_INFORMATION", pi110.Inferred);
@@ -209,14 +209,14 @@ public class ImperfectCaptureTests
     {
         var sas = Analyze("ikev2-three-attempts").Sas;
         Assert.Equal(3, sas.Count);
-        Assert.Equal([null, sas[0], sas[1]], sas.Select(s => s.RetryOf));
-        Assert.Equal([sas[1], sas[2], null], sas.Select(s => s.RetriedAs));
-        Assert.All(sas.Skip(1), s => Assert.Equal(RetryKind.NewAttempt, s.RetryKind));
-        foreach (IkeSa earlier in sas.Take(2))
+        Assert.Equal([null, sas[0].Sa, sas[1].Sa], sas.Select(s => s.Sa.RetryOf));
+        Assert.Equal([sas[1].Sa, sas[2].Sa, null], sas.Select(s => s.Sa.RetriedAs));
+        Assert.All(sas.Skip(1), s => Assert.Equal(RetryKind.NewAttempt, s.Sa.RetryKind));
+        foreach (AnalyzedSa earlier in sas.Take(2))
         {
-            Assert.Equal(SaOutcome.Stalled, earlier.Outcome);
-            Assert.Contains($"started again as IKE SA #{earlier.RetriedAs!.Id}", earlier.OutcomeDetail);
-            Assert.DoesNotContain("capture ends", earlier.OutcomeDetail);
+            Assert.Equal(SaOutcome.Stalled, earlier.Sa.Outcome);
+            Assert.Contains($"started again as IKE SA #{earlier.Sa.RetriedAs!.Id}", earlier.Sa.OutcomeDetail);
+            Assert.DoesNotContain("capture ends", earlier.Sa.OutcomeDetail);
             None(earlier, FindingCode.CaptureTruncatesNegotiation);
             Assert.Equal(Confidence.Medium, Only(earlier, FindingCode.InitiatorStoppedAfterIkeSaInit).Confidence);
         }
@@ -232,19 +232,19 @@ public class ImperfectCaptureTests
     public void Mm1WithHeaderLengthZero_IsMm1AndMalformed_NotMm5()
     {
         var a = Analyze("ikev1-mm1-length-zero");
-        IkeSa sa = Assert.Single(a.Sas);
-        Assert.Equal("MM1", sa.Messages[0].Step);
-        Assert.True(sa.Messages[0].Message.Ike.IsMalformed);
+        var sa = Assert.Single(a.Sas);
+        Assert.Equal("MM1", sa.Sa.Messages[0].Step);
+        Assert.True(sa.Sa.Messages[0].Message.Ike.IsMalformed);
         Assert.Contains(a.Malformations, m => m.Frame == 1);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
     }
 
     [Fact]
     public void RequestThenCaptureEnds_NoClaimOfSilence()
     {
-        IkeSa sa = Assert.Single(Analyze("ikev2-request-then-capture-ends").Sas);
-        Assert.Equal(SaOutcome.Incomplete, sa.Outcome);
+        var sa = Assert.Single(Analyze("ikev2-request-then-capture-ends").Sas);
+        Assert.Equal(SaOutcome.Incomplete, sa.Sa.Outcome);
         None(sa, FindingCode.IkeSaInitNoResponse);
-        Assert.Contains("capture ends 0.0 s after IKE_SA_INIT request", sa.OutcomeDetail);
+        Assert.Contains("capture ends 0.0 s after IKE_SA_INIT request", sa.Sa.OutcomeDetail);
     }
 }

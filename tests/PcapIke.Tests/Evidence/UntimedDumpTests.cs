@@ -29,9 +29,9 @@ public sealed class UntimedDumpTests
     {
         string dump = Dump("S2-ikev1-r2-initiates", layout);
         var sa = Assert.Single(CaptureAnalyzer.Analyze(dump).Sas);
-        Assert.True(sa.TimesUnknown);
-        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
-        Assert.Equal("at MM5: initiator re-sent MM5 3 times; responder re-sent MM4 4 times; responder rejected MM5: it re-sent MM4 instead of answering", sa.OutcomeDetail);
+        Assert.True(sa.Sa.TimesUnknown);
+        Assert.Equal(SaOutcome.Stalled, sa.Sa.Outcome);
+        Assert.Equal("at MM5: initiator re-sent MM5 3 times; responder re-sent MM4 4 times; responder rejected MM5: it re-sent MM4 instead of answering", sa.Sa.OutcomeDetail);
 
         var (exit, text, err) = CliRun.Run("analyze", dump, "--verbose");
         Assert.True(exit == 0, err);
@@ -63,8 +63,8 @@ public sealed class UntimedDumpTests
         foreach (string capture in new[] { CliRun.RepoCapture("S2-ikev1-r2-initiates"), Dump("S2-ikev1-r2-initiates", DumpLayout.IosEpc) })
         {
             var sa = Assert.Single(CaptureAnalyzer.Analyze(capture).Sas);
-            Assert.False(sa.TimesUnknown);
-            Assert.Contains("initiator re-sent MM5 3 times over 30.0 s", sa.OutcomeDetail);
+            Assert.False(sa.Sa.TimesUnknown);
+            Assert.Contains("initiator re-sent MM5 3 times over 30.0 s", sa.Sa.OutcomeDetail);
             var (exit, text, err) = CliRun.Run("analyze", capture);
             Assert.True(exit == 0, err);
             Assert.Contains(" over 30.0 s", text);

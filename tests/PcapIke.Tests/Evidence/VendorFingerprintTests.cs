@@ -1,3 +1,4 @@
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Ike;
 using PcapIke.Tests.TestSupport;
@@ -8,26 +9,26 @@ namespace PcapIke.Tests.Evidence;
 /// <summary>Who the peer is, from its vendor-ID set as a whole (the evidence issue, point 8).</summary>
 public class VendorFingerprintTests
 {
-    private static IkeSa Bundled(string folder) =>
+    private static AnalyzedSa Bundled(string folder) =>
         Assert.Single(CaptureAnalyzer.Analyze(Path.Combine(TestPaths.RepoRoot, "captures", folder, "capture.pcap")).Sas);
 
     [Fact]
     public void StrongSwan_SendingTheCiscoFragmentationVendorId_IsNotCiscoIos_AndGetsNoIosCommands()
     {
-        IkeSa sa = Bundled("strongswan-ikev1-main-mode");
-        var frag = sa.VendorIds.Where(v => v.Name == "IKE Fragmentation (Cisco, 80000000)").ToList();
+        var sa = Bundled("strongswan-ikev1-main-mode");
+        var frag = sa.Sa.VendorIds.Where(v => v.Name == "IKE Fragmentation (Cisco, 80000000)").ToList();
         Assert.Equal(2, frag.Count);                     // both strongSwan peers send it
         Assert.All(frag, v => Assert.Null(v.Fingerprint));
-        Assert.DoesNotContain(sa.VendorIds, v => v.Fingerprint == "Cisco IOS");
+        Assert.DoesNotContain(sa.Sa.VendorIds, v => v.Fingerprint == "Cisco IOS");
         Assert.DoesNotContain(sa.Findings, f => (f.Message + f.Fix).Contains("crypto ", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Ios_UnityNextToItsUnnamedVendorId_StaysCiscoIos()
     {
-        IkeSa sa = Bundled("S2-ikev1-r2-initiates");
-        Assert.Equal("Cisco IOS", sa.VendorIds.Single(v => v.Sender == Role.Responder && v.Name == "CISCO-UNITY 1.0").Fingerprint);
-        Assert.Equal("Cisco IOS", sa.VendorIds.Single(v => v.Sender == Role.Responder && v.Name is null).Fingerprint);
+        var sa = Bundled("S2-ikev1-r2-initiates");
+        Assert.Equal("Cisco IOS", sa.Sa.VendorIds.Single(v => v.Sender == Role.Responder && v.Name == "CISCO-UNITY 1.0").Fingerprint);
+        Assert.Equal("Cisco IOS", sa.Sa.VendorIds.Single(v => v.Sender == Role.Responder && v.Name is null).Fingerprint);
         Assert.Contains("`ca trust-point`", sa.Findings.Single(f => f.Id == "PI101").Fix);
     }
 
@@ -53,11 +54,12 @@ public class CertRequestPlacementTests
         CertRequestEntry E(int pos, long frame, string step, string dn) => new(pos, frame, step, 4, dn, dn, null, null);
         sa.InitiatorCertRequests.AddRange([E(0, 5, "MM5", "cn=CA2,o=x"), E(1, 5, "MM5", "cn=CA1,o=x")]);
         sa.ResponderCertRequests.AddRange([E(0, 4, "MM4", "cn=CA1,o=x"), E(1, 4, "MM4", "cn=CA2,o=x")]);
-        PcapIke.Findings.FindingRules.Apply(sa);
-        string pi201 = sa.Findings.Single(f => f.Id == "PI201").Message;
+        var analyzed = new AnalyzedSa(sa);
+        PcapIke.Findings.FindingRules.Apply(analyzed);
+        string pi201 = analyzed.Findings.Single(f => f.Id == "PI201").Message;
         Assert.Contains("the initiator's MM5 asks for", pi201);
         Assert.Contains("the responder's MM4 asks for", pi201);
         Assert.DoesNotContain("MM3", pi201);
-        Assert.Contains("(MM5)", sa.Findings.Single(f => f.Id == "PI204").Message);
+        Assert.Contains("(MM5)", analyzed.Findings.Single(f => f.Id == "PI204").Message);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using PcapIke.Findings;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
@@ -131,13 +132,13 @@ internal static class IkeForge
         return analysis;
     }
 
-    /// <summary>The SAs of <see cref="CaptureAnalyzer.AnalyzeStreaming(CaptureReader, MalformationList, AnalysisOptions?, Action{IkeSa})"/>,
+    /// <summary>The SAs of <see cref="CaptureAnalyzer.AnalyzeStreaming(CaptureReader, MalformationList, AnalysisOptions?, Action{AnalyzedSa})"/>,
     /// in the order they were handed over.</summary>
-    public static List<IkeSa> AnalyzeStreaming(IEnumerable<Sent> datagrams, AnalysisOptions? options = null)
+    public static List<AnalyzedSa> AnalyzeStreaming(IEnumerable<Sent> datagrams, AnalysisOptions? options = null)
     {
         var malformations = new MalformationList();
         using var reader = CaptureReader.Open(new MemoryStream(Pcap(datagrams)), "forged", malformations);
-        var sas = new List<IkeSa>();
+        var sas = new List<AnalyzedSa>();
         var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, options, sas.Add);
         Assert.Empty(result.Malformations);
         Assert.Equal(sas.Count, result.SaCount);

@@ -36,22 +36,22 @@ public class LiveSaCapTests
     {
         var options = new AnalysisOptions { MaxLiveSas = 3 };
         var analysis = Analyze(Timeline(), options);
-        Assert.Equal([1, 2, 3, 4, 5], analysis.Sas.Select(s => s.Id));
-        Assert.Equal([false, true, true, false, false], analysis.Sas.Select(s => s.CutShort));
+        Assert.Equal([1, 2, 3, 4, 5], analysis.Sas.Select(s => s.Sa.Id));
+        Assert.Equal([false, true, true, false, false], analysis.Sas.Select(s => s.Sa.CutShort));
         Assert.Equal(2, analysis.CutShortSas);
         // SA 1 kept both its messages although it is the oldest
-        Assert.Equal(2, analysis.Sas[0].Messages.Count);
+        Assert.Equal(2, analysis.Sas[0].Sa.Messages.Count);
 
         var streamed = AnalyzeStreaming(Timeline(), options);
-        Assert.Equal([2, 3, 1, 4, 5], streamed.Select(s => s.Id));
-        Assert.Equal([2, 3], streamed.Where(s => s.CutShort).Select(s => s.Id));
+        Assert.Equal([2, 3, 1, 4, 5], streamed.Select(s => s.Sa.Id));
+        Assert.Equal([2, 3], streamed.Where(s => s.Sa.CutShort).Select(s => s.Sa.Id));
 
         // without the cap (the default is far above 5) nothing is cut short and the SAs are otherwise the same
         var uncapped = Analyze(Timeline());
         Assert.Equal(0, uncapped.CutShortSas);
-        Assert.DoesNotContain(uncapped.Sas, s => s.CutShort);
-        Assert.Equal(uncapped.Sas.Select(s => (s.Id, s.Outcome, s.LastStep, s.Messages.Count)),
-            analysis.Sas.Select(s => (s.Id, s.Outcome, s.LastStep, s.Messages.Count)));
+        Assert.DoesNotContain(uncapped.Sas, s => s.Sa.CutShort);
+        Assert.Equal(uncapped.Sas.Select(s => (s.Sa.Id, s.Sa.Outcome, s.Sa.LastStep, s.Sa.Messages.Count)),
+            analysis.Sas.Select(s => (s.Sa.Id, s.Sa.Outcome, s.Sa.LastStep, s.Sa.Messages.Count)));
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public class LiveSaCapTests
         Assert.Equal([false, true, true, false, false], sas.Select(s => s.TryGetProperty("cutShort", out var c) && c.GetBoolean()));
         Assert.Equal(2, doc.RootElement.GetProperty("files")[0].GetProperty("cutShortSas").GetInt32());
 
-        Assert.Contains("cut short", SaReportText.OutcomeLine(analysis.Sas[1]), StringComparison.Ordinal);
-        Assert.DoesNotContain("cut short", SaReportText.OutcomeLine(analysis.Sas[0]), StringComparison.Ordinal);
+        Assert.Contains("cut short", SaReportText.OutcomeLine(analysis.Sas[1].Sa), StringComparison.Ordinal);
+        Assert.DoesNotContain("cut short", SaReportText.OutcomeLine(analysis.Sas[0].Sa), StringComparison.Ordinal);
 
         var plain = new MemoryStream();
         using (var w = new AnalyzeJsonWriter(plain)) w.WriteAnalysis(Analyze(Timeline()));
@@ -80,11 +80,11 @@ public class LiveSaCapTests
         list.Add(InitResponse(6, 0x1002, 0x2002, "10.0.0.2", "10.9.0.1")); // SA 2's response, after it was cut short
         var sas = Analyze(list, new AnalysisOptions { MaxLiveSas = 3 }).Sas;
         Assert.Equal(6, sas.Count);
-        IkeSa late = sas[5];
-        Assert.Equal((0x1002ul, 0x2002ul), (late.SpiI, late.SpiR));
-        Assert.True(late.StartsMidNegotiation);
-        Assert.Equal(["IKE_SA_INIT response"], late.Messages.Select(m => m.Step));
-        Assert.Single(sas[1].Messages);
+        var late = sas[5];
+        Assert.Equal((0x1002ul, 0x2002ul), (late.Sa.SpiI, late.Sa.SpiR));
+        Assert.True(late.Sa.StartsMidNegotiation);
+        Assert.Equal(["IKE_SA_INIT response"], late.Sa.Messages.Select(m => m.Step));
+        Assert.Single(sas[1].Sa.Messages);
     }
 
     [Fact]
@@ -110,9 +110,9 @@ public class LiveSaCapTests
         Assert.Equal(n, sas.Count);
         for (int k = 0; k < n; k++)
         {
-            Assert.Equal((spis[k].I, spis[k].R), (sas[k].SpiI, sas[k].SpiR));
-            Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request"], sas[k].Messages.Select(m => m.Step));
-            Assert.False(sas[k].StartsMidNegotiation);
+            Assert.Equal((spis[k].I, spis[k].R), (sas[k].Sa.SpiI, sas[k].Sa.SpiR));
+            Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request"], sas[k].Sa.Messages.Select(m => m.Step));
+            Assert.False(sas[k].Sa.StartsMidNegotiation);
         }
     }
 
@@ -134,8 +134,8 @@ public class LiveSaCapTests
         Assert.Equal(n, sas.Count);
         for (int k = 0; k < n; k++)
         {
-            Assert.Equal(((ulong)k + 1, 0x5000ul + (ulong)k + 1), (sas[k].SpiI, sas[k].SpiR));
-            Assert.Equal(["MM1", "MM2", "MM3"], sas[k].Messages.Select(m => m.Step));
+            Assert.Equal(((ulong)k + 1, 0x5000ul + (ulong)k + 1), (sas[k].Sa.SpiI, sas[k].Sa.SpiR));
+            Assert.Equal(["MM1", "MM2", "MM3"], sas[k].Sa.Messages.Select(m => m.Step));
         }
     }
 }

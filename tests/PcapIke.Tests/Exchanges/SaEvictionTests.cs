@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
@@ -18,7 +19,9 @@ public class SaEvictionTests
     private static readonly AnalysisOptions NoEviction = new() { SaIdleTimeout = null };
 
     /// <summary>Everything a report shows of an SA, as one line.</summary>
-    internal static string Signature(IkeSa sa) => string.Join(" | ",
+    internal static string Signature(AnalyzedSa analyzed) => Signature(analyzed.Sa, analyzed.Findings);
+
+    private static string Signature(IkeSa sa, IReadOnlyList<Finding> findings) => string.Join(" |",
         sa.Id, sa.Version, sa.Initiator, sa.Responder, sa.SpiI.ToString("x16", CultureInfo.InvariantCulture),
         sa.SpiR.ToString("x16", CultureInfo.InvariantCulture),
         string.Join(",", sa.Messages.Select(m => $"{m.Frame}:{m.Step}:{m.Sender}:{m.Retransmission}:{m.RetransmissionOf?.Frame}")),
@@ -26,7 +29,7 @@ public class SaEvictionTests
         sa.NatDetected, sa.NatHashMismatch, sa.FloatedTo4500, string.Join(",", sa.Offered), sa.Chosen,
         string.Join(",", sa.VendorIds), string.Join(",", sa.InitiatorCertRequests.Select(c => c.Display)),
         string.Join(",", sa.ResponderCertRequests.Select(c => c.Display)), string.Join(",", sa.Notifies),
-        string.Join(",", sa.Findings.Select(f => $"{f.Code}:{f.Severity}:{string.Join(' ', f.Frames)}:{f.Message}")));
+        string.Join(",", findings.Select(f => $"{f.Code}:{f.Severity}:{string.Join(' ', f.Frames)}:{f.Message}")));
 
     private static List<Sent> MainMode(ulong ckyI, ulong ckyR, string init, string resp, double t0)
     {
@@ -103,18 +106,18 @@ public class SaEvictionTests
         var analyzed = Analyze(timeline).Sas;
         var streamed = AnalyzeStreaming(timeline);
 
-        Assert.Equal([1, 2, 3, 4, 5], kept.Select(s => s.Id));
+        Assert.Equal([1, 2, 3, 4, 5], kept.Select(s => s.Sa.Id));
         Assert.Equal(kept.Select(Signature), analyzed.Select(Signature));
         // 1 is evicted when 3 starts (idle since 21 s), 3 when 4 starts (idle since 300.15 s); 2, 4, 5 at the end by id
-        Assert.Equal([1, 3, 2, 4, 5], streamed.Select(s => s.Id));
-        Assert.Equal(kept.Select(Signature), streamed.OrderBy(s => s.Id).Select(Signature));
+        Assert.Equal([1, 3, 2, 4, 5], streamed.Select(s => s.Sa.Id));
+        Assert.Equal(kept.Select(Signature), streamed.OrderBy(s => s.Sa.Id).Select(Signature));
 
-        Assert.Equal((SaOutcome.Stalled, "MM5"), (kept[0].Outcome, kept[0].LastStep));
-        Assert.Equal(SaOutcome.Established, kept[1].Outcome);
-        Assert.Equal(14, kept[1].Messages.Count);
-        Assert.Equal(SaOutcome.Established, kept[2].Outcome);
-        Assert.Equal((SaOutcome.Established, "MM6"), (kept[3].Outcome, kept[3].LastStep));
-        Assert.Equal((SaOutcome.Incomplete, "IKE_SA_INIT request"), (kept[4].Outcome, kept[4].LastStep));
+        Assert.Equal((SaOutcome.Stalled, "MM5"), (kept[0].Sa.Outcome, kept[0].Sa.LastStep));
+        Assert.Equal(SaOutcome.Established, kept[1].Sa.Outcome);
+        Assert.Equal(14, kept[1].Sa.Messages.Count);
+        Assert.Equal(SaOutcome.Established, kept[2].Sa.Outcome);
+        Assert.Equal((SaOutcome.Established, "MM6"), (kept[3].Sa.Outcome, kept[3].Sa.LastStep));
+        Assert.Equal((SaOutcome.Incomplete, "IKE_SA_INIT request"), (kept[4].Sa.Outcome, kept[4].Sa.LastStep));
     }
 
     [Fact]
@@ -149,20 +152,20 @@ public class SaEvictionTests
         list.Add(list[2] with { Seconds = 200.1 });                  // re-sent 200 s later: after the idle window
 
         var kept = Assert.Single(Analyze(list, NoEviction).Sas);
-        Assert.Equal(1, kept.Retransmissions);
-        Assert.Equal(SaOutcome.Stalled, kept.Outcome);
+        Assert.Equal(1, kept.Sa.Retransmissions);
+        Assert.Equal(SaOutcome.Stalled, kept.Sa.Outcome);
 
         var sas = Analyze(list).Sas;
         Assert.Equal(2, sas.Count);
-        Assert.Equal((SaOutcome.Incomplete, "IKE_AUTH request", false), (sas[0].Outcome, sas[0].LastStep, sas[0].StartsMidNegotiation));
-        IkeSa late = sas[1];
-        Assert.Equal((i, r), (late.SpiI, late.SpiR));
-        Assert.True(late.StartsMidNegotiation);
-        Assert.Equal(0, late.Retransmissions);
-        Assert.Equal(["IKE_AUTH request"], late.Messages.Select(m => m.Step));
-        Assert.Equal("192.168.0.2:500", late.Initiator.ToString());
-        Assert.Equal(SaOutcome.Incomplete, late.Outcome);
-        Assert.StartsWith("capture starts mid-negotiation (first seen: IKE_AUTH request)", late.OutcomeDetail);
+        Assert.Equal((SaOutcome.Incomplete, "IKE_AUTH request", false), (sas[0].Sa.Outcome, sas[0].Sa.LastStep, sas[0].Sa.StartsMidNegotiation));
+        var late = sas[1];
+        Assert.Equal((i, r), (late.Sa.SpiI, late.Sa.SpiR));
+        Assert.True(late.Sa.StartsMidNegotiation);
+        Assert.Equal(0, late.Sa.Retransmissions);
+        Assert.Equal(["IKE_AUTH request"], late.Sa.Messages.Select(m => m.Step));
+        Assert.Equal("192.168.0.2:500", late.Sa.Initiator.ToString());
+        Assert.Equal(SaOutcome.Incomplete, late.Sa.Outcome);
+        Assert.StartsWith("capture starts mid-negotiation (first seen: IKE_AUTH request)", late.Sa.OutcomeDetail);
     }
 
     [Fact]
@@ -174,11 +177,11 @@ public class SaEvictionTests
         list.AddRange([mm5, mm5 with { Seconds = 190.0 }]);
         var sas = Analyze(list).Sas;
         Assert.Equal(2, sas.Count);
-        Assert.False(sas[0].StartsMidNegotiation);
-        Assert.Equal("MM5", sas[0].LastStep);
-        Assert.True(sas[1].StartsMidNegotiation);
-        Assert.Equal(["MM5"], sas[1].Messages.Select(m => m.Step));
-        Assert.Equal((i, r), (sas[1].SpiI, sas[1].SpiR));
+        Assert.False(sas[0].Sa.StartsMidNegotiation);
+        Assert.Equal("MM5", sas[0].Sa.LastStep);
+        Assert.True(sas[1].Sa.StartsMidNegotiation);
+        Assert.Equal(["MM5"], sas[1].Sa.Messages.Select(m => m.Step));
+        Assert.Equal((i, r), (sas[1].Sa.SpiI, sas[1].Sa.SpiR));
     }
 
     public static TheoryData<string> Captures()
@@ -200,10 +203,10 @@ public class SaEvictionTests
     {
         string path = Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, relative));
         var analysis = CaptureAnalyzer.Analyze(path);
-        var streamed = new List<IkeSa>();
+        var streamed = new List<AnalyzedSa>();
         var result = CaptureAnalyzer.AnalyzeStreaming(path, null, streamed.Add);
 
-        Assert.Equal(analysis.Sas.Select(Signature), streamed.OrderBy(s => s.Id).Select(Signature));
+        Assert.Equal(analysis.Sas.Select(Signature), streamed.OrderBy(s => s.Sa.Id).Select(Signature));
         Assert.Equal(analysis.Sas.Count, result.SaCount);
         Assert.Equal((analysis.Statistics.Frames, analysis.Statistics.IkeMessages, analysis.Statistics.CapturedBytes),
             (result.Statistics.Frames, result.Statistics.IkeMessages, result.Statistics.CapturedBytes));

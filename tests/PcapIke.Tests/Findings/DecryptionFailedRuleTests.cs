@@ -22,7 +22,7 @@ public class DecryptionFailedRuleTests
     private static readonly Ikev2CipherSuite Ctr = new(EncryptionTransformId.ENCR_AES_CTR, 128,
         IntegrityTransformId.AUTH_HMAC_SHA1_96, PrfTransformId.PRF_HMAC_SHA2_256);
 
-    private static IkeSa Analyze(IEnumerable<Sent> datagrams, KeyRing ring)
+    private static AnalyzedSa Analyze(IEnumerable<Sent> datagrams, KeyRing ring)
     {
         var malformations = new MalformationList();
         using var reader = CaptureReader.Open(new MemoryStream(Pcap(datagrams)), "forged", malformations);
@@ -45,7 +45,7 @@ public class DecryptionFailedRuleTests
         return k;
     }
 
-    private static Finding Pi501(IkeSa sa) => Assert.Single(sa.Findings, f => f.Code == FindingCode.DecryptionFailed);
+    private static Finding Pi501(AnalyzedSa sa) => Assert.Single(sa.Findings, f => f.Code == FindingCode.DecryptionFailed);
 
     [Fact]
     public void WrongKeys_BothDirectionsFailTheIcv_NamedAsKeysOfAnotherSa()
@@ -95,7 +95,7 @@ public class DecryptionFailedRuleTests
         Assert.Equal([4L], finding.Frames);
         Assert.Contains("frame 4 (IKE_AUTH response, responder) — integrity failed", finding.Message);
         Assert.Contains("the initiator's messages decrypt but not the responder's: the responder's keys (SK_er/SK_ar) are wrong", finding.Message);
-        Assert.Equal(Ikev2ExchangeForge.InitiatorId, sa.InitiatorId);   // the request still decrypted
+        Assert.Equal(Ikev2ExchangeForge.InitiatorId, sa.Sa.InitiatorId);   // the request still decrypted
     }
 
     [Fact]
@@ -182,6 +182,6 @@ public class DecryptionFailedRuleTests
         Assert.Equal([5L], finding.Frames);   // MM6 is the 5th frame of the capture without MM5
         Assert.Contains("Likely cause: other messages of this SA decrypt with the same Ka, so the key is right and the IV chain is broken: " +
                         "a message in between is missing from the capture", finding.Message);
-        Assert.Contains(sa.Messages, m => m.Exchange == ExchangeKind.QuickMode && m.Message.Decryption is { IsOk: true });
+        Assert.Contains(sa.Sa.Messages, m => m.Exchange == ExchangeKind.QuickMode && m.Message.Decryption is { IsOk: true });
     }
 }

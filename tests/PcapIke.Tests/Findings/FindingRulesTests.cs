@@ -10,8 +10,9 @@ public class FindingRulesTests
 {
     private static List<Finding> Apply(IkeSa sa)
     {
-        FindingRules.Apply(sa);
-        return sa.Findings;
+        var analyzed = new AnalyzedSa(sa);
+        FindingRules.Apply(analyzed);
+        return analyzed.Findings;
     }
 
     private static Finding Single(IkeSa sa, FindingCode code) => Assert.Single(Apply(sa), f => f.Code == code);
@@ -398,7 +399,7 @@ public class FindingRulesOnRealCapturesTests
         string path = Path.Combine(PcapIke.Tests.TestSupport.TestPaths.RepoRoot, "captures", "strongswan-ikev2-skf", "capture.pcap");
         var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
-        Assert.Equal(0, sa.Retransmissions);
+        Assert.Equal(0, sa.Sa.Retransmissions);
         Assert.DoesNotContain(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.Retransmissions);
     }
 }
@@ -431,7 +432,7 @@ public class FailedInsideEncryptedMessageTests
 
 public class WeakAlgorithmsRuleTests
 {
-    private static PcapIke.Exchanges.IkeSa Analyze(string path) =>
+    private static AnalyzedSa Analyze(string path) =>
         Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(path).Sas);
 
     [Fact]
@@ -478,7 +479,7 @@ public class CertRequestFirstEntryWithDecryptedCertificatesTests
         };
         var sa = Assert.Single(PcapIke.Analysis.CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap"), options).Sas);
 
-        Assert.Equal("CN=Lab CA2,O=PcapIke Lab,C=CH", sa.InitiatorCertificateIssuer);
+        Assert.Equal("CN=Lab CA2,O=PcapIke Lab,C=CH", sa.Sa.InitiatorCertificateIssuer);
         var f = Assert.Single(sa.Findings, f => f.Code == PcapIke.Findings.FindingCode.CertRequestFirstEntryDiffers);
         Assert.Contains("The initiator signed with its certificate from CN=Lab CA2,O=PcapIke Lab,C=CH", f.Message);
         Assert.Contains("the responder sent no certificate", f.Message);

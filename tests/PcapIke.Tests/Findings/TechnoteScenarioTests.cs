@@ -19,12 +19,12 @@ public class TechnoteScenarioTests
     {
         var analysis = CaptureAnalyzer.Analyze(TechnoteCaptures.WriteS1(TestPaths.NewTempDir()));
         var sa = Assert.Single(analysis.Sas);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
-        Assert.Equal(1, sa.Version);
-        Assert.Equal(["cn=CA1,o=cisco,o=com"], sa.InitiatorCertRequests.Select(e => e.Dn));
-        Assert.Equal(TechnoteCaptures.R2StoreOrder, sa.ResponderCertRequests.Select(e => e.Dn));
-        Assert.Equal("cn=CA1,o=cisco,o=com", sa.ResponderCertRequests[0].Dn);
-        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], sa.Messages.Select(m => m.Step));
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
+        Assert.Equal(1, sa.Sa.Version);
+        Assert.Equal(["cn=CA1,o=cisco,o=com"], sa.Sa.InitiatorCertRequests.Select(e => e.Dn));
+        Assert.Equal(TechnoteCaptures.R2StoreOrder, sa.Sa.ResponderCertRequests.Select(e => e.Dn));
+        Assert.Equal("cn=CA1,o=cisco,o=com", sa.Sa.ResponderCertRequests[0].Dn);
+        Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], sa.Sa.Messages.Select(m => m.Step));
         Assert.Contains(sa.Findings, f => f.Code == FindingCode.CertRequestRestrictedInitiator && f.Frames.SequenceEqual([3L]));
         Assert.Contains(sa.Findings, f => f.Code == FindingCode.CertRequestAllGlobalTrustpoints && f.Frames.SequenceEqual([4L]));
         Assert.DoesNotContain(sa.Findings, f => f.Severity == Severity.Error);
@@ -35,14 +35,14 @@ public class TechnoteScenarioTests
     {
         var analysis = CaptureAnalyzer.Analyze(TechnoteCaptures.WriteS2(TestPaths.NewTempDir()));
         var sa = Assert.Single(analysis.Sas);
-        Assert.Equal(SaOutcome.Stalled, sa.Outcome);
-        Assert.Contains("MM5", sa.OutcomeDetail);
-        Assert.Equal("cn=CA2,o=cisco,o=com", sa.ResponderCertRequests[0].Dn);
-        Assert.Equal("cn=CA1,o=cisco,o=com", sa.InitiatorCertRequests[0].Dn);
-        Assert.Equal(7, sa.InitiatorCertRequests.Count);
-        Assert.Equal(7, sa.ResponderCertRequests.Count);
-        Assert.DoesNotContain(sa.Messages, m => m.Step == "MM6");
-        Assert.Equal(TechnoteCaptures.S2Mm5Copies, sa.Messages.Count(m => m.Step == "MM5"));
+        Assert.Equal(SaOutcome.Stalled, sa.Sa.Outcome);
+        Assert.Contains("MM5", sa.Sa.OutcomeDetail);
+        Assert.Equal("cn=CA2,o=cisco,o=com", sa.Sa.ResponderCertRequests[0].Dn);
+        Assert.Equal("cn=CA1,o=cisco,o=com", sa.Sa.InitiatorCertRequests[0].Dn);
+        Assert.Equal(7, sa.Sa.InitiatorCertRequests.Count);
+        Assert.Equal(7, sa.Sa.ResponderCertRequests.Count);
+        Assert.DoesNotContain(sa.Sa.Messages, m => m.Step == "MM6");
+        Assert.Equal(TechnoteCaptures.S2Mm5Copies, sa.Sa.Messages.Count(m => m.Step == "MM5"));
 
         var stalled = sa.Findings[0];
         Assert.Equal(FindingCode.MainModeStalledAfterMM5, stalled.Code);

@@ -43,7 +43,7 @@ public partial class LiveLabDataPlaneTests
 
         var a = CaptureAnalyzer.Analyze(s.Capture, new AnalysisOptions { Keys = KeyRing.Load([s.KeyTable]) });
         var sa = Assert.Single(a.Sas);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         var flows = sa.DataPlane!.Flows;
         Assert.Equal(2, flows.Count);
         foreach (var (dir, spi, bytes, packets) in moon)

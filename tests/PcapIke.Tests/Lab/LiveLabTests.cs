@@ -31,7 +31,7 @@ public class LiveLabTests
     public static TheoryData<string> EstablishedScenarios =>
         new(LiveLab.Recorded.Where(id => id != "ikev2-untrusted-ca"));
 
-    private static IkeSa Analyze(Scenario s, CaCatalog? cas = null)
+    private static AnalyzedSa Analyze(Scenario s, CaCatalog? cas = null)
     {
         var a = CaptureAnalyzer.Analyze(s.Capture, new AnalysisOptions { Keys = KeyRing.Load([s.KeyTable]), Cas = cas ?? new CaCatalog() });
         Assert.Empty(a.Malformations);
@@ -244,21 +244,21 @@ public class LiveLabTests
         Assert.All(messages.Where(m => m.Certificates.Count > 0),
             m => Assert.Equal(s.Version == 2 ? (byte)ExchangeType.IKE_AUTH : (byte)2, m.Ike.ExchangeTypeRaw));
 
-        IkeSa sa = Analyze(s);
-        Assert.Equal(LiveLab.Rfc4514(moon.SubjectName), sa.InitiatorCertificate);
-        Assert.Equal(LiveLab.Rfc4514(moonCa.SubjectName), sa.InitiatorCertificateIssuer);
-        Assert.Equal(DnsName(moon), sa.InitiatorId);
-        Assert.Equal(DnsName(sun), sa.ResponderId);   // from sun's IDr, or the IDr moon asked for
-        Assert.Equal(!s.Established, sa.ResponderIdFromRequest);
+        var sa = Analyze(s);
+        Assert.Equal(LiveLab.Rfc4514(moon.SubjectName), sa.Sa.InitiatorCertificate);
+        Assert.Equal(LiveLab.Rfc4514(moonCa.SubjectName), sa.Sa.InitiatorCertificateIssuer);
+        Assert.Equal(DnsName(moon), sa.Sa.InitiatorId);
+        Assert.Equal(DnsName(sun), sa.Sa.ResponderId);   // from sun's IDr, or the IDr moon asked for
+        Assert.Equal(!s.Established, sa.Sa.ResponderIdFromRequest);
         if (s.Established)
         {
-            Assert.Equal(LiveLab.Rfc4514(sun.SubjectName), sa.ResponderCertificate);
-            Assert.Equal(LiveLab.Rfc4514(sunCa.SubjectName), sa.ResponderCertificateIssuer);
+            Assert.Equal(LiveLab.Rfc4514(sun.SubjectName), sa.Sa.ResponderCertificate);
+            Assert.Equal(LiveLab.Rfc4514(sunCa.SubjectName), sa.Sa.ResponderCertificateIssuer);
         }
         else
         {
-            Assert.Null(sa.ResponderCertificate);
-            Assert.Null(sa.ResponderCertificateIssuer);
+            Assert.Null(sa.Sa.ResponderCertificate);
+            Assert.Null(sa.Sa.ResponderCertificateIssuer);
         }
     }
 
@@ -277,27 +277,27 @@ public class LiveLabTests
         Assert.Contains("CHILD_SA net{1} established", moonLog);
         Assert.Contains("CHILD_SA net{1} established", sunLog);
 
-        IkeSa sa = Analyze(s);
-        Assert.Equal(s.Version, sa.Version);
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
-        Assert.DoesNotContain("decrypt to confirm", sa.OutcomeDetail);
-        Assert.DoesNotContain("not verified", sa.OutcomeDetail);
-        var negotiation = sa.Messages.Where(m => !IsInformational(m.Message.Ike.ExchangeTypeRaw)).ToList();
+        var sa = Analyze(s);
+        Assert.Equal(s.Version, sa.Sa.Version);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
+        Assert.DoesNotContain("decrypt to confirm", sa.Sa.OutcomeDetail);
+        Assert.DoesNotContain("not verified", sa.Sa.OutcomeDetail);
+        var negotiation = sa.Sa.Messages.Where(m => !IsInformational(m.Message.Ike.ExchangeTypeRaw)).ToList();
         string[] steps = negotiation.Select(m => m.Step).Distinct().ToArray();
         if (s.Version == 2)
             Assert.Equal(["IKE_SA_INIT request", "IKE_SA_INIT response", "IKE_AUTH request", "IKE_AUTH response"], steps);
         else
             Assert.Equal(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "QM1", "QM2", "QM3"], steps);
-        if (negotiation.Count == sa.Messages.Count) Assert.Equal(steps[^1], sa.LastStep);
+        if (negotiation.Count == sa.Sa.Messages.Count) Assert.Equal(steps[^1], sa.Sa.LastStep);
         Assert.DoesNotContain(sa.Findings, f => f.Code is FindingCode.ErrorNotify or FindingCode.FailedInsideEncryptedMessage);
-        Assert.DoesNotContain(sa.Notifies, n => n.IsError);
+        Assert.DoesNotContain(sa.Sa.Notifies, n => n.IsError);
         Assert.Equal(sunLog.Split('\n').Count(l => l.Contains("retransmit ", StringComparison.Ordinal))
-                     + moonLog.Split('\n').Count(l => l.Contains("retransmit ", StringComparison.Ordinal)), sa.Retransmissions);
+                     + moonLog.Split('\n').Count(l => l.Contains("retransmit ", StringComparison.Ordinal)), sa.Sa.Retransmissions);
 
         // "selected proposal: IKE:AES_GCM_16_256/PRF_HMAC_SHA2_256/ECP_256" (charon's names)
         string selected = sunLog.Split('\n').First(l => l.Contains("selected proposal: IKE:", StringComparison.Ordinal));
         string[] t = selected[(selected.IndexOf("IKE:", StringComparison.Ordinal) + 4)..].Trim().Split('/');
-        ProposalView chosen = sa.Chosen!;
+        ProposalView chosen = sa.Sa.Chosen!;
         int cut = t[0].LastIndexOf('_');
         Assert.EndsWith(t[0][..cut], chosen.Encryption!);                  // AES_CBC / AES_GCM_16
         Assert.Equal(int.Parse(t[0][(cut + 1)..]), chosen.KeyLength);     // 128 / 256
@@ -333,12 +333,12 @@ public class LiveLabTests
         Assert.Contains("received AUTHENTICATION_FAILED notify error", moonLog);
 
         var cas = CaCatalog.Load([Path.Combine(LiveLab.Meta, "ca1.pem"), Path.Combine(LiveLab.Meta, "ca2.pem")]);
-        IkeSa sa = Analyze(s, cas);
-        Assert.Equal(SaOutcome.Failed, sa.Outcome);
-        Assert.Equal("IKE_AUTH response", sa.LastStep);
-        Assert.Equal("notify AUTHENTICATION_FAILED at IKE_AUTH response", sa.OutcomeDetail);
-        SaMessage response = sa.Messages.Single(m => m.Step == "IKE_AUTH response");
-        NotifyEntry error = Assert.Single(sa.Notifies, n => n.IsError);
+        var sa = Analyze(s, cas);
+        Assert.Equal(SaOutcome.Failed, sa.Sa.Outcome);
+        Assert.Equal("IKE_AUTH response", sa.Sa.LastStep);
+        Assert.Equal("notify AUTHENTICATION_FAILED at IKE_AUTH response", sa.Sa.OutcomeDetail);
+        SaMessage response = sa.Sa.Messages.Single(m => m.Step == "IKE_AUTH response");
+        NotifyEntry error = Assert.Single(sa.Sa.Notifies, n => n.IsError);
         Assert.Equal((response.Frame, Role.Responder, "IKE_AUTH response", (ushort)24, "AUTHENTICATION_FAILED"),
             (error.Frame, error.Sender, error.Step, error.TypeRaw, error.TypeName));
 
@@ -350,12 +350,12 @@ public class LiveLabTests
         // the responder's CERTREQ asks for exactly the CAs it trusts (hashes computed here with .NET, RFC 7296 §3.7:
         // SHA-1 of the CA's SubjectPublicKeyInfo) ...
         Assert.Equal(trusted.Select(c => Convert.ToHexStringLower(SHA1.HashData(c.PublicKey.ExportSubjectPublicKeyInfo()))),
-            sa.ResponderCertRequests.Select(c => c.CaHash));
-        Assert.Equal(trusted.Select(c => LiveLab.Rfc4514(c.SubjectName)), sa.ResponderCertRequests.Select(c => c.CaName));
+            sa.Sa.ResponderCertRequests.Select(c => c.CaHash));
+        Assert.Equal(trusted.Select(c => LiveLab.Rfc4514(c.SubjectName)), sa.Sa.ResponderCertRequests.Select(c => c.CaName));
         // ... moon's certificate comes from another one ...
-        Assert.Equal(LiveLab.Rfc4514(moon.SubjectName), sa.InitiatorCertificate);
-        Assert.Equal(LiveLab.Rfc4514(moonCa.SubjectName), sa.InitiatorCertificateIssuer);
-        Assert.DoesNotContain(sa.InitiatorCertificateIssuer, sa.ResponderCertRequests.Select(c => c.CaName));
+        Assert.Equal(LiveLab.Rfc4514(moon.SubjectName), sa.Sa.InitiatorCertificate);
+        Assert.Equal(LiveLab.Rfc4514(moonCa.SubjectName), sa.Sa.InitiatorCertificateIssuer);
+        Assert.DoesNotContain(sa.Sa.InitiatorCertificateIssuer, sa.Sa.ResponderCertRequests.Select(c => c.CaName));
         // ... and the CERT_REQ finding says so: moon signed with its certificate from that CA, sun sent none
         Finding pi204 = Assert.Single(sa.Findings, f => f.Code == FindingCode.CertRequestFirstEntryDiffers);
         Assert.Contains($"The initiator signed with its certificate from {LiveLab.Rfc4514(moonCa.SubjectName)}", pi204.Message);

@@ -42,7 +42,7 @@ public sealed class LiveWatchTests
         }
         var analysis = CaptureAnalyzer.Analyze(s.Capture);
         Assert.NotEmpty(analysis.Sas);
-        var expected = analysis.Sas.ToDictionary(sa => sa.Id, sa =>
+        var expected = analysis.Sas.ToDictionary(sa => sa.Sa.Id, sa =>
         {
             var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer)) AnalyzeJsonWriter.WriteSa(w, s.Capture, sa);

@@ -10,20 +10,20 @@ namespace PcapIke.Tests.Model;
 /// configurations (the scenario files stand in for the parsed running-configs and listings here).</summary>
 public class CaptureExplainerTests
 {
-    private static IReadOnlyList<IkeSa> Analyze(string folder, bool withConfigs, bool withKeys = false) =>
+    private static IReadOnlyList<AnalyzedSa> Analyze(string folder, bool withConfigs, bool withKeys = false) =>
         CaptureAnalyzer.Analyze(ForgedCaptures.Capture(folder), new AnalysisOptions
         {
             Routers = withConfigs ? ForgedCaptures.Scenario(folder) : null,
             Keys = withKeys ? KeyRing.Load(Directory.GetFiles(ForgedCaptures.Dir(folder), "ikev*_decryption_table")) : null,
         }).Sas;
 
-    private static Finding One(IkeSa sa, FindingCode code) => Assert.Single(sa.Findings, f => f.Code == code);
+    private static Finding One(AnalyzedSa sa, FindingCode code) => Assert.Single(sa.Findings, f => f.Code == code);
 
     [Fact]
     public void S1_CaptureAlone_MM3RestrictedToTheProfilesTrustpoint_Established()
     {
         var sa = Assert.Single(Analyze("S1-ikev1-r1-initiates", false));
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         Assert.Contains("cn=CA1,o=cisco,o=com", One(sa, FindingCode.CertRequestRestrictedInitiator).Message);
     }
 
@@ -68,7 +68,7 @@ public class CaptureExplainerTests
     {
         var sas = Analyze("S3-ikev1-no-ca-trustpoint", true);
         Assert.Equal(2, sas.Count);
-        Assert.All(sas, sa => Assert.Equal(SaOutcome.Established, sa.Outcome));
+        Assert.All(sas, sa => Assert.Equal(SaOutcome.Established, sa.Sa.Outcome));
         foreach (var sa in sas)
         {
             var f = One(sa, FindingCode.ModelAgrees);
@@ -118,7 +118,7 @@ public class CaptureExplainerTests
     public void S7_Established_BothWays()
     {
         var sa = Assert.Single(Analyze("S7-ikev2-symmetric", true, withKeys: true));
-        Assert.Equal(SaOutcome.Established, sa.Outcome);
+        Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
         Assert.Contains("R1 signs with TP2, R2 signs with TP2", One(sa, FindingCode.ModelAgrees).Message);
     }
 

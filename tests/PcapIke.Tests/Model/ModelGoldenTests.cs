@@ -101,8 +101,8 @@ public class ModelGoldenTests
     private static void Section(StringBuilder b, string label, CaptureAnalysis analysis)
     {
         b.Append($"### {label}\n");
-        foreach (IkeSa sa in analysis.Sas)
+        foreach (AnalyzedSa sa in analysis.Sas)
             foreach (Finding f in sa.Findings.Where(f => f.Id.StartsWith("PI6", StringComparison.Ordinal)))
-                b.Append($"SA {sa.Id} {f.Id} {f.Severity} frames {string.Join(',', f.Frames)}\n  {f.Message}\n  fix: {f.Fix}\n");
+                b.Append($"SA {sa.Sa.Id} {f.Id} {f.Severity} frames {string.Join(',', f.Frames)}\n  {f.Message}\n  fix: {f.Fix}\n");
     }
 }

@@ -121,7 +121,7 @@ public partial class ReplayTests
             Assert.Contains("outcome: established", output);
             Assert.Contains(swap ? "# replay: IKEv1, R1 initiates to R2" : "# replay: IKEv1, R2 initiates to R1", output);
             var sa = Assert.Single(CaptureAnalyzer.Analyze(pcap, new AnalysisOptions()).Sas);
-            Assert.Equal(SaOutcome.Established, sa.Outcome);
+            Assert.Equal(SaOutcome.Established, sa.Sa.Outcome);
             Assert.DoesNotContain(sa.Findings, f => f.Code == FindingCode.MainModeStalledAfterMM5);
         }
     }

@@ -1,3 +1,4 @@
+using PcapIke.Findings;
 using System.Text.Json;
 using PcapIke.Exchanges;
 using PcapIke.Pipeline;
@@ -17,7 +18,7 @@ public class AnalyzeJsonWriterTests
         return JsonDocument.Parse(buffer.ToArray()).RootElement;
     }
 
-    private static CaptureAnalysis Analysis(string file, params IkeSa[] sas) => new(file, sas, new ScanStatistics(), [], 0);
+    private static CaptureAnalysis Analysis(string file, params AnalyzedSa[] sas) => new(file, sas, new ScanStatistics(), [], 0);
 
     [Fact]
     public void TopLevel_HasSasArray_EachSaCarryingItsFile_AndFilesWithErrors()
@@ -168,7 +169,7 @@ public class AnalyzeJsonWriterTests
     {
         var sa = SaBuilder.TechnoteMainModeStall();
         string hostile = "cn=\"x\",o=a\\,b\n=cmd|' /C calc'!A0</script>\u0000" + new string('A', 70_000);
-        sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", hostile);
+        sa.Sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", hostile);
         var dn = Write(w => w.WriteAnalysis(Analysis("a.pcap", sa))).GetProperty("sas")[0]
             .GetProperty("certReq").GetProperty("initiator")[0].GetProperty("dn").GetString();
         Assert.Equal(hostile, dn);

@@ -1,3 +1,4 @@
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
@@ -7,7 +8,7 @@ namespace PcapIke.Tests.Reports;
 
 public class AnalyzeTextWriterTests
 {
-    private static string Write(params IkeSa[] sas)
+    private static string Write(params AnalyzedSa[] sas)
     {
         var o = new StringWriter();
         var w = new AnalyzeTextWriter(o);

@@ -108,8 +108,8 @@ public class BatchCsvWriterTests
     public void HostileDn_RoundTripsThroughPython_ExceptTheNeutralisationPrefix(string dn)
     {
         var sa = SaBuilder.TechnoteMainModeStall();
-        sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", dn);
-        sa.OutcomeDetail = dn;
+        sa.Sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", dn);
+        sa.Sa.OutcomeDetail = dn;
         var rows = new[] { BatchCsvRow.FromSa(dn, sa), BatchCsvRow.FromError(dn, dn) };
 
         string path = Path.Combine(TestPaths.NewTempDir(), "out.csv");
@@ -138,7 +138,7 @@ public class BatchCsvWriterTests
     public void FormulaCells_AreNeutralised_NumbersAreNot()
     {
         var sa = SaBuilder.TechnoteMainModeStall();
-        sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", "=1+1");
+        sa.Sa.InitiatorCertRequests[0] = SaBuilder.Dn(1, 3, "MM3", "=1+1");
         string csv = Write(BatchCsvRow.FromSa("a.pcap", sa));
         Assert.Contains(",\"'=1+1\",", csv);
         Assert.Contains(",20.060000,", csv);

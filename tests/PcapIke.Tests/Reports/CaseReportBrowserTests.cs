@@ -62,7 +62,7 @@ public sealed class CaseReportBrowserTests
         var report = RenderAndCheck(args, Path.Combine(dir, "capture.pcap"));
         if (withConfig) Assert.Matches("PI60[1-5]", report);
         // Decrypted: the certificates sent are shown with their validity (S5's initiator never sends IKE_AUTH).
-        bool authSent = CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap")).Sas.Any(sa => sa.Messages.Any(m => m.Step is "MM5" or "IKE_AUTH request"));
+        bool authSent = CaptureAnalyzer.Analyze(Path.Combine(dir, "capture.pcap")).Sas.Any(sa => sa.Sa.Messages.Any(m => m.Step is "MM5" or "IKE_AUTH request"));
         Assert.Equal(authSent, report.Contains("<th>valid</th>", StringComparison.Ordinal));
     }
 
@@ -103,8 +103,8 @@ public sealed class CaseReportBrowserTests
         }
         foreach (var sa in analysis.Sas)
         {
-            Assert.Equal(sa.Messages.Count, HeadlessChromium.CountInLadder(dom, sa.Id, "msg"));
-            Assert.Equal(sa.Retransmissions, HeadlessChromium.CountInLadder(dom, sa.Id, "retrans"));
+            Assert.Equal(sa.Sa.Messages.Count, HeadlessChromium.CountInLadder(dom, sa.Sa.Id, "msg"));
+            Assert.Equal(sa.Sa.Retransmissions, HeadlessChromium.CountInLadder(dom, sa.Sa.Id, "retrans"));
         }
         return text;
     }

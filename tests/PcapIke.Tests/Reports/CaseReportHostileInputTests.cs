@@ -91,13 +91,13 @@ public sealed class CaseReportHostileInputTests
     {
         string capture = WriteCapture(TestPaths.NewTempDir());
         var sa = Assert.Single(CaptureAnalyzer.Analyze(capture).Sas);
-        Assert.Equal(2, sa.Messages.Count);
-        Assert.Equal(4, sa.InitiatorCertRequests.Count);
-        Assert.Contains(Script, sa.InitiatorCertRequests[0].Dn);
-        Assert.Contains(Long, sa.ResponderCertRequests[0].Dn);
-        Assert.Equal(Formula, sa.ResponderId);
-        Assert.StartsWith("L=bell", sa.ResponderCertificate);
-        Assert.Contains("alert(1)", sa.ResponderCertificate);
+        Assert.Equal(2, sa.Sa.Messages.Count);
+        Assert.Equal(4, sa.Sa.InitiatorCertRequests.Count);
+        Assert.Contains(Script, sa.Sa.InitiatorCertRequests[0].Dn);
+        Assert.Contains(Long, sa.Sa.ResponderCertRequests[0].Dn);
+        Assert.Equal(Formula, sa.Sa.ResponderId);
+        Assert.StartsWith("L=bell", sa.Sa.ResponderCertificate);
+        Assert.Contains("alert(1)", sa.Sa.ResponderCertificate);
     }
 
     [Fact]

@@ -70,13 +70,13 @@ public sealed class SafeTextEverywhereTests
     public void TheModelHoldsTheCnEscaped_AsIdsAre()
     {
         var sa = Assert.Single(CaptureAnalyzer.Analyze(WriteCapture(TestPaths.NewTempDir())).Sas);
-        var cert = Assert.Single(sa.Certificates);
+        var cert = Assert.Single(sa.Sa.Certificates);
         // RFC 4514 §2.4 writes NUL as \00 in its rendering; the rest as SafeText shows it.
         Assert.Equal("CN=" + ShownCn.Replace(@"\x00", @"\00") + ",O=PcapIke Lab", cert.Info!.Subject);
         Assert.Equal(ShownCn, cert.Info.SubjectCommonName);
         Assert.Equal(@"CN=issuer\u202Efdp.exe\x1b]0\;title\x07", cert.Info.Issuer);   // RFC 4514 escapes the ;
-        Assert.Equal("cn=" + ShownCn, sa.InitiatorCertRequests[0].Dn);
-        Assert.Equal(@"id\x1b[2Jwipe.example", sa.InitiatorId);
+        Assert.Equal("cn=" + ShownCn, sa.Sa.InitiatorCertRequests[0].Dn);
+        Assert.Equal(@"id\x1b[2Jwipe.example", sa.Sa.InitiatorId);
     }
 
     [Fact]

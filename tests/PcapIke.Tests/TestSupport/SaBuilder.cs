@@ -73,7 +73,7 @@ internal sealed class SaBuilder
     /// CERT_REQ restricted to CA1, the responder's listing CA2 first; the responder rejects MM5 and re-sends MM4,
     /// the initiator re-sends MM5; no MM6.
     /// </summary>
-    public static IkeSa TechnoteMainModeStall(int id = 1)
+    public static AnalyzedSa TechnoteMainModeStall(int id = 1)
     {
         var b = new SaBuilder(id, 1, "10.0.0.1", 500, "172.16.0.2", 500);
         var sa = b.Sa;
@@ -101,16 +101,17 @@ internal sealed class SaBuilder
         sa.LastStep = "MM5";
         sa.Outcome = SaOutcome.Stalled;
         sa.OutcomeDetail = "at MM5: responder re-sent MM4 2 times over 20.0 s, initiator waited";
-        sa.Findings.Add(new Finding(FindingCode.MainModeStalledAfterMM5, Severity.Error, [5, 9, 10, 123],
+        var analyzed = new AnalyzedSa(sa);
+        analyzed.Findings.Add(new Finding(FindingCode.MainModeStalledAfterMM5, Severity.Error, [5, 9, 10, 123],
             "The responder re-sent MM4 after each MM5: it rejected MM5 (typically certificate validation).",
             "Check the responder's debug crypto pki for the initiator's certificate."));
-        sa.Findings.Add(new Finding(FindingCode.CertRequestFirstEntryDiffers, Severity.Warning, [3, 4],
+        analyzed.Findings.Add(new Finding(FindingCode.CertRequestFirstEntryDiffers, Severity.Warning, [3, 4],
             "The initiator requests CA1 first, the responder CA2."));
-        return sa;
+        return analyzed;
     }
 
     /// <summary>An established IKEv2 SA with CERTREQ hashes (one named by --ca), SKF fragments and a notify.</summary>
-    public static IkeSa Ikev2Established(int id = 2)
+    public static AnalyzedSa Ikev2Established(int id = 2)
     {
         var b = new SaBuilder(id, 2, "192.0.2.1", 500, "192.0.2.2", 500);
         var sa = b.Sa;
@@ -130,6 +131,6 @@ internal sealed class SaBuilder
         sa.Notifies.Add(new NotifyEntry(1, Role.Initiator, "IKE_SA_INIT request", 16388, "NAT_DETECTION_SOURCE_IP", false));
         sa.LastStep = "IKE_AUTH response";
         sa.Outcome = SaOutcome.Established;
-        return sa;
+        return new AnalyzedSa(sa);
     }
 }

@@ -5,16 +5,19 @@ using static PcapIke.Findings.SaFacts;
 
 namespace PcapIke.Findings.Rules;
 
-/// <summary>What a data-plane rule reads: the SAs with their <see cref="IkeSa.DataPlane"/>, the capture's data plane
+/// <summary>What a data-plane rule reads: the SAs with their <see cref="AnalyzedSa.DataPlane"/>, the capture's data plane
 /// (null in a streamed analysis, where flows tied to no SA are not judged) and where the capture ends.</summary>
-public sealed record DataPlaneContext(IReadOnlyList<IkeSa> Sas, DataPlaneAnalysis? DataPlane, long CaptureEndNanoseconds,
+public sealed record DataPlaneContext(IReadOnlyList<AnalyzedSa> Sas, DataPlaneAnalysis? DataPlane, long CaptureEndNanoseconds,
     DataPlaneOptions Options)
 {
+    /// <summary>Findings about the flows tied to no SA (PI702), in the analysis result beside the SAs.</summary>
+    public List<Finding> UnattachedFindings { get; } = new();
+
     public long Threshold => Options.SilenceThreshold.Ticks * 100;
 }
 
-/// <summary>One data-plane rule (PI7xx): adds findings to the SAs' <see cref="IkeSa.Findings"/> or, for traffic tied to no
-/// SA, to <see cref="DataPlaneAnalysis.Findings"/>.</summary>
+/// <summary>One data-plane rule (PI7xx): adds findings to the SAs' <see cref="AnalyzedSa.Findings"/> or, for traffic tied
+/// to no SA, to <see cref="DataPlaneContext.UnattachedFindings"/>.</summary>
 public interface IDataPlaneRule
 {
     void Evaluate(DataPlaneContext context);
@@ -36,12 +39,7 @@ public static class DataPlaneRules
     public static void Apply(DataPlaneContext context)
     {
         foreach (var rule in All) rule.Evaluate(context);
-        foreach (var sa in context.Sas)
-        {
-            var ordered = sa.Findings.OrderByDescending(f => f.Severity).ToList();
-            sa.Findings.Clear();
-            sa.Findings.AddRange(ordered);
-        }
+        foreach (var sa in context.Sas) sa.OrderFindings();
     }
 
     internal const string IosChecks =
@@ -54,7 +52,7 @@ public static class DataPlaneRules
     internal static string Spis(IEnumerable<SaFlow> flows) => string.Join(", ", flows.Select(f => f.Flow.SpiHex).Distinct());
 
     /// <summary>The data-plane flows of an SA that count: ESP when there is any, else AH.</summary>
-    internal static List<SaFlow> Traffic(IkeSa sa)
+    internal static List<SaFlow> Traffic(AnalyzedSa sa)
     {
         var all = sa.DataPlane?.Flows ?? [];
         return all.Any(f => f.Flow.IsEsp) ? all.Where(f => f.Flow.IsEsp).ToList() : all.ToList();
@@ -67,10 +65,11 @@ public sealed class EspOneWayRule : IDataPlaneRule
 {
     public void Evaluate(DataPlaneContext c)
     {
-        foreach (var sa in c.Sas)
+        foreach (var a in c.Sas)
         {
-            if (sa.DataPlane is not { ChildSas.Count: > 0 } dp) continue;
-            var traffic = DataPlaneRules.Traffic(sa);
+            var sa = a.Sa;
+            if (a.DataPlane is not { ChildSas.Count: > 0 } dp) continue;
+            var traffic = DataPlaneRules.Traffic(a);
             if (traffic.Count == 0) continue;
             long t0 = dp.ChildSas[0].TimestampNanoseconds;
             foreach (var d in new[] { TrafficDirection.InitiatorToResponder, TrafficDirection.ResponderToInitiator })
@@ -104,7 +103,7 @@ public sealed class EspOneWayRule : IDataPlaneRule
                     seen = $"Seen: the {silentPeer} stopped sending ESP at frame {backFrame} (SPI {DataPlaneRules.Spis(back)}); the {sender} " +
                         $"went on for {span} more, to frame {lastFrame} (SPI {DataPlaneRules.Spis(sending)}, {after} SPI{(after == 1 ? "" : "s")} still in use).";
                 }
-                sa.Findings.Add(new Finding(FindingCode.EspOneWay, Severity.Warning, frames.Distinct().Order().ToList(),
+                a.Findings.Add(new Finding(FindingCode.EspOneWay, Severity.Warning, frames.Distinct().Order().ToList(),
                     $"ESP one way only: the {silentPeer} sends nothing back for {span}. {seen} " +
                     $"Inferred (medium confidence): the {silentPeer} receives and decrypts but does not route the replies into the tunnel " +
                     "(crypto ACL / proxy-ID mismatch, missing route or NAT exemption on that side), or its ESP is lost on the way " +
@@ -124,16 +123,17 @@ public sealed class EspWithoutNegotiationRule : IDataPlaneRule
 {
     public void Evaluate(DataPlaneContext c)
     {
-        foreach (var sa in c.Sas)
+        foreach (var a in c.Sas)
         {
-            var older = sa.DataPlane?.Flows.Where(f => f.Evidence == SpiEvidence.OlderThanNegotiation).ToList() ?? [];
+            var sa = a.Sa;
+            var older = a.DataPlane?.Flows.Where(f => f.Evidence == SpiEvidence.OlderThanNegotiation).ToList() ?? [];
             if (older.Count == 0) continue;
             long firstFrame = older.Min(f => f.Flow.FirstFrame);
-            sa.Findings.Add(new Finding(FindingCode.EspWithoutNegotiation, Severity.Info,
-                [firstFrame, sa.DataPlane!.ChildSas[0].Frame],
+            a.Findings.Add(new Finding(FindingCode.EspWithoutNegotiation, Severity.Info,
+                [firstFrame, a.DataPlane!.ChildSas[0].Frame],
                 $"ESP/AH between {sa.Initiator.Address} and {sa.Responder.Address} from frame {firstFrame} (SPI " +
                 $"{DataPlaneRules.Spis(older)}, {older.Sum(f => f.Flow.Packets)} packets) started before any child SA of this negotiation " +
-                $"completed (frame {sa.DataPlane.ChildSas[0].Frame}). Inferred (high confidence): those SAs were negotiated before the " +
+                $"completed (frame {a.DataPlane.ChildSas[0].Frame}). Inferred (high confidence): those SAs were negotiated before the " +
                 "capture started; their SPIs cannot be tied to a negotiation. Alternatives: manual keying, or IKE on another path or port."));
         }
         if (c.DataPlane is not { } dp) return;
@@ -144,7 +144,7 @@ public sealed class EspWithoutNegotiationRule : IDataPlaneRule
             var flows = g.ToList();
             var a = flows[0].Source.Address;
             var b = flows[0].Destination.Address;
-            dp.Findings.Add(new Finding(FindingCode.EspWithoutNegotiation, Severity.Info,
+            c.UnattachedFindings.Add(new Finding(FindingCode.EspWithoutNegotiation, Severity.Info,
                 flows.Select(f => f.FirstFrame).Distinct().Order().Take(4).ToList(),
                 $"ESP/AH between {a} and {b} (SPI {string.Join(", ", flows.Select(f => f.SpiHex).Distinct())}, {flows.Sum(f => f.Packets)} " +
                 $"packets from frame {flows.Min(f => f.FirstFrame)}) with no IKE negotiation between them that completed a child SA " +
@@ -164,10 +164,11 @@ public sealed class StaleSpiRule : IDataPlaneRule
 
     public void Evaluate(DataPlaneContext c)
     {
-        foreach (var sa in c.Sas)
+        foreach (var a in c.Sas)
         {
-            if (sa.DataPlane is not { } dp) continue;
-            var traffic = DataPlaneRules.Traffic(sa);
+            var sa = a.Sa;
+            if (a.DataPlane is not { } dp) continue;
+            var traffic = DataPlaneRules.Traffic(a);
             foreach (var f in traffic)
             {
                 bool negotiatedKnown = traffic.Any(x => x.Direction == f.Direction && x.Evidence == SpiEvidence.Negotiated);
@@ -181,7 +182,7 @@ public sealed class StaleSpiRule : IDataPlaneRule
                 Role receiver = DataPlaneRules.Sender(f.Direction) == Role.Initiator ? Role.Responder : Role.Initiator;
                 string replacement = traffic.Where(x => x.Direction == f.Direction && x != f && x.Flow.FirstNanoseconds >= newer.TimestampNanoseconds - c.Threshold)
                     .Select(x => x.Flow.SpiHex).FirstOrDefault() is { } n2 ? $" (the new SPI {n2} is in use in the same direction)" : "";
-                sa.Findings.Add(new Finding(FindingCode.StaleSpi, Severity.Warning,
+                a.Findings.Add(new Finding(FindingCode.StaleSpi, Severity.Warning,
                     new[] { f.Flow.FirstFrame, newer.Frame, f.Flow.LastFrame }.Concat(notifies.Select(n => n.Frame)).Distinct().Order().ToList(),
                     $"Stale SA: the {DataPlaneRules.Peer(sa, DataPlaneRules.Sender(f.Direction))} still sends ESP on SPI {f.Flow.SpiHex} " +
                     $"(frames {f.Flow.FirstFrame}–{f.Flow.LastFrame}), which no negotiation in the capture created, " +
@@ -208,18 +209,19 @@ public sealed class EspStopsAfterDeleteRule : IDataPlaneRule
 
     public void Evaluate(DataPlaneContext c)
     {
-        foreach (var sa in c.Sas)
+        foreach (var a in c.Sas)
         {
-            if (sa.DataPlane is not { } dp) continue;
-            var traffic = DataPlaneRules.Traffic(sa);
+            var sa = a.Sa;
+            if (a.DataPlane is not { } dp) continue;
+            var traffic = DataPlaneRules.Traffic(a);
             foreach (var e in dp.Events)
             {
                 var concerned = e.Spis.Count > 0 ? traffic.Where(f => e.Spis.Contains(f.Flow.Spi)).ToList() : traffic;
                 if (!concerned.Any(f => f.Flow.FirstNanoseconds < e.TimestampNanoseconds)) continue;
                 if (c.CaptureEndNanoseconds - e.TimestampNanoseconds < c.Threshold) continue;
                 if (traffic.Any(f => f.Flow.LastNanoseconds > e.TimestampNanoseconds + Grace)) continue;
-                if (c.Sas.Any(o => o != sa && o.DataPlane is { } od && o.Initiator.Address == sa.Initiator.Address
-                        && o.Responder.Address == sa.Responder.Address
+                if (c.Sas.Any(o => o != a && o.DataPlane is { } od && o.Sa.Initiator.Address == sa.Initiator.Address
+                        && o.Sa.Responder.Address == sa.Responder.Address
                         && od.Flows.Any(f => f.Flow.LastNanoseconds > e.TimestampNanoseconds + Grace))) continue;
                 long lastFrame = concerned.Max(f => f.Flow.LastFrame);
                 string what = e.Kind switch
@@ -230,7 +232,7 @@ public sealed class EspStopsAfterDeleteRule : IDataPlaneRule
                     _ => "an INFORMATIONAL request (DPD or DELETE) that got no response",
                 };
                 bool delete = e.Kind is ControlEventKind.DeleteChildSa or ControlEventKind.DeleteIkeSa;
-                sa.Findings.Add(new Finding(FindingCode.EspStopsAfterDelete, Severity.Warning, [lastFrame, e.Frame],
+                a.Findings.Add(new Finding(FindingCode.EspStopsAfterDelete, Severity.Warning, [lastFrame, e.Frame],
                     $"ESP stops after {what} from the {DataPlaneRules.Peer(sa, e.Sender)} (frame {e.Frame}): the last ESP packet is " +
                     $"frame {lastFrame}, and none follows in the {Seconds(c.CaptureEndNanoseconds - e.TimestampNanoseconds)} the capture goes on. " +
                     (delete
@@ -252,9 +254,10 @@ public sealed class EncapsulationMismatchRule : IDataPlaneRule
 {
     public void Evaluate(DataPlaneContext c)
     {
-        foreach (var sa in c.Sas)
+        foreach (var a in c.Sas)
         {
-            var esp = sa.DataPlane?.Flows.Where(f => f.Flow.IsEsp && f.Evidence != SpiEvidence.OlderThanNegotiation).ToList() ?? [];
+            var sa = a.Sa;
+            var esp = a.DataPlane?.Flows.Where(f => f.Flow.IsEsp && f.Evidence != SpiEvidence.OlderThanNegotiation).ToList() ?? [];
             if (esp.Count == 0) continue;
             // The NAT-D comparison itself: strongSwan and others move IKE to 4500 without a NAT (RFC 7296 §2.23 allows it),
             // and then still send ESP as protocol 50.
@@ -263,7 +266,7 @@ public sealed class EncapsulationMismatchRule : IDataPlaneRule
             if (odd.Count == 0) continue;
             var frames = odd.Select(f => f.Flow.FirstFrame).Order().Take(4).ToList();
             string spis = DataPlaneRules.Spis(odd);
-            sa.Findings.Add(nat
+            a.Findings.Add(nat
                 ? new Finding(FindingCode.EncapsulationMismatch, Severity.Warning, frames,
                     $"NAT was detected (the NAT-D hashes do not match the addresses) but ESP on SPI {spis} is sent as IP protocol 50, not in " +
                     "UDP 4500 (RFC 3948). Inferred (medium confidence): one side did not apply NAT-T encapsulation (NAT-T disabled, " +

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Parquet.Serialization;
 using Parquet.Serialization.Attributes;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 
 namespace PcapIke.Reports.Parquet;
@@ -144,15 +145,16 @@ public sealed class BatchParquetWriter
         DateTime.UnixEpoch.AddTicks(sa.StartNanoseconds / 100).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Adds one finished SA of capture number <paramref name="fileIndex"/>.</summary>
-    public void Add(int fileIndex, string file, IkeSa sa)
+    public void Add(int fileIndex, string file, AnalyzedSa analyzed)
     {
+        IkeSa sa = analyzed.Sa;
         Pending? flush = null;
         lock (_gate)
         {
             if (!_pending.TryGetValue(fileIndex, out var p)) _pending[fileIndex] = p = new Pending();
             string date = CaptureDate(sa);
             if (!p.ByDate.TryGetValue(date, out var rows)) p.ByDate[date] = rows = new Rows();
-            AddRows(rows, file, sa);
+            AddRows(rows, file, analyzed);
             _sas++;
             if (++p.Held >= FlushSas) flush = Take(p);
         }
@@ -208,8 +210,9 @@ public sealed class BatchParquetWriter
     private static string V(string s) => Text.SafeText.Visible(s);
     private static string? Vn(string? s) => s is null ? null : Text.SafeText.Visible(s);
 
-    private static void AddRows(Rows rows, string file, IkeSa sa)
+    private static void AddRows(Rows rows, string file, AnalyzedSa analyzed)
     {
+        IkeSa sa = analyzed.Sa;
         string f = V(file);
         rows.Sas.Add(new SaParquetRow
         {
@@ -231,9 +234,9 @@ public sealed class BatchParquetWriter
             Messages = sa.Messages.Count,
             InitiatorCertReqs = sa.InitiatorCertRequests.Count,
             ResponderCertReqs = sa.ResponderCertRequests.Count,
-            FindingCodes = string.Join(" ", sa.Findings.Select(x => x.Id)),
-            EspPacketsI2R = sa.DataPlane is { Flows.Count: > 0 } d1 ? d1.CountedPackets(DataPlane.TrafficDirection.InitiatorToResponder) : null,
-            EspPacketsR2I = sa.DataPlane is { Flows.Count: > 0 } d2 ? d2.CountedPackets(DataPlane.TrafficDirection.ResponderToInitiator) : null,
+            FindingCodes = string.Join(" ", analyzed.Findings.Select(x => x.Id)),
+            EspPacketsI2R = analyzed.DataPlane is { Flows.Count: > 0 } d1 ? d1.CountedPackets(DataPlane.TrafficDirection.InitiatorToResponder) : null,
+            EspPacketsR2I = analyzed.DataPlane is { Flows.Count: > 0 } d2 ? d2.CountedPackets(DataPlane.TrafficDirection.ResponderToInitiator) : null,
             RetryOf = sa.RetryOf?.Id,
             RetriedAs = sa.RetriedAs?.Id,
         });
@@ -277,7 +280,7 @@ public sealed class BatchParquetWriter
                     CaName = Vn(c.CaName),
                     Display = V(c.Display),
                 });
-        foreach (var x in sa.Findings)
+        foreach (var x in analyzed.Findings)
             rows.Findings.Add(new FindingParquetRow
             {
                 File = f,
