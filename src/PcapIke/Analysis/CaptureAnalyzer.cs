@@ -54,6 +54,9 @@ public sealed record CaptureAnalysis(
     public DataPlane.DataPlaneAnalysis DataPlane { get; init; } = PcapIke.DataPlane.DataPlaneAnalysis.Empty;
     /// <summary>The findings about the flows tied to no SA (PI702).</summary>
     public IReadOnlyList<Finding> DataPlaneFindings { get; init; } = [];
+    /// <summary>With the routers' configurations (<see cref="AnalysisOptions.Routers"/>): the selection model's
+    /// decision trace for each SA it could predict (<see cref="Model.CaptureExplainer"/>); empty otherwise.</summary>
+    public IReadOnlyDictionary<AnalyzedSa, Model.DecisionTrace> ModelTraces { get; init; } = new Dictionary<AnalyzedSa, Model.DecisionTrace>();
     /// <summary>The SAs finished early at the cap of open SAs (<see cref="IkeSa.CutShort"/>).</summary>
     public long CutShortSas { get; init; }
 }
@@ -105,7 +108,8 @@ public static class CaptureAnalyzer
         correlator.Complete();
         correlated.Sort((a, b) => a.Id.CompareTo(b.Id));
         var sas = correlated.ConvertAll(sa => new AnalyzedSa(sa));
-        if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers);
+        var traces = new Dictionary<AnalyzedSa, Model.DecisionTrace>();
+        if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers, traces);
         foreach (var sa in sas) Findings.FindingRules.Apply(sa);
         var dataPlane = DataPlaneOf(table);
         var planes = DataPlane.DataPlaneCorrelator.Attach(correlated, dataPlane);
@@ -115,7 +119,7 @@ public static class CaptureAnalyzer
         Findings.Rules.DataPlaneRules.Apply(context);
         return new CaptureAnalysis(reader.Name, sas, stats, malformations.Items, malformations.Dropped)
         {
-            DataPlane = dataPlane, DataPlaneFindings = context.UnattachedFindings, CutShortSas = correlator.CutShortSas,
+            DataPlane = dataPlane, DataPlaneFindings = context.UnattachedFindings, ModelTraces = traces, CutShortSas = correlator.CutShortSas,
         };
     }
 

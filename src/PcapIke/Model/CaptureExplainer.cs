@@ -12,8 +12,10 @@ namespace PcapIke.Model;
 /// </summary>
 public static class CaptureExplainer
 {
-    /// <summary>Adds each SA's explanation to its <see cref="AnalyzedSa.Findings"/>.</summary>
-    public static void Explain(IReadOnlyList<AnalyzedSa> sas, Scenario routers)
+    /// <summary>Adds each SA's explanation to its <see cref="AnalyzedSa.Findings"/>; <paramref name="traces"/>, when
+    /// given, receives the model's decision trace for each SA it could be predicted for (the configurations as given,
+    /// before anything was filled in from the capture): what the reports show as "the model's choice".</summary>
+    public static void Explain(IReadOnlyList<AnalyzedSa> sas, Scenario routers, IDictionary<AnalyzedSa, DecisionTrace>? traces = null)
     {
         var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
         foreach (AnalyzedSa analyzed in sas)
@@ -21,7 +23,7 @@ public static class CaptureExplainer
             IkeSa sa = analyzed.Sa;
             try
             {
-                routers = Explain(analyzed, routers, reverseCache);
+                routers = Explain(analyzed, routers, reverseCache, traces);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -36,13 +38,15 @@ public static class CaptureExplainer
 
     /// <summary>Explains one SA; returns the routers, with the CAs the configurations left unknown filled from the
     /// capture when it showed them.</summary>
-    private static Scenario Explain(AnalyzedSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    private static Scenario Explain(AnalyzedSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache,
+        IDictionary<AnalyzedSa, DecisionTrace>? traces)
     {
-        Explain(sa.Sa, sa.Findings, ref routers, cache);
+        Explain(sa.Sa, sa.Findings, ref routers, cache, trace => { if (traces is not null) traces[sa] = trace; });
         return routers;
     }
 
-    private static void Explain(IkeSa sa, List<Finding> findings, ref Scenario routers, Dictionary<string, DirectionPrediction> cache)
+    private static void Explain(IkeSa sa, List<Finding> findings, ref Scenario routers, Dictionary<string, DirectionPrediction> cache,
+        Action<DecisionTrace> predicted)
     {
         RouterSpec? initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
         RouterSpec? responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
@@ -66,6 +70,7 @@ public static class CaptureExplainer
         }
 
         DirectionPrediction p = Predicted(routers, initiator.Name, cache);
+        predicted(p.Trace);
         var filled = new List<string>();
         if (FillUnknownCas(sa, p, routers, filled) is { } completed)
         {

@@ -199,7 +199,7 @@ public static class CaseReportBuilder
         }
         string capture = options.Inputs.FirstOrDefault(i => i.Role == "capture") is { Path: not null } c
             ? r.File(c.Path, "capture") : r.Enabled ? r.File(analysis.File, "capture") : analysis.File;
-        var picks = new ModelPicks(options.Routers);
+        var picks = new ModelPicks(options.Routers, analysis.ModelTraces);
         int full = 0, leftOut = 0;
         // without a selection: the negotiations that did not complete; when all completed, all of them
         bool anyFailed = analysis.Sas.Any(sa => sa.Sa.Outcome != SaOutcome.Established);
@@ -324,7 +324,7 @@ public static class CaseReportBuilder
         var ladder = sa.Messages.Select(m => new LadderArrow(m.Frame, m.Sender, SaReportText.StepWithMark(sa, m), m.Size,
             SaReportText.Offset(sa, m), m.IsRetransmission, failing.Contains(m),
             Fragments(m))).ToList();
-        var (iPick, rPick) = FirstMatch(sa, picks);
+        var (iPick, rPick) = FirstMatch(analyzed, picks);
         return new NegotiationReport(
             sa.Id, SaReportText.Version(sa), initiator, responder, SaReportText.Outcome(sa.Outcome), r.Text(OutcomeDetail(sa)),
             established ? null : sa.LastStep, findings.FirstOrDefault(), Summary(analyzed, r), ladder,
@@ -557,14 +557,15 @@ public static class CaseReportBuilder
     /// <summary>The entry of the responder's list the initiator's first-match picked, and the entry of the initiator's
     /// list the responder picked: from the certificate each sent (its issuer), else the model's choice (--config), else
     /// the first entry naming a CA the picker itself requests (so has a trustpoint for).</summary>
-    private static (Pick? Initiator, Pick? Responder) FirstMatch(IkeSa sa, ModelPicks picks)
+    private static (Pick? Initiator, Pick? Responder) FirstMatch(AnalyzedSa analyzed, ModelPicks picks)
     {
+        IkeSa sa = analyzed.Sa;
         Pick? Find(List<CertRequestEntry> peerList, List<CertRequestEntry> ownList, string? issuer, Role picker)
         {
             if (peerList.Count == 0) return null;
             if (issuer is not null && peerList.FirstOrDefault(e => Names(e).Contains(DnKey(issuer))) is { } byCert)
                 return new Pick(byCert.Position, "its certificate's issuer");
-            if (picks.CaSubject(sa, picker) is { } modelCa && peerList.FirstOrDefault(e => Names(e).Contains(DnKey(modelCa))) is { } byModel)
+            if (picks.CaSubject(analyzed, picker) is { } modelCa && peerList.FirstOrDefault(e => Names(e).Contains(DnKey(modelCa))) is { } byModel)
                 return new Pick(byModel.Position, "the model's choice from the configurations");
             var own = ownList.SelectMany(Names).ToHashSet(StringComparer.Ordinal);
             if (own.Count > 0 && peerList.FirstOrDefault(e => Names(e).Any(own.Contains)) is { } inferred)
@@ -591,31 +592,22 @@ public static class CaseReportBuilder
         return string.Join(",", parts.Select(p => p.Type.ToLowerInvariant() + "=" + p.Value.Trim().ToLowerInvariant()));
     }
 
-    /// <summary>With the routers' configurations: the CA of the certificate each router chooses, by the selection
-    /// model's prediction for the direction of the negotiation (cached per initiator).</summary>
-    private sealed class ModelPicks(Scenario? routers)
+    /// <summary>With the routers' configurations: the CA of the certificate each router chooses, from the selection
+    /// model's decision trace the analysis kept for the SA (<see cref="CaptureAnalysis.ModelTraces"/>; none when the
+    /// configurations are not those of its peers or the model could not simulate them, PI604).</summary>
+    private sealed class ModelPicks(Scenario? routers, IReadOnlyDictionary<AnalyzedSa, Model.DecisionTrace> traces)
     {
-        private readonly Dictionary<string, Model.DirectionPrediction?> _cache = new(StringComparer.Ordinal);
-
-        public string? CaSubject(IkeSa sa, Role picker)
+        public string? CaSubject(AnalyzedSa analyzed, Role picker)
         {
-            if (routers is null) return null;
-            var initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
-            var responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
-            if (initiator is null || responder is null || ReferenceEquals(initiator, responder)) return null;
-            if (!_cache.TryGetValue(initiator.Name, out var p))
-            {
-                // The same tolerance as analyze --config (CaptureExplainer, PI604): configurations are user input, and a
-                // combination the model cannot simulate leaves the pick to the capture, never ends the report.
-                p = Model.SelectionModel.TryPredict(routers, initiator.Name, out _);
-                _cache[initiator.Name] = p;
-            }
-            var router = picker == Role.Initiator ? initiator : responder;
-            if (p is null) return null;
+            if (routers is null || !traces.TryGetValue(analyzed, out var trace)) return null;
+            IkeSa sa = analyzed.Sa;
+            var endpoint = picker == Role.Initiator ? sa.Initiator : sa.Responder;
+            var router = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(endpoint.Address.ToIPAddress()));
+            if (router is null) return null;
             // The certificate the router sent, else its first-match decision in the model's trace (I2/V2: a responder
             // that rejected the initiator chose but never sent).
-            if (!p.Trace.CertificateSent.TryGetValue(router.Name, out string? tp))
-                tp = p.Trace.Find(Model.DecisionKind.TrustpointChoice, router.Name)?.Trustpoint;
+            if (!trace.CertificateSent.TryGetValue(router.Name, out string? tp))
+                tp = trace.Find(Model.DecisionKind.TrustpointChoice, router.Name)?.Trustpoint;
             if (tp is null) return null;
             var trustpoint = router.Trustpoints.FirstOrDefault(t => t.Name == tp);
             return trustpoint is null ? null : routers.Cas.FirstOrDefault(c => c.Name == trustpoint.Ca)?.Subject;

@@ -168,6 +168,20 @@ public sealed partial class StageDependencyTests
         Assert.Equal([Path.Combine("Certificates", "CertificateInfo.cs") + ": CertificateInfo"], declared);
     }
 
+    /// <summary>The reports read the analysis result (issue 15, point 4): they never run a stage themselves — no
+    /// capture reading, dissection, correlation, rules or model prediction.</summary>
+    [Fact]
+    public void Reports_read_the_analysis_result_only()
+    {
+        string[] runners = ["CaptureReader", "CaptureDissector", "CaptureScanner", "ExchangeCorrelator", "DataPlaneCorrelator",
+            "FindingRules", "DataPlaneRules.Apply", "CaptureExplainer", "SelectionModel", "DecisionEngine", "FixFinder", "CaptureAnalyzer"];
+        var found = SourceFiles().Where(f => StageOf(f) == "Reports")
+            .SelectMany(f => runners.Where(r => Regex.IsMatch(Code(File.ReadAllText(f)), $@"\b{Regex.Escape(r)}\b"))
+                .Select(r => $"{Path.GetRelativePath(Source, f)}: {r}"))
+            .ToList();
+        Assert.True(found.Count == 0, "reports that run a stage instead of reading the analysis result:\n" + string.Join("\n", found));
+    }
+
     [Fact]
     public void No_stage_uses_a_later_one()
     {
