@@ -65,6 +65,38 @@ public sealed class BatchParquetTests
         }
     }
 
+    /// <summary>A text dump without times (docs/text-dumps.md) gives no duration and no message times (null), where
+    /// the same negotiation as a pcap gives both: the tables state no more than the CSV and analyze do.</summary>
+    [Fact]
+    public void UntimedDump_HasNullDurationAndTimes_ThePcapHasBoth()
+    {
+        string dir = TestPaths.NewTempDir();
+        string dump = Evidence.UntimedDumpTests.Dump("S2-ikev1-r2-initiates", DumpLayout.IosXe);
+        string pcap = CliRun.RepoCapture("S2-ikev1-r2-initiates");
+        foreach (var (input, timed) in new[] { (dump, false), (pcap, true) })
+        {
+            string parquet = Path.Combine(dir, timed ? "timed" : "untimed");
+            var run = CliRun.Run("batch", input, "--csv", parquet + ".csv", "--parquet", parquet);
+            Assert.True(run.Exit == 0, run.Err);
+            var sa = Assert.Single(Query($"SELECT duration_s, start, CAST(capture_date AS VARCHAR) FROM {Table(parquet, "sas")}"));
+            long timedMessages = Count($"SELECT count(time) FROM {Table(parquet, "messages")}");
+            long allMessages = Count($"SELECT count(*) FROM {Table(parquet, "messages")}");
+            Assert.Equal(12, allMessages);
+            if (timed)
+            {
+                Assert.True((double)sa[0]! > 30, $"duration {sa[0]}");
+                Assert.NotNull(sa[1]);
+                Assert.Equal("2013-06-17", sa[2]);
+                Assert.Equal(12, timedMessages);
+            }
+            else
+            {
+                Assert.Equal([null, null, "1970-01-01"], sa);
+                Assert.Equal(0, timedMessages);
+            }
+        }
+    }
+
     [Fact]
     public void ParquetTables_ReadBackWithDuckDb_MatchTheCsv()
     {

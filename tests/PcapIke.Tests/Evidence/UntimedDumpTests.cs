@@ -13,7 +13,7 @@ namespace PcapIke.Tests.Evidence;
 /// </summary>
 public sealed class UntimedDumpTests
 {
-    private static string Dump(string folder, DumpLayout layout)
+    internal static string Dump(string folder, DumpLayout layout)
     {
         var frames = TextDumps.ReadFrames(CliRun.RepoCapture(folder));
         string path = Path.Combine(TestPaths.NewTempDir(), $"{folder}-{layout}.txt");

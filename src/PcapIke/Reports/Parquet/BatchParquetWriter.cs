@@ -22,7 +22,7 @@ public sealed class SaParquetRow
     [JsonPropertyName("spi_i")] public string SpiI { get; set; } = "";
     [JsonPropertyName("spi_r")] public string SpiR { get; set; } = "";
     [JsonPropertyName("start"), ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public DateTime? Start { get; set; }
-    [JsonPropertyName("duration_s")] public double DurationSeconds { get; set; }
+    [JsonPropertyName("duration_s")] public double? DurationSeconds { get; set; }
     [JsonPropertyName("last_step")] public string? LastStep { get; set; }
     [JsonPropertyName("outcome")] public string Outcome { get; set; } = "";
     [JsonPropertyName("outcome_detail")] public string? OutcomeDetail { get; set; }
@@ -46,7 +46,7 @@ public sealed class MessageParquetRow
     [JsonPropertyName("sa_id")] public int SaId { get; set; }
     [JsonPropertyName("index")] public int Index { get; set; }
     [JsonPropertyName("frame")] public long Frame { get; set; }
-    [JsonPropertyName("time"), ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public DateTime Time { get; set; }
+    [JsonPropertyName("time"), ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public DateTime? Time { get; set; }
     [JsonPropertyName("sender")] public string Sender { get; set; } = "";
     [JsonPropertyName("source")] public string Source { get; set; } = "";
     [JsonPropertyName("destination")] public string Destination { get; set; } = "";
@@ -224,7 +224,8 @@ public sealed class BatchParquetWriter
             SpiI = SaReportText.Spi(sa.SpiI),
             SpiR = SaReportText.Spi(sa.SpiR),
             Start = sa.Messages.Count > 0 && !sa.TimesUnknown ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(sa.StartNanoseconds / 100), DateTimeKind.Utc) : null,
-            DurationSeconds = sa.DurationNanoseconds / 1e9,
+            // a capture without times (a text dump) has no duration or message times to give: null, as the CSV's empty cells
+            DurationSeconds = sa.TimesUnknown ? null : sa.DurationNanoseconds / 1e9,
             LastStep = Vn(sa.LastStep),
             Outcome = SaReportText.Outcome(sa.Outcome),
             OutcomeDetail = Vn(sa.OutcomeDetail),
@@ -250,7 +251,7 @@ public sealed class BatchParquetWriter
                 SaId = sa.Id,
                 Index = i + 1,
                 Frame = m.Frame,
-                Time = DateTime.SpecifyKind(m.Message.Timestamp, DateTimeKind.Utc),
+                Time = m.TimeUnknown ? null : DateTime.SpecifyKind(m.Message.Timestamp, DateTimeKind.Utc),
                 Sender = SaReportText.Role(m.Sender),
                 Source = V(m.Message.Source.ToString()),
                 Destination = V(m.Message.Destination.ToString()),
