@@ -48,6 +48,8 @@ public sealed partial class CaptureReader : IDisposable
     private readonly bool _leaveOpen;
     private readonly IMalformationSink _sink;
     private byte[] _buf;
+    private ReadAheadStream? _ahead;   // _stream when it is read ahead: its chunks are decoded in place (Fill)
+    private bool _bufIsChunk;          // _buf is a chunk of _ahead (given back to it), not from the ArrayPool
     private int _pos;          // start of unconsumed data in _buf
     private int _end;          // end of valid data in _buf
     private long _base;        // offset in the (decompressed) capture of _buf[0]
@@ -62,7 +64,10 @@ public sealed partial class CaptureReader : IDisposable
         Name = name;
         _sink = sink;
         _leaveOpen = leaveOpen;
-        _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _ahead = stream as ReadAheadStream;
+        // Read ahead, the reader decodes in the read-ahead's chunks and needs no buffer of its own (only for a
+        // record larger than a chunk's headroom, see Fill).
+        _buf = _ahead is null ? ArrayPool<byte>.Shared.Rent(InitialBufferSize) : Array.Empty<byte>();
         _ifaces = new Interface[4];
     }
 
@@ -150,10 +155,8 @@ public sealed partial class CaptureReader : IDisposable
         if (_disposed) return;
         _disposed = true;
         _done = true;
+        ReleaseBuffer();
         if (!_leaveOpen || IsCompressed) _stream.Dispose();
-        byte[] b = _buf;
-        _buf = Array.Empty<byte>();
-        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
         if (Format == CaptureFileFormat.TextDump) ReturnTextBuffers();
     }
 
@@ -168,10 +171,14 @@ public sealed partial class CaptureReader : IDisposable
             // gzip (RFC 1952 section 2.3.1: ID1 = 31, ID2 = 139), recognised by content, not by file extension.
             // The bytes already read are put back in front of the raw stream for the decompressor.
             var prefix = _buf.AsSpan(_pos, _end - _pos).ToArray();
+            // The raw stream is read by the decompressor from now on: its chunk goes back to it.
+            ReleaseBuffer();
             var raw = new PrefixedStream(prefix, _stream, _leaveOpen);
             _stream = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: false);
             // Decompression, too, runs ahead on its own thread when the input is read ahead.
             if (raw.Inner is ReadAheadStream) _stream = new ReadAheadStream(_stream);
+            _ahead = _stream as ReadAheadStream;
+            if (_ahead is null) _buf = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
             IsCompressed = true;
             _pos = _end = 0;
             _base = 0;
@@ -212,6 +219,7 @@ public sealed partial class CaptureReader : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Fill(int n)
     {
+        if (_ahead is not null) return FillFromChunks(n);
         if (_pos > 0)
         {
             int live = _end - _pos;
@@ -252,6 +260,91 @@ public sealed partial class CaptureReader : IDisposable
             _end += r;
         }
         return true;
+    }
+
+    /// <summary><see cref="Fill"/> when the input is read ahead: the next chunk becomes the buffer, the unread bytes
+    /// of the current one (the start of a record the chunk boundary cut) copied into the headroom in front of its
+    /// data, so each byte of the capture is copied once (by the read-ahead thread, out of the page cache). A record
+    /// longer than the headroom (rare: above <see cref="SaneRecordLength"/>) is put together in a buffer from the
+    /// pool, grown only as its bytes arrive, as in the plain path.</summary>
+    private bool FillFromChunks(int n)
+    {
+        while (_end - _pos < n)
+        {
+            if (_eof) return false;
+            byte[] next;
+            int start, end;
+            try
+            {
+                if (!_ahead!.TryTakeChunk(out next, out start, out end))
+                {
+                    _eof = true;
+                    return false;
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+            {
+                // Damaged gzip stream or an I/O error in the middle: what was read stays usable.
+                Report(_frame + 1, _base + _end, $"read error, capture ends here: {e.Message}");
+                _eof = true;
+                return false;
+            }
+            int live = _end - _pos;
+            if (live <= start)
+            {
+                // the unread tail goes in front of the next chunk's data
+                int at = start - live;
+                if (live > 0) Buffer.BlockCopy(_buf, _pos, next, at, live);
+                _base += _pos - at;
+                ReleaseBuffer();
+                _buf = next;
+                _bufIsChunk = true;
+                _pos = at;
+                _end = end;
+            }
+            else
+            {
+                // a record longer than the headroom: the live bytes and the chunk's data together in a pooled buffer
+                int chunkBytes = end - start;
+                long want = (long)live + chunkBytes;
+                if (want > int.MaxValue) want = int.MaxValue;
+                byte[] target = _buf;
+                int at = 0;
+                if (_bufIsChunk || _buf.Length - _pos < want)
+                {
+                    target = ArrayPool<byte>.Shared.Rent((int)Math.Max(want, Math.Min((long)_buf.Length * 2, int.MaxValue)));
+                    Buffer.BlockCopy(_buf, _pos, target, 0, live);
+                }
+                else
+                {
+                    // a pooled buffer with room after the live bytes: keep them where they are
+                    at = _pos;
+                }
+                Buffer.BlockCopy(next, start, target, at + live, chunkBytes);
+                _ahead.ReturnChunk(next);
+                if (!ReferenceEquals(target, _buf))
+                {
+                    _base += _pos;
+                    ReleaseBuffer();
+                    _buf = target;
+                    _bufIsChunk = false;
+                    _pos = 0;
+                }
+                _end = _pos + live + chunkBytes;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Gives the buffer back to its owner (the read-ahead for a chunk, else the pool).</summary>
+    private void ReleaseBuffer()
+    {
+        byte[] b = _buf;
+        _buf = Array.Empty<byte>();
+        if (b.Length == 0) return;
+        if (_bufIsChunk) _ahead?.ReturnChunk(b);
+        else ArrayPool<byte>.Shared.Return(b);
+        _bufIsChunk = false;
     }
 
     /// <summary>Discards buffered bytes up to offset <paramref name="fileOffset"/> (which must be buffered or at

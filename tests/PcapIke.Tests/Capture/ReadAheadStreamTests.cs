@@ -57,6 +57,71 @@ public class ReadAheadStreamTests
         Assert.Equal(27, fromPath.Count);
     }
 
+    // The reader decodes in the read-ahead's chunks (one copy): records cut by a chunk boundary are moved into the next
+    // chunk's headroom, and records longer than the headroom are put together in a pooled buffer. Whatever the chunk
+    // and headroom sizes, the frames (and malformations) are those read from a plain MemoryStream.
+    [Theory]
+    [InlineData("ipsec.cap", 1, 0, 1)]
+    [InlineData("ipsec.cap", 7, 16, 2)]
+    [InlineData("ipsec.cap", 100, 64, 2)]
+    [InlineData("ipsec.cap", 4096, 1024, 4)]
+    [InlineData("ikev1-certs.pcap", 333, 100, 3)]
+    [InlineData("ikev1-certs.pcap", 65536, 512, 2)]
+    [InlineData("IPsec_ESP-AH_tunnel_mode.cap", 50, 2000, 2)]
+    public void CaptureReader_ReadAheadInChunks_ReadsTheSameFramesAsFromAMemoryStream(string file, int chunkSize, int headroom, int chunks)
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(TestSupport.TestPaths.SharedCaptures, file));
+        foreach (byte[] input in new[] { bytes, Gzip(bytes), Damaged(bytes) })
+        {
+            var expectedM = Diagnostics();
+            var expected = Frames(expectedM, r => CaptureReader.Open(new MemoryStream(input), file, r));
+            var actualM = Diagnostics();
+            var actual = Frames(actualM, r => CaptureReader.Open(
+                new ReadAheadStream(new MemoryStream(input), chunkSize: chunkSize, chunks: chunks, headroom: headroom), file, r));
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedM.Items.Select(m => m.ToString()), actualM.Items.Select(m => m.ToString()));
+        }
+    }
+
+    [Fact]
+    public void CaptureReader_ReadAheadInChunks_PcapNgAndTextDumps_ReadTheSameFrames()
+    {
+        var frames = TestSupport.TextDumps.ReadFrames(Path.Combine(TestSupport.TestPaths.SharedCaptures, "ikev1-certs.pcap"));
+        var ng = new MemoryStream();
+        using (var w = new PcapNgFileWriter(ng, ownsStream: false))
+            foreach (var f in frames) w.Write(f.TimestampNanoseconds, f.LinkType, f.Data, comment: $"frame {f.Number}");
+        var inputs = new List<byte[]> { ng.ToArray() };
+        foreach (var layout in Enum.GetValues<TestSupport.DumpLayout>())
+            inputs.Add(System.Text.Encoding.ASCII.GetBytes(TestSupport.TextDumps.Render(frames, layout)));
+        foreach (byte[] bytes in inputs)
+            foreach (var (chunkSize, headroom) in new[] { (97, 40), (1000, 0), (4096, 1500) })
+            {
+                var expected = Frames(Diagnostics(), r => CaptureReader.Open(new MemoryStream(bytes), "x", r));
+                var actual = Frames(Diagnostics(), r => CaptureReader.Open(
+                    new ReadAheadStream(new MemoryStream(bytes), chunkSize: chunkSize, chunks: 2, headroom: headroom), "x", r));
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, actual);
+            }
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        var m = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(m, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            z.Write(data);
+        return m.ToArray();
+    }
+
+    /// <summary>The capture with a record length field smashed halfway and its last 5 bytes cut: the reader
+    /// resynchronises and reports a truncated record.</summary>
+    private static byte[] Damaged(byte[] data)
+    {
+        var d = data[..^5];
+        int at = Math.Min(d.Length - 4, 24 + d.Length / 2);
+        d[at] = 0xFF; d[at + 1] = 0xFF; d[at + 2] = 0x7F; d[at + 3] = 0x00;
+        return d;
+    }
+
     private static PcapIke.Diagnostics.MalformationList Diagnostics() => new();
 
     private static List<string> Frames(PcapIke.Diagnostics.MalformationList m, Func<PcapIke.Diagnostics.MalformationList, CaptureReader> open)
