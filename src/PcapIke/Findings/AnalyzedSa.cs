@@ -15,8 +15,9 @@ public sealed class AnalyzedSa
 
     public IkeSa Sa { get; }
     public List<Finding> Findings { get; } = new();
-    /// <summary>The ESP/AH SPIs tied to this SA, its child SA negotiations and DELETEs (src/PcapIke/DataPlane/); null
-    /// when the capture had no data-plane packet to tie (<see cref="DataPlaneCorrelator"/>).</summary>
+    /// <summary>The ESP/AH SPIs tied to this SA, its child SA negotiations and DELETEs (src/PcapIke/DataPlane/,
+    /// <see cref="DataPlaneCorrelator"/>); null only in a streamed analysis that had counted no ESP/AH packet when the
+    /// SA was finished.</summary>
     public SaDataPlane? DataPlane { get; set; }
 
     /// <summary>The findings ordered by severity, most important first; stable, so equal severities keep their order.</summary>
