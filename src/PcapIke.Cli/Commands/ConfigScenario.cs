@@ -21,8 +21,9 @@ internal static class ConfigScenario
     };
 
     /// <summary>The routers of <paramref name="files"/>; with one router's configuration only, its peer is inferred
-    /// from <paramref name="capture"/> when one is given.</summary>
-    public static Scenario LoadRouters(string[] files, string? capture = null, AnalysisOptions? analysis = null)
+    /// from <paramref name="capture"/> when one is given;
+    /// <paramref name="notes"/>, when given, receives the model's notes on IOS text (a scenario file has none).</summary>
+    public static Scenario LoadRouters(string[] files, string? capture = null, AnalysisOptions? analysis = null, List<Model.Ios.IosNote>? notes = null)
     {
         foreach (string f in files)
             if (!File.Exists(f))
@@ -41,15 +42,15 @@ internal static class ConfigScenario
                 throw new CliInputException($"--config: {json[0]}: {ex.Message}");
             }
         }
-        return IosConfigInputs.Load(files, capture, analysis);
+        return IosConfigInputs.Load(files, capture, analysis, notes);
     }
 
     /// <summary>A capture and its routers: the initiator is the router whose address starts the capture's first SA.</summary>
-    public static (Scenario Scenario, string Initiator) FromCapture(string capture, string[] configs)
+    public static (Scenario Scenario, string Initiator) FromCapture(string capture, string[] configs, List<Model.Ios.IosNote>? notes = null)
     {
         if (configs.Length == 0)
             throw new CliInputException($"{capture}: not a scenario file; a capture needs its routers' configurations (--config R1.txt --config R2.txt)", ExitCodes.Usage);
-        Scenario routers = LoadRouters(configs, capture);
+        Scenario routers = LoadRouters(configs, capture, notes: notes);
         CaptureAnalysis analysis;
         try
         {
@@ -79,7 +80,9 @@ internal static class ConfigScenario
 /// standard error as notes, so the report itself stays about the capture.</summary>
 internal static class IosConfigInputs
 {
-    public static Scenario Load(string[] files, string? capture = null, AnalysisOptions? analysis = null)
+    /// <summary>The routers of the IOS texts <paramref name="files"/>; the model's notes go to <paramref name="notes"/>
+    /// (per call: commands run side by side in one process, so no state is kept between loads).</summary>
+    public static Scenario Load(string[] files, string? capture = null, AnalysisOptions? analysis = null, List<Model.Ios.IosNote>? notes = null)
     {
         var texts = new List<(string, string)>();
         foreach (string f in files)
@@ -110,7 +113,7 @@ internal static class IosConfigInputs
                 }
             };
             var built = Model.Ios.IosScenarioBuilder.Build(texts, negotiationOf);
-            LastNotes = built.Notes;
+            notes?.AddRange(built.Notes);
             return built.Scenario;
         }
         catch (FormatException ex)
@@ -118,7 +121,4 @@ internal static class IosConfigInputs
             throw new CliInputException($"--config: {ex.Message}", ExitCodes.Usage);
         }
     }
-
-    /// <summary>The notes of the last load (assumptions, gaps, conflicts), for the command to print.</summary>
-    public static IReadOnlyList<Model.Ios.IosNote> LastNotes { get; private set; } = [];
 }

@@ -26,7 +26,8 @@ public static class ReplayCommand
         };
         command.SetAction(pr =>
         {
-            var (scenario, initiator) = ScenarioInputs.Load(pr.GetValue(input)!, pr.GetValue(configs) ?? []);
+            var notes = new List<Model.Ios.IosNote>();
+            var (scenario, initiator) = ScenarioInputs.Load(pr.GetValue(input)!, pr.GetValue(configs) ?? [], notes);
             var edits = new List<ConfigEdit>();
             try
             {
@@ -58,8 +59,6 @@ public static class ReplayCommand
                 throw new CliInputException($"the selection model cannot run on these configurations: {ex.Message}", ExitCodes.Usage);
             }
             var output = pr.InvocationConfiguration.Output;
-            // The notes of this command's own IOS-text load only (a scenario file has none; LastNotes may be a previous load's).
-            var notes = ConfigScenario.LooksLikeJson(pr.GetValue(input)!) ? [] : IosConfigInputs.LastNotes;
             foreach (var note in notes)
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
             ReplayTextWriter.Write(output, scenario, prediction, edits,
@@ -86,12 +85,12 @@ public static class ReplayCommand
 /// <summary>Loads the routers and the initiator of <c>replay</c>: a scenario file, or a capture with <c>--config</c>.</summary>
 internal static class ScenarioInputs
 {
-    public static (Scenario Scenario, string Initiator) Load(string path, string[] configs)
+    public static (Scenario Scenario, string Initiator) Load(string path, string[] configs, List<Model.Ios.IosNote> notes)
     {
         if (!File.Exists(path))
             throw new CliInputException($"{path}: no such file");
         if (!ConfigScenario.LooksLikeJson(path))
-            return ConfigScenario.FromCapture(path, configs);
+            return ConfigScenario.FromCapture(path, configs, notes);
         try
         {
             Scenario s = ScenarioParser.ParseFile(path);

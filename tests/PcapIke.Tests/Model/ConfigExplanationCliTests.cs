@@ -139,4 +139,21 @@ public class ConfigExplanationCliTests
         Assert.Equal(ExitCodes.Usage, exit2);
         Assert.Contains("give the peer's configuration too, or its CA certificates with --ca", error2);
     }
+
+    [Fact]
+    public void Replay_prints_its_own_notes_when_commands_run_side_by_side()
+    {
+        // The notes of one load were kept in a static: a replay beside another (tests, batch in one process) printed
+        // the other's notes. Two replays whose notes differ (with and without the listings), 16 times each at once.
+        string capture = ForgedCaptures.Capture("S2-ikev1-r2-initiates");
+        string[] configsOnly = ["replay", capture, .. ConfigArgs(IosTexts("S2-ikev1-r2-initiates").Take(2))];
+        string[] withListings = ["replay", capture, .. ConfigArgs(IosTexts("S2-ikev1-r2-initiates"))];
+        string aloneA = CliRun.Run(configsOnly).Out, aloneB = CliRun.Run(withListings).Out;
+        Assert.Contains("# note (assumption): R2: no show crypto pki certificates given", aloneA);
+        Assert.DoesNotContain("no show crypto pki certificates given", aloneB);
+        var outputs = Enumerable.Range(0, 32).AsParallel().WithDegreeOfParallelism(4)
+            .Select(i => (i, CliRun.Run(i % 2 == 0 ? configsOnly : withListings).Out)).ToList();
+        foreach (var (i, output) in outputs)
+            Assert.Equal(i % 2 == 0 ? aloneA : aloneB, output);
+    }
 }
