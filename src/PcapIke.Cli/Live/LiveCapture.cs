@@ -32,12 +32,16 @@ public sealed class LiveCapture : IDisposable, IPacketSource
     public const int SnapLength = 262_144;
 
     private readonly LibPcapLiveDevice _device;
+    private readonly TimestampResolution _resolution;
+    /// <summary>The current packet's bytes (libpcap's buffer is reused by its next read): one snap length, reused.</summary>
+    private readonly byte[] _packet = new byte[SnapLength];
     private bool _disposed;
 
     private LiveCapture(LibPcapLiveDevice device, LinkType linkType)
     {
         _device = device;
         LinkType = linkType;
+        _resolution = device.TimestampResolution;
     }
 
     public string Name => _device.Name;
@@ -131,19 +135,25 @@ public sealed class LiveCapture : IDisposable, IPacketSource
 
     /// <summary>The next packet waiting, if any: true with it (its bytes valid until the next call); false, after
     /// sleeping <see cref="PollMilliseconds"/>, when none is. A capture error ends the capture (exit code 3).</summary>
+    /// <remarks>pcap_next_ex on the non-blocking handle, not SharpPcap's GetNextPacket: that one first polls the
+    /// descriptor for up to 500 ms (and allocates per call), so a stop waited half a second for nothing.</remarks>
     public bool TryNext(out long timestampNanoseconds, out ReadOnlySpan<byte> data, out int originalLength)
     {
-        var status = _device.GetNextPacket(out PacketCapture packet);
+        IntPtr header = IntPtr.Zero, bytes = IntPtr.Zero;
+        int status = _device.GetNextPacketPointers(ref header, ref bytes);
         switch (status)
         {
-            case GetPacketStatus.PacketRead:
-                var tv = packet.Header.Timeval;
+            case 1:
+                var h = PcapHeader.FromPointer(header, _resolution);
                 // Value is the exact decimal seconds; the derived MicroSeconds can be one below libpcap's own value
-                timestampNanoseconds = (long)decimal.Round(tv.Value * 1_000_000_000m);
-                data = packet.Data;
-                originalLength = data.Length;
+                timestampNanoseconds = (long)decimal.Round(h.Timeval.Value * 1_000_000_000m);
+                int length = (int)Math.Min(h.CaptureLength, (uint)_packet.Length);
+                System.Runtime.InteropServices.Marshal.Copy(bytes, _packet, 0, length);
+                data = _packet.AsSpan(0, length);
+                originalLength = (int)Math.Min(h.PacketLength, int.MaxValue);
                 return true;
-            case GetPacketStatus.ReadTimeout:
+            case 0:
+                // non-blocking: nothing waiting
                 Thread.Sleep(PollMilliseconds);
                 timestampNanoseconds = 0;
                 data = default;
