@@ -34,10 +34,11 @@ public static class AnalyzeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Text: everything, also every vendor ID with its bytes and every notify" };
         var select = SelectionOptions.Create(withSa: true);
         var quiet = ProgressReporter.QuietOption();
+        var debug = DebugInputs.Option();
 
         var command = new Command("analyze", "Per IKE SA: the verdict and action plan first, then the message ladder, CERT_REQ lists, certificates and findings")
         {
-            files, ca, format, brief, verbose, quiet, ports.Udp, ports.NatT, ports.Tcp, configs, maxOpen,
+            files, ca, format, brief, verbose, quiet, ports.Udp, ports.NatT, ports.Tcp, configs, maxOpen, debug,
         };
         command.Validators.Add(r =>
         {
@@ -50,9 +51,25 @@ public static class AnalyzeCommand
         command.SetAction(pr =>
         {
             var selection = select.Parse(pr);
+            // Inputs that hold IOS debug output rather than a capture are debug logs (docs/debug-logs.md).
+            string[] given = pr.GetValue(files)!;
+            string[] debugFiles = given.Where(DebugInputs.IsDebugFile).ToArray();
+            string[] captures = given.Except(debugFiles).ToArray();
+            var logs = DebugInputs.Load([.. debugFiles, .. pr.GetValue(debug) ?? []]);
+            string fmt = pr.GetValue(format)!.ToLowerInvariant();
+            if (logs.Count > 0 && fmt is not ("text" or "json") || logs.Count > 0 && captures.Length > 0 && fmt != "text")
+                throw new CliInputException("debug logs are read with --format text (and json when no capture is given)", ExitCodes.Usage);
             var options = AnalysisInputs.Options(pr, ca, ports, keys).WithMaxLiveSas(pr.GetValue(maxOpen));
             if (pr.GetValue(configs) is { Length: > 0 } configFiles)
-                options = options.With(ConfigScenario.LoadRouters(configFiles, pr.GetValue(files)!.FirstOrDefault(f => f != "-"), options));
+                options = options.With(ConfigScenario.LoadRouters(configFiles, captures.FirstOrDefault(f => f != "-"), options));
+            if (captures.Length == 0)
+            {
+                // No capture: the negotiation as the routers logged it.
+                var alone = DebugLogAnalyzer.Analyze(logs, options.Routers);
+                if (fmt == "json") DebugJsonWriter.Write(pr.InvocationConfiguration.Output, alone);
+                else new AnalyzeTextWriter(pr.InvocationConfiguration.Output) { Routers = options.Routers }.WriteDebug(alone);
+                return ExitCodes.Ok;
+            }
             bool progress = ProgressReporter.Wanted(pr.GetValue(quiet));
             var errorOut = pr.InvocationConfiguration.Error;
             Func<string, CaptureAnalysis> analyzeOne = analyze is null
@@ -63,7 +80,7 @@ public static class AnalyzeCommand
                 : f => analyzeOne(f) is var a ? a with { Sas = a.Sas.Where(selection.Matches).ToList() } : null!;
             var output = pr.InvocationConfiguration.Output;
             var error = pr.InvocationConfiguration.Error;
-            string[] inputs = pr.GetValue(files)!;
+            string[] inputs = captures;
             var detail = pr.GetValue(brief) ? TextDetail.Brief : pr.GetValue(verbose) ? TextDetail.Verbose : TextDetail.Normal;
             return pr.GetValue(format)!.ToLowerInvariant() switch
             {
@@ -72,13 +89,15 @@ public static class AnalyzeCommand
                     selection.IsEmpty ? onSa : sa => { if (selection.Matches(sa)) onSa(sa); }), output, error),
                 "jsonl" => RunJsonLines(inputs, (f, onSa) => { foreach (var sa in run(f).Sas.OrderBy(s => s.Sa.Id)) onSa(sa); }, output, error),
                 "csv" => RunCsv(inputs, run, output, error),
-                _ => RunText(inputs, run, output, error, new AnalyzeTextWriter(output) { Routers = options.Routers, Detail = detail }),
+                _ => RunText(inputs, run, output, error, new AnalyzeTextWriter(output) { Routers = options.Routers, Detail = detail },
+                    logs.Count == 0 ? null : (analysis, w) => w.WriteDebug(DebugLogAnalyzer.Analyze(logs, options.Routers, analysis))),
             };
         });
         return command;
     }
 
-    private static int RunText(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error, AnalyzeTextWriter writer)
+    private static int RunText(string[] files, Func<string, CaptureAnalysis> analyze, TextWriter output, TextWriter error, AnalyzeTextWriter writer,
+        Action<CaptureAnalysis, AnalyzeTextWriter>? debug = null)
     {
         int exit = ExitCodes.Ok;
         bool first = true;
@@ -95,6 +114,11 @@ public static class AnalyzeCommand
             writer.WriteFileHeader(analysis);
             foreach (var sa in analysis.Sas.OrderBy(s => s.Sa.Id)) writer.WriteSa(sa);
             writer.WriteUnattachedDataPlane(analysis);
+            if (debug is not null)
+            {
+                output.Write('\n');
+                debug(analysis, writer);
+            }
             if (analysis.CutShortSas > 0)
                 output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{analysis.CutShortSas:N0} IKE SA{(analysis.CutShortSas == 1 ? " was" : "s were")} cut short: finished early at the cap of open SAs (--max-open-sas; docs/scale.md)"));

@@ -104,6 +104,16 @@ public enum FindingCode : ushort
     EspStopsAfterDelete = 704,
     /// <summary>NAT detected but ESP sent as IP protocol 50, or no NAT and ESP in UDP 4500.</summary>
     EncapsulationMismatch = 705,
+
+    // ---- the routers' debug logs (8xx; Model/DebugEvidence.cs, Model/DebugAlignment.cs, docs/debug-logs.md) ----
+    /// <summary>What a debug log shows of a negotiation: who initiated, the first-match choices, the outcome.</summary>
+    DebugShowsNegotiation = 801,
+    /// <summary>A router logged a decision other than the model's for the configurations given.</summary>
+    ModelContradictsDebug = 802,
+    /// <summary>A debug log lined up with a capture: logged sends and receives matched to frames, the clock offset.</summary>
+    DebugMatchesCapture = 803,
+    /// <summary>Logged sends or receives with no frame in the capture, or the reverse.</summary>
+    DebugAndCaptureDiffer = 804,
 }
 
 public static class FindingCodes

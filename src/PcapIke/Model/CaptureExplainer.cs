@@ -14,8 +14,10 @@ public static class CaptureExplainer
 {
     /// <summary>Adds each SA's explanation to its <see cref="AnalyzedSa.Findings"/>; <paramref name="traces"/>, when
     /// given, receives the model's decision trace for each SA it could be predicted for (the configurations as given,
-    /// before anything was filled in from the capture): what the reports show as "the model's choice".</summary>
-    public static void Explain(IReadOnlyList<AnalyzedSa> sas, Scenario routers, IDictionary<AnalyzedSa, DecisionTrace>? traces = null)
+    /// before anything was filled in from the capture): what the reports show as "the model's choice".
+    /// <paramref name="source"/> names what the SAs were read from in the texts: "capture", or "debug" when
+    /// <see cref="DebugEvidence"/> gives the routers' logs as an SA.</summary>
+    public static void Explain(IReadOnlyList<AnalyzedSa> sas, Scenario routers, IDictionary<AnalyzedSa, DecisionTrace>? traces = null, string source = "capture")
     {
         var reverseCache = new Dictionary<string, DirectionPrediction>(StringComparer.Ordinal);
         foreach (AnalyzedSa analyzed in sas)
@@ -23,14 +25,14 @@ public static class CaptureExplainer
             IkeSa sa = analyzed.Sa;
             try
             {
-                routers = Explain(analyzed, routers, reverseCache, traces);
+                routers = Explain(analyzed, routers, reverseCache, traces, source);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // Configurations are user input: a combination the model cannot simulate must not end the analysis.
                 analyzed.Findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info,
                     sa.Messages.Count > 0 ? [sa.Messages[0].Frame] : [],
-                    $"The selection model could not be applied to the configurations given ({ex.GetType().Name}: {ex.Message}); this negotiation is explained from the capture alone.",
+                    $"The selection model could not be applied to the configurations given ({ex.GetType().Name}: {ex.Message}); this negotiation is explained from the {source} alone.",
                     "Check that the configurations are complete (trustpoints, profiles and the tunnel's ipsec profile of both routers)."));
             }
         }
@@ -39,14 +41,14 @@ public static class CaptureExplainer
     /// <summary>Explains one SA; returns the routers, with the CAs the configurations left unknown filled from the
     /// capture when it showed them.</summary>
     private static Scenario Explain(AnalyzedSa sa, Scenario routers, Dictionary<string, DirectionPrediction> cache,
-        IDictionary<AnalyzedSa, DecisionTrace>? traces)
+        IDictionary<AnalyzedSa, DecisionTrace>? traces, string source)
     {
-        Explain(sa.Sa, sa.Findings, ref routers, cache, trace => { if (traces is not null) traces[sa] = trace; });
+        Explain(sa.Sa, sa.Findings, ref routers, cache, trace => { if (traces is not null) traces[sa] = trace; }, source);
         return routers;
     }
 
     private static void Explain(IkeSa sa, List<Finding> findings, ref Scenario routers, Dictionary<string, DirectionPrediction> cache,
-        Action<DecisionTrace> predicted)
+        Action<DecisionTrace> predicted, string source)
     {
         RouterSpec? initiator = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Initiator.Address.ToIPAddress()));
         RouterSpec? responder = routers.Routers.FirstOrDefault(r => r.Ethernet.Address.Equals(sa.Responder.Address.ToIPAddress()));
@@ -55,7 +57,7 @@ public static class CaptureExplainer
         {
             findings.Add(new Finding(FindingCode.ConfigurationsDoNotMatch, Severity.Info, [first],
                 $"The configurations given ({string.Join(", ", routers.Routers.Select(r => $"{r.Name} {r.Ethernet.Address}"))}) are not those of " +
-                $"this negotiation's peers ({sa.Initiator.Address} → {sa.Responder.Address}): it is explained from the capture alone.",
+                $"this negotiation's peers ({sa.Initiator.Address} → {sa.Responder.Address}): it is explained from the {source} alone.",
                 "Give the running-config and `show crypto pki certificates` of both peers (--config), one file or several per router."));
             return;
         }
@@ -100,14 +102,14 @@ public static class CaptureExplainer
         if (contradictions.Count > 0)
         {
             findings.Add(new Finding(FindingCode.ModelContradictsCapture, Severity.Warning, contradictions.SelectMany(c => c.Frames).Distinct().Order().ToArray(),
-                "The capture contradicts the configurations given: " + string.Join(" ", contradictions.Select(c => c.Text)) +
+                $"The {source} contradicts the configurations given: " + string.Join(" ", contradictions.Select(c => c.Text)) +
                 " The configurations or certificate listings are not those of the time of the capture (a re-enrollment, " +
-                "a changed profile), or belong to other routers; the explanation below follows the capture.",
+                $"a changed profile), or belong to other routers; the explanation below follows the {source}.",
                 "Collect `show running-config` and `show crypto pki certificates` from both routers at the time of a new capture."));
             return;
         }
 
-        string chain = Chain(p) + (filled.Count > 0 ? " (From the capture: " + string.Join("; ", filled) + ".)" : "") + hypothesis;
+        string chain = Chain(p) + (filled.Count > 0 ? $" (From the {source}: " + string.Join("; ", filled) + ".)" : "") + hypothesis;
         long[] evidence = sa.Messages.Where(m => !m.IsRetransmission).Select(m => m.Frame).ToArray();
         if (!p.Succeeds)
         {
@@ -147,6 +149,16 @@ public static class CaptureExplainer
             $"The configurations explain this negotiation, and the model predicts success in both directions: {choices}. " +
             $"When {responder.Name} initiates: {Choices(reverse)}.", null));
     }
+
+    /// <summary>The routers with the CAs their configurations left unknown filled in from what <paramref name="sa"/>
+    /// shows (see <see cref="FillUnknownCas"/>); <paramref name="filled"/> says what was filled.</summary>
+    internal static Scenario WithCasFrom(IkeSa sa, Scenario routers, string initiator, List<string> filled) =>
+        FillUnknownCas(sa, SelectionModel.Predict(routers, initiator), routers, filled) ?? routers;
+
+    /// <summary>True when <paramref name="dn"/> is the placeholder CA <c>cn=TRUSTPOINT</c> of a trustpoint whose CA the
+    /// configurations did not show.</summary>
+    internal static bool IsPlaceholderCa(Scenario s, string dn) =>
+        s.Cas.Any(c => Key(c.Subject) == Key(dn) && Key(c.Subject) == Key("cn=" + c.Name));
 
     /// <summary>
     /// The configurations may not show a trustpoint's CA (a truncated listing, a chain not pasted): the model then has a

@@ -335,7 +335,7 @@ public sealed class AnalyzeJsonWriter : IDisposable
         w.WriteString("sha256", i?.Sha256);
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    internal static void WriteFinding(Utf8JsonWriter w, Finding f)
     {
         w.WriteStartObject();
         w.WriteString("code", f.Id);

@@ -356,6 +356,32 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         WriteFindingList(analyzed.Findings);
     }
 
+    /// <summary>The debug logs (<c>--debug</c>, or debug files given as inputs): each log's reading, then per negotiation
+    /// the logs' account and the findings, with the steps each finding lists (the frames each logged packet matched).</summary>
+    public void WriteDebug(DebugLogAnalysis debug)
+    {
+        foreach (var log in debug.Logs)
+        {
+            Line(string.Create(CultureInfo.InvariantCulture,
+                $"# debug {log.Source}: {string.Join(", ", log.Routers.DefaultIfEmpty("no router"))}: {Count(log.Events.Count, "event")} from {Count(log.Records, "debug line")}, {Count(log.UnknownLines, "line")} not read{(log.UnknownLineNumbers.Count > 0 ? " (lines " + string.Join(", ", log.UnknownLineNumbers.Take(10)) + (log.UnknownLines > 10 ? ", …" : "") + ")" : "")}"));
+            foreach (var note in log.Notes) Line($"  note: {note}");
+        }
+        if (debug.Negotiations.Count == 0)
+        {
+            Line("  no IKE negotiation in the debug");
+            return;
+        }
+        foreach (var n in debug.Negotiations)
+        {
+            Line("");
+            Line($"Negotiation from the debug: {n.View}{(n.CapturedSa is { } sa ? $" (capture: IKE SA #{sa.Sa.Id})" : "")}");
+            string pad = new(' ', 2 * Indent.Length + 5 + 2 + 7 + 2);
+            WriteFindingList(n.Findings);
+            foreach (var f in n.Findings.Where(f => f.Code == FindingCode.DebugMatchesCapture))
+                foreach (string step in f.Steps) Line(pad + "- " + step);
+        }
+    }
+
     private void WriteFindingList(IReadOnlyList<Findings.Finding> findings)
     {
         string pad = new(' ', 2 * Indent.Length + 5 + 2 + 7 + 2);

@@ -49,9 +49,5 @@ public static class ReplayTextWriter
     };
 
     /// <summary>IOS's debug timestamp, <c>*Jun 17 18:08:44.321</c>, in the router's clock zone.</summary>
-    public static string IosTimestamp(DateTimeOffset t, ClockZone zone)
-    {
-        DateTime local = t.UtcDateTime + zone.Offset;
-        return "*" + local.ToString("MMM d HH:mm:ss.fff", CultureInfo.InvariantCulture);
-    }
+    public static string IosTimestamp(DateTimeOffset t, ClockZone zone) => Model.Ios.IosDebugStamp.Format(t, zone.Offset);
 }

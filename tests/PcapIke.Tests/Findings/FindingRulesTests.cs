@@ -385,7 +385,9 @@ public class FindingRulesTests
         Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c < 600), FindingRules.All.Count);
         Assert.Equal(5, Enum.GetValues<FindingCode>().Count(c => (ushort)c is >= 600 and < 700));
         // The 7xx codes: one data-plane rule each (Findings/Rules/DataPlaneRules.cs).
-        Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c >= 700), PcapIke.Findings.Rules.DataPlaneRules.All.Count);
+        Assert.Equal(Enum.GetValues<FindingCode>().Count(c => (ushort)c is >= 700 and < 800), PcapIke.Findings.Rules.DataPlaneRules.All.Count);
+        // The 8xx codes come from the routers' debug logs (Model/DebugEvidence, DebugAlignment; Model/DebugEvidenceTests).
+        Assert.Equal(4, Enum.GetValues<FindingCode>().Count(c => (ushort)c >= 800));
         foreach (FindingCode code in Enum.GetValues<FindingCode>())
             Assert.Matches(@"^PI\d{3}$", FindingCodes.Id(code));
     }

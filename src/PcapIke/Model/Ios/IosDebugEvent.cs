@@ -80,6 +80,14 @@ public readonly record struct IosDebugStamp(int? Year, int Month, int Day, TimeS
         return (new DateTime(y, Month, day, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalSeconds + TimeOfDay.TotalSeconds;
     }
 
+    /// <summary>IOS's debug timestamp of <paramref name="utc"/> in a clock <paramref name="zone"/> ahead of UTC:
+    /// <c>*Jun 17 18:08:44.321</c> (<c>*</c>: a clock not synchronised, as the technote's routers).</summary>
+    public static string Format(DateTimeOffset utc, TimeSpan zone)
+    {
+        DateTime local = utc.UtcDateTime + zone;
+        return "*" + local.ToString("MMM d HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public override string ToString() => Uptime
         ? $"uptime {TimeOfDay}"
         : $"{(Flag == ' ' ? "" : Flag.ToString())}{System.Globalization.CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedMonthName(Month)} {Day,2} {(Year is { } y ? y + " " : "")}{TimeOfDay.ToString(@"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture)}";

@@ -345,7 +345,7 @@ public sealed partial class IosDebugLog
         if (PkiValidated().IsMatch(msg))
             return E(IosDebugEventKind.ValidationSucceeded) with { Detail = "Certificate validation succeeded" };
         if ((m = PkiRefused().Match(msg)).Success)
-            return E(IosDebugEventKind.ValidationFailed) with { Detail = m.Value.Trim() };
+            return E(IosDebugEventKind.ValidationFailed) with { Detail = PkiSession().Replace(m.Value, "").Trim() };
         if ((m = InvalidCertSyslog().Match(text)).Success)
             return E(IosDebugEventKind.ValidationFailed, 1) with { Peer = m.Groups["peer"].Value, Detail = text[text.IndexOf('%', StringComparison.Ordinal)..].Trim() };
         if ((m = ConstructingCert().Match(msg)).Success)
@@ -605,6 +605,8 @@ public sealed partial class IosDebugLog
     private static partial Regex V2SendingNotify();
     [GeneratedRegex(@"^(?<d>Sending|processing) NOTIFY (?<n>[A-Z0-9_]{2,40}) protocol", RegexOptions.IgnoreCase)]
     private static partial Regex V1Notify();
+    [GeneratedRegex(@"^\(\w{1,12}\)\s*")]
+    private static partial Regex PkiSession();
     [GeneratedRegex(@"%CRYPTO-\d-[A-Z0-9_]{2,40}:")]
     private static partial Regex CryptoSyslog();
     [GeneratedRegex(@"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")]
