@@ -48,14 +48,21 @@ public sealed class DebugAlignment
         string initiatorAddress = sa.Initiator.Address.ToString();
         foreach (IosDebugNegotiation part in v.Parts)
         {
-            if (part.Peer is null) continue;
-            // The router is the end of the SA its logged peer is not.
-            Role self = part.Peer == initiatorAddress ? Role.Responder : Role.Initiator;
+            // The router is the end of the SA its logged peer is not (else its role, as its lines show it).
+            Role self;
+            if (part.Peer is not null) self = part.Peer == initiatorAddress ? Role.Responder : Role.Initiator;
+            else if (part.Role is { } role) self = role == 'I' ? Role.Initiator : Role.Responder;
+            else continue;
+            bool packetLines = part.Events.Any(e => e.Kind is IosDebugEventKind.PacketSent or IosDebugEventKind.PacketReceived);
             var pairs = new List<double>();
             foreach (bool sent in new[] { true, false })
             {
                 Role sender = sent ? self : self == Role.Initiator ? Role.Responder : Role.Initiator;
-                var logged = part.Events.Where(e => e.Kind == (sent ? IosDebugEventKind.PacketSent : IosDebugEventKind.PacketReceived)).ToList();
+                // IKEv2 logs with no packet lines: the router's own exchange lines (its requests as initiator, its
+                // responses as responder) stand for its sends.
+                var logged = packetLines
+                    ? part.Events.Where(e => e.Kind == (sent ? IosDebugEventKind.PacketSent : IosDebugEventKind.PacketReceived)).ToList()
+                    : sent ? part.Events.Where(e => e.Kind == IosDebugEventKind.Message && e.Exchange is not null && e.Response == (self == Role.Responder)).ToList() : [];
                 var frames = sa.Messages.Where(m => m.Sender == sender).ToList();
                 int n = Math.Min(logged.Count, frames.Count);
                 for (int k = 0; k < n; k++)
@@ -69,7 +76,7 @@ public sealed class DebugAlignment
                 string verb = sent ? "sent" : "received";
                 if (logged.Count > frames.Count)
                     differences.Add($"{part.Router} logged {logged.Count - frames.Count} packet{(logged.Count - frames.Count == 1 ? "" : "s")} {verb} ({Lines(logged.Skip(frames.Count))}) that the capture does not hold: the capture point does not see that path, or the capture ended first.");
-                else if (frames.Count > logged.Count)
+                else if (frames.Count > logged.Count && (packetLines || sent))
                     differences.Add($"the capture holds {frames.Count - logged.Count} message{(frames.Count - logged.Count == 1 ? "" : "s")} {part.Router} {verb} (frames {string.Join(", ", frames.Skip(logged.Count).Select(f => f.Frame))}) that its debug does not log: the debug started later, or its lines were cut.");
             }
             if (pairs.Count > 0)

@@ -362,7 +362,7 @@ public sealed partial class IosDebugLog
             return E(IosDebugEventKind.NotifySent, 2) with { Notify = V2NotifyName(m.Groups["n"].Value) };
         if ((m = V1Notify().Match(msg)).Success)
             return E(m.Groups["d"].Value.StartsWith("Sending", StringComparison.OrdinalIgnoreCase) ? IosDebugEventKind.NotifySent : IosDebugEventKind.NotifyReceived, 1) with { Notify = m.Groups["n"].Value };
-        if ((m = V2Exchange().Match(msg)).Success && m.Index == 0)
+        if ((m = V2Exchange().Match(msg)).Success && (m.Index == 0 || m.Index == 6 && msg.StartsWith("IKEv2 ", StringComparison.Ordinal)))
             return E(IosDebugEventKind.Message, 2) with { Exchange = m.Groups["x"].Value, Response = m.Groups["d"].Value == "RESPONSE", Payloads = Payloads(msg) };
         if ((m = V2Building().Match(msg)).Success)
             return E(IosDebugEventKind.Message, 2) with { Payloads = Payloads(msg) };
@@ -457,7 +457,10 @@ public sealed partial class IosDebugLog
                 }
                 n.Events.Add(e);
                 if (n.Peer is null && e.Peer is not null && e.Kind is IosDebugEventKind.PacketSent or IosDebugEventKind.PacketReceived) n.Peer = e.Peer;
-                n.Role ??= e.Role ?? RoleOfState(e.State);
+                // IKEv2 with no packet lines: the identity searched is the peer's address when its type says so
+                if (n.Peer is null && e.Kind == IosDebugEventKind.IdentitySearch && e.Detail is "IPv4 address" or "IPv6 address"
+                    && System.Net.IPAddress.TryParse(e.Identity, out _)) n.Peer = e.Identity;
+                n.Role ??= e.Role ?? RoleOfState(e.State) ?? RoleOfFirstMessage(n, e);
                 open = n;
             }
             for (int i = 0; i < mine.Count; i++)
@@ -517,6 +520,14 @@ public sealed partial class IosDebugLog
     private static bool Ends(IosDebugNegotiation n) => n.Events.Any(e =>
         e.Kind is IosDebugEventKind.ValidationFailed or IosDebugEventKind.Authentication or IosDebugEventKind.CertificatePayloadFailed or IosDebugEventKind.NotifySent
         || e.Kind == IosDebugEventKind.StateChange && e.State is "IKE_P1_COMPLETE");
+
+    /// <summary>IKEv2: the first exchange line of a negotiation with no packet line before it is the router's own
+    /// message: an IKE_SA_INIT request is the initiator's, a response the responder's (RFC 7296 §1.2).</summary>
+    private static char? RoleOfFirstMessage(IosDebugNegotiation n, IosDebugEvent e) =>
+        e.Kind == IosDebugEventKind.Message && e.Exchange is "IKE_SA_INIT" && e.Response is { } response
+        && !n.Events.Any(x => x.Kind is IosDebugEventKind.PacketReceived or IosDebugEventKind.PacketSent)
+        && n.Events.Count(x => x.Kind == IosDebugEventKind.Message && x.Exchange is not null) == 1
+            ? response ? 'R' : 'I' : null;
 
     private static char? RoleOfState(string? state) =>
         state is null ? null : state.StartsWith("IKE_I_", StringComparison.Ordinal) ? 'I' : state.StartsWith("IKE_R_", StringComparison.Ordinal) ? 'R' : null;
