@@ -43,14 +43,8 @@ internal static class DebugInputs
         var logs = new List<IosDebugLog>();
         foreach (string spec in specs)
         {
-            string? router = null;
-            string path = spec;
-            int eq = spec.IndexOf('=');
-            if (eq > 0 && !File.Exists(spec) && IsHostname(spec[..eq]))
-            {
-                router = spec[..eq];
-                path = spec[(eq + 1)..];
-            }
+            string path = PathOf(spec);
+            string? router = ReferenceEquals(path, spec) || path == spec ? null : spec[..spec.IndexOf('=')];
             if (!File.Exists(path)) throw new CliInputException($"--debug: {path}: no such file");
             string text;
             try
@@ -65,6 +59,13 @@ internal static class DebugInputs
             logs.Add(IosDebugLog.Read(text, Path.GetFileName(path), router));
         }
         return logs;
+    }
+
+    /// <summary>The file of a <c>[ROUTER=]FILE</c>.</summary>
+    public static string PathOf(string spec)
+    {
+        int eq = spec.IndexOf('=');
+        return eq > 0 && !File.Exists(spec) && IsHostname(spec[..eq]) ? spec[(eq + 1)..] : spec;
     }
 
     private static bool IsHostname(string s) => s.Length is > 0 and <= 63 && char.IsLetter(s[0]) && s.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.');

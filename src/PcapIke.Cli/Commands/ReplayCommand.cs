@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PcapIke.Analysis;
 using PcapIke.Forge;
 using PcapIke.Model;
 using PcapIke.Reports;
@@ -19,10 +20,11 @@ public static class ReplayCommand
         var swap = new Option<bool>("--swap-initiator") { Description = "Let the other router initiate" };
         var storeOrder = new Option<string[]>("--store-order") { Description = "A router's certificate store order, newest first: R1:IOSCA1,IOSCA2 (repeatable)", HelpName = "R:TP,TP" };
         var set = new Option<string[]>("--set") { Description = "A configuration change, e.g. \"R2 isakmp-profile prof1: ca trust-point IOSCA1\" (repeatable)", HelpName = "EDIT" };
+        var debug = DebugInputs.Option();
         var forge = new Option<string>("--forge", "--output", "-o") { Description = "Also forge the predicted negotiation into this capture (with its companion files)", HelpName = "OUT.pcap" };
         var command = new Command("replay", "Predict a negotiation with the IOS selection model, as the routers' debug output")
         {
-            input, configs, swap, storeOrder, set, forge,
+            input, configs, swap, storeOrder, set, forge, debug,
         };
         command.SetAction(pr =>
         {
@@ -63,6 +65,13 @@ public static class ReplayCommand
                 output.WriteLine($"# note ({note.Kind.ToString().ToLowerInvariant()}): {note.Text}");
             ReplayTextWriter.Write(output, scenario, prediction, edits,
                 wire.Select(d => new ReplayTextWriter.WireLine(d.At, d.Sender, d.Receiver, d.Label, Forger.IpLength(d))).ToList());
+            if (DebugInputs.Load(pr.GetValue(debug) ?? []) is { Count: > 0 } logs)
+            {
+                // The routers' real debug against this prediction (with the what-ifs applied): every difference said.
+                output.WriteLine();
+                output.WriteLine("## the routers' debug against this prediction");
+                new AnalyzeTextWriter(output) { Routers = scenario }.WriteDebug(DebugLogAnalyzer.Analyze(logs, scenario));
+            }
             if (pr.GetValue(forge) is { } outPath)
             {
                 ForgeResult result = Forger.Run(scenario with { Initiator = initiator, Negotiations = [initiator] });

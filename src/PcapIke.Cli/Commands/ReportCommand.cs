@@ -35,10 +35,11 @@ public static class ReportCommand
         var configs = ConfigScenario.Option();
         var select = SelectionOptions.Create(withSa: true);
         var quiet = ProgressReporter.QuietOption();
+        var debug = DebugInputs.Option();
 
         var command = new Command("report", "The case report: one self-contained HTML (or Markdown) file to attach to a support case")
         {
-            capture, output, format, redact, quiet, configs, ca, ports.Udp, ports.NatT, ports.Tcp,
+            capture, output, format, redact, quiet, configs, ca, ports.Udp, ports.NatT, ports.Tcp, debug,
         };
         select.AddTo(command);
         keys.AddTo(command);
@@ -61,18 +62,22 @@ public static class ReportCommand
             bool progress = ProgressReporter.Wanted(pr.GetValue(quiet));
             var analysis = AnalysisInputs.TryAnalyze(file, f => ProgressReporter.Analyze(f, options, progress, pr.InvocationConfiguration.Error), out string? failure)
                 ?? throw new CliInputException($"{file}: {failure}");
+            string[] debugSpecs = pr.GetValue(debug) ?? [];
+            var logs = DebugInputs.Load(debugSpecs);
             var reportArgs = new List<CommandArg> { "report" };
             reportArgs.AddRange(sources.Arguments(file));
             reportArgs.Add("-o");
             reportArgs.Add(CommandArg.File(outPath, "report"));
             if (pr.GetValue(format) is not null) { reportArgs.Add("--format"); reportArgs.Add(fmt); }
             if (redacted) reportArgs.Add("--redact");
+            foreach (string d in debugSpecs) { reportArgs.Add("--debug"); reportArgs.Add(CommandArg.File(d, "debug")); }
             var report = CaseReportBuilder.Build(analysis, new CaseReportOptions
             {
-                Inputs = sources.Inputs(file),
+                Inputs = [.. sources.Inputs(file), .. debugSpecs.Select(d => ("debug", DebugInputs.PathOf(d)))],
                 Commands = [reportArgs, ["analyze", .. sources.Arguments(file)]],
                 Routers = routers,
                 Redact = redacted,
+                Debug = logs.Count == 0 ? null : DebugLogAnalyzer.Analyze(logs, routers, analysis),
                 Selected = selection.IsEmpty ? null : selection.Matches,
             });
             CaseReportSources.Write(outPath, fmt == "md" ? MarkdownCaseReportWriter.Render(report) : HtmlCaseReportWriter.Render(report), "--output");

@@ -77,7 +77,7 @@ public sealed class DebugAlignment
                 if (logged.Count > frames.Count)
                     differences.Add($"{part.Router} logged {logged.Count - frames.Count} packet{(logged.Count - frames.Count == 1 ? "" : "s")} {verb} ({Lines(logged.Skip(frames.Count))}) that the capture does not hold: the capture point does not see that path, or the capture ended first.");
                 else if (frames.Count > logged.Count && (packetLines || sent))
-                    differences.Add($"the capture holds {frames.Count - logged.Count} message{(frames.Count - logged.Count == 1 ? "" : "s")} {part.Router} {verb} (frames {string.Join(", ", frames.Skip(logged.Count).Select(f => f.Frame))}) that its debug does not log: the debug started later, or its lines were cut.");
+                    differences.Add($"The capture holds {frames.Count - logged.Count} message{(frames.Count - logged.Count == 1 ? "" : "s")} {part.Router} {verb} (frames {string.Join(", ", frames.Skip(logged.Count).Select(f => f.Frame))}) that its debug does not log: the debug started later, or its lines were cut.");
             }
             if (pairs.Count > 0)
             {

@@ -28,7 +28,15 @@ public sealed record CaseReport(
     public int SectionsLeftOut { get; init; }
     /// <summary>Whether the full sections were chosen with <c>--sa</c>/<c>--address</c>/<c>--spi</c>/<c>--time</c>.</summary>
     public bool Selected { get; init; }
+    /// <summary>The routers' debug logs (<c>--debug</c>): one section per negotiation they show.</summary>
+    public IReadOnlyList<DebugReportSection> Debug { get; init; } = [];
 }
+
+/// <summary>One negotiation of the debug logs in the case report: its title, the logs' reading and notes, its findings.</summary>
+public sealed record DebugReportSection(string Title, IReadOnlyList<string> Notes, IReadOnlyList<DebugReportFinding> Findings);
+
+/// <summary>A finding of a debug section: code, severity, message, fix and the steps it lists.</summary>
+public sealed record DebugReportFinding(string Id, string Severity, string Message, string? Fix, IReadOnlyList<string> Steps);
 
 /// <summary>An input file and its SHA-256 (lower-case hex), under the role it was given with.</summary>
 public sealed record CaseInputHash(string Role, string Name, string Sha256);
@@ -174,6 +182,8 @@ public sealed class CaseReportOptions
     /// capture does not show them.</summary>
     public Scenario? Routers { get; init; }
     public bool Redact { get; init; }
+    /// <summary>The debug logs read beside the capture (<c>--debug</c>).</summary>
+    public DebugLogAnalysis? Debug { get; init; }
     /// <summary>The negotiations to show in full (<c>--sa</c>, <c>--address</c>, <c>--spi</c>, <c>--time</c>); null: those
     /// that did not complete. Every negotiation has its line in the summary either way.</summary>
     public Func<IkeSa, bool>? Selected { get; init; }
@@ -222,8 +232,13 @@ public static class CaseReportBuilder
         var malformations = analysis.Malformations.Select(m => r.Text(m.ToString())).ToList();
         if (analysis.DroppedMalformations > 0)
             malformations.Add($"… and {analysis.DroppedMalformations.ToString(CultureInfo.InvariantCulture)} more malformations not listed");
+        var debug = options.Debug is null ? [] : options.Debug.Negotiations.Select(n => new DebugReportSection(
+            r.Text($"{n.View}{(n.CapturedSa is { } csa ? $" (IKE SA {csa.Sa.Id} of the capture)" : "")}"),
+            options.Debug.Logs.SelectMany(l => l.Notes).Select(x => r.Text(x.ToString())).ToList(),
+            n.Findings.Select(f => new DebugReportFinding(f.Id, SaReportText.Severity(f.Severity), r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix),
+                f.Code == FindingCode.DebugMatchesCapture ? f.Steps.Select(r.Text).ToList() : [])).ToList())).ToList();
         return new CaseReport(capture, r.Enabled, analysis.Statistics.Frames, analysis.Statistics.IkeMessages, malformations,
-            negotiations, inputs, commands) { SectionsLeftOut = leftOut, Selected = options.Selected is not null };
+            negotiations, inputs, commands) { SectionsLeftOut = leftOut, Selected = options.Selected is not null, Debug = debug };
     }
 
     /// <summary>A value from the wire shown inert: one that a spreadsheet would run as a formula (starting with =, +,

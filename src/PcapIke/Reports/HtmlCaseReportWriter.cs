@@ -91,6 +91,26 @@ public static class HtmlCaseReportWriter
         foreach (var n in report.Negotiations)
             if (n.Full) Negotiation(sb, n);
 
+        for (int i = 0; i < report.Debug.Count; i++)
+        {
+            var d = report.Debug[i];
+            sb.Append(CultureInfo.InvariantCulture, $"<section id=\"debug-{i + 1}\">\n<h2>Debug logs — {ReportEscape.Html(d.Title)}</h2>\n<ul>\n");
+            foreach (string note in d.Notes) sb.Append($"<li>note: {ReportEscape.Html(note)}</li>\n");
+            foreach (var f in d.Findings)
+            {
+                sb.Append($"<li><b>{ReportEscape.Html(f.Id)}</b> {ReportEscape.Html(f.Severity)}: {ReportEscape.Html(f.Message)}");
+                if (f.Fix is not null || f.Steps.Count > 0)
+                {
+                    sb.Append("\n<ul>\n");
+                    if (f.Fix is not null) sb.Append($"<li>fix: {ReportEscape.Html(f.Fix)}</li>\n");
+                    foreach (string step in f.Steps) sb.Append($"<li>{ReportEscape.Html(step)}</li>\n");
+                    sb.Append("</ul>\n");
+                }
+                sb.Append("</li>\n");
+            }
+            sb.Append("</ul>\n</section>\n");
+        }
+
         sb.Append("<section id=\"inputs\">\n<h2>Input files (SHA-256)</h2>\n<table>\n<tr><th>role</th><th>file</th><th>SHA-256</th></tr>\n");
         foreach (var i in report.Inputs)
             sb.Append($"<tr><td>{ReportEscape.Html(i.Role)}</td><td class=\"mono\">{Value(i.Name)}</td><td class=\"mono\">{ReportEscape.Html(i.Sha256)}</td></tr>\n");

@@ -45,6 +45,20 @@ public static class MarkdownCaseReportWriter
         foreach (var n in report.Negotiations)
             if (n.Full) Negotiation(sb, n);
 
+        foreach (var d in report.Debug)
+        {
+            sb.Append($"## Debug logs — {M(d.Title)}\n\n");
+            foreach (string note in d.Notes) sb.Append($"- note: {M(note)}\n");
+            if (d.Notes.Count > 0) sb.Append('\n');
+            foreach (var f in d.Findings)
+            {
+                sb.Append($"- **{M(f.Id)}** {M(f.Severity)}: {M(f.Message)}\n");
+                if (f.Fix is not null) sb.Append($"  - fix: {M(f.Fix)}\n");
+                foreach (string step in f.Steps) sb.Append($"  - {M(step)}\n");
+            }
+            sb.Append('\n');
+        }
+
         sb.Append("## Input files (SHA-256)\n\n| role | file | SHA-256 |\n|---|---|---|\n");
         foreach (var i in report.Inputs) sb.Append($"| {M(i.Role)} | {M(i.Name)} | {M(i.Sha256)} |\n");
         sb.Append('\n');

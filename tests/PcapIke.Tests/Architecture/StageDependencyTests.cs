@@ -174,7 +174,7 @@ public sealed partial class StageDependencyTests
     public void Reports_read_the_analysis_result_only()
     {
         string[] runners = ["CaptureReader", "CaptureDissector", "CaptureScanner", "ExchangeCorrelator", "DataPlaneCorrelator",
-            "FindingRules", "DataPlaneRules.Apply", "CaptureExplainer", "SelectionModel", "DecisionEngine", "FixFinder", "CaptureAnalyzer"];
+            "FindingRules", "DataPlaneRules.Apply", "CaptureExplainer", "SelectionModel", "DecisionEngine", "FixFinder", "CaptureAnalyzer", "DebugLogAnalyzer", "DebugEvidence", "DebugAlignment", "IosDebugLog.Read"];
         var found = SourceFiles().Where(f => StageOf(f) == "Reports")
             .SelectMany(f => runners.Where(r => Regex.IsMatch(Code(File.ReadAllText(f)), $@"\b{Regex.Escape(r)}\b"))
                 .Select(r => $"{Path.GetRelativePath(Source, f)}: {r}"))
