@@ -180,7 +180,13 @@ public sealed partial class IosDebugLog
                 parts = 1;
                 continue;
             }
-            if (current is not null && parts < MaxWrappedLines && IsContinuation(trimmed))
+            // An indented line is the terminal's wrap of the record; one at column 0 only when the record so far is
+            // no event yet, awaits its value ("Old State = IKE_R_MM3" / "New State = …", "issued by" / "cn=…"), or
+            // becomes another event with it (a syslog line that names the refused certificate): text pasted after a
+            // whole record is not glued onto it.
+            if (current is not null && parts < MaxWrappedLines && IsContinuation(trimmed)
+                && (indented || AwaitsValue().IsMatch(current.ToString()) || KindOf(current.ToString()) is not { } kind
+                    || KindOf(current + " " + trimmed) != kind))
             {
                 // The terminal wrapped the line: "peer wants cert issued\n  by cn=CA1,...", "...Authority,\n  o=VeriSign".
                 char last = current.Length > 0 ? current[^1] : ' ';
@@ -205,7 +211,7 @@ public sealed partial class IosDebugLog
     private static bool IsContinuation(string t) =>
         !t.All(c => c == '.') && !t.StartsWith('<') && t.Length <= 400;
 
-    [GeneratedRegex(@"\b(?:for|by|issuer)\s*$|[=,]\s*$")]
+    [GeneratedRegex(@"\b(?:for|by|issuer)\s*$|=\s*$|=.*,\s*$|(?:Payload contents:|Building packet for encryption\.|Exchange (?:REQUEST|RESPONSE))\s*$")]
     private static partial Regex AwaitsValue();
 
     private static bool IsExecCommand(string cmd) =>
@@ -265,6 +271,20 @@ public sealed partial class IosDebugLog
     private void Interpret(Record r)
     {
         string text = r.Text;
+        var (msg, version, conn) = Split(text);
+        IosDebugEvent? e = Event(r, msg, text, version, conn);
+        if (e is null)
+        {
+            if (!Known(msg, text)) Unknown(r.Line);
+            return;
+        }
+        _events.Add(e);
+        if (!_routers.Contains(e.Router)) _routers.Add(e.Router);
+    }
+
+    /// <summary>A record's message without its family prefix, its IKE version and connection id.</summary>
+    private static (string Message, int? Version, long? Connection) Split(string text)
+    {
         int? version = null;
         long? conn = null;
         string msg = text;
@@ -282,17 +302,17 @@ public sealed partial class IosDebugLog
             if (version is not null || family == "CRYPTO_PKI")
                 msg = text[(pre.Index + pre.Length)..].Trim();
         }
-        IosDebugEvent? e = Event(r, msg, text, version, conn);
-        if (e is null)
-        {
-            if (!Known(msg, text)) Unknown(r.Line);
-            return;
-        }
-        _events.Add(e);
-        if (!_routers.Contains(e.Router)) _routers.Add(e.Router);
+        return (msg, version, conn);
     }
 
-    private IosDebugEvent? Event(Record r, string msg, string text, int? version, long? conn)
+    /// <summary>The kind of event <paramref name="text"/> reads as on its own, or null.</summary>
+    private static IosDebugEventKind? KindOf(string text)
+    {
+        var (msg, version, conn) = Split(text);
+        return Event(new Record(0, null, "", text), msg, text, version, conn)?.Kind;
+    }
+
+    private static IosDebugEvent? Event(Record r, string msg, string text, int? version, long? conn)
     {
         IosDebugEvent E(IosDebugEventKind kind, int? v = null) => new(kind, r.Line, r.Stamp, r.Router, v ?? version, conn, text);
         Match m;
