@@ -145,7 +145,7 @@ public sealed partial class IosDebugLog
                 Flush();
                 continue;
             }
-            if (PromptLine().Match(trimmed) is { Success: true } p && (!trimmed.Contains(' ', StringComparison.Ordinal) || IsExecCommand(p.Groups["cmd"].Value)))
+            if (IosPaste.Prompt().Match(trimmed) is { Success: true } p && (!trimmed.Contains(' ', StringComparison.Ordinal) || IsExecCommand(p.Groups["cmd"].Value)))
             {
                 Flush();
                 string host = p.Groups["host"].Value;
@@ -576,9 +576,6 @@ public sealed partial class IosDebugLog
 
     [GeneratedRegex(@"^[A-Za-z]{1,20}\d{1,6}[A-Za-z]{0,4}$")]
     private static partial Regex FileRouter();
-
-    [GeneratedRegex(@"^(?<host>[A-Za-z][A-Za-z0-9._\-]{0,62})(?:\([A-Za-z0-9\-]+\))?[#>](?<cmd>.*)$")]
-    private static partial Regex PromptLine();
 
     [GeneratedRegex(@"Old State\s*=\s*(?<old>[A-Z0-9_]+)\s+New State\s*=\s*(?<new>[A-Z0-9_]+)")]
     private static partial Regex StateChange();

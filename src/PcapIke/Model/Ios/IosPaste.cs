@@ -252,7 +252,7 @@ public static partial class IosPaste
 
     // R1#sh run, R1>show ..., R1(config)#crypto ..., R1(config-if)#ip address ...
     [GeneratedRegex(@"^(?<host>[A-Za-z][A-Za-z0-9._\-]{0,62})(?:\((?<mode>[A-Za-z0-9\-]+)\))?[#>](?<cmd>.*)$")]
-    private static partial Regex Prompt();
+    internal static partial Regex Prompt();
 
     // Syslog and debug lines: "*Jun 20 13:00:37.610: ...", ".Jun 20 ...", "000123: *Jun 20 2013 13:00:37 CET: ...",
     // "00:01:23: %LINK-3-UPDOWN ...", "%CRYPTO-5-IKMP_INVALID_CERT: ..." and un-timestamped debug such as
