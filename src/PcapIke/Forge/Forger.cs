@@ -55,7 +55,7 @@ public static class Forger
 
     /// <summary>
     /// Writes the capture to <paramref name="capturePath"/> and the companion files into its folder: the key tables
-    /// (only those with entries), <c>forge-log.txt</c> and <see cref="ForgeArtifacts"/>. Returns every path written, sorted.
+    /// (only those with entries), <c>forge-log.txt</c>, each router's debug (<c>R1-debug.txt</c>) and <see cref="ForgeArtifacts"/>. Returns every path written, sorted.
     /// </summary>
     public static IReadOnlyList<string> Write(ForgeResult result, string capturePath)
     {
@@ -76,6 +76,10 @@ public static class Forger
         if (v1.Length > 0) Put("ikev1_decryption_table", string.Concat(v1.Select(l => l + "\n")));
         if (v2.Length > 0) Put("ikev2_decryption_table", string.Concat(v2.Select(l => l + "\n")));
         Put("forge-log.txt", LogText(result));
+        // What each router's terminal would show with debug crypto isakmp / ikev2 / pki on (docs/debug-logs.md):
+        // the bundled input for `analyze R1-debug.txt R2-debug.txt`, wrapped at 80 columns as pasted.
+        foreach (RouterSpec router in result.Scenario.Routers)
+            Put($"{router.Name}-debug.txt", IosDebugText.Write(result.Negotiations.Select(n => n.Trace), router.Name, result.Scenario.Clock, width: 80));
         written.AddRange(ForgeArtifacts.Write(result.Pki, dir));
         written.Sort(StringComparer.Ordinal);
         return written;

@@ -16,15 +16,19 @@ public static class IosDebugText
     /// must find.</param>
     /// <param name="width">0: no wrapping; else lines longer than this wrap at a blank, the rest indented by two, never
     /// at the blank after a comma (a DN's "VeriSign, Inc." must read back whole).</param>
-    public static string Write(DecisionTrace trace, string router, ClockZone zone, TimeSpan skew = default, int width = 0)
+    public static string Write(DecisionTrace trace, string router, ClockZone zone, TimeSpan skew = default, int width = 0) =>
+        Write([trace], router, zone, skew, width);
+
+    /// <summary>One router's debug over several negotiations (a scenario's, in order), behind one prompt: the
+    /// <c>R1-debug.txt</c> the forge writes beside a capture.</summary>
+    public static string Write(IEnumerable<DecisionTrace> traces, string router, ClockZone zone, TimeSpan skew = default, int width = 0)
     {
         var w = new System.Text.StringBuilder();
         w.Append(router).Append("#\n");
-        foreach (TraceLine line in trace.Debug.Where(l => l.Router == router))
-        {
-            string text = IosDebugStamp.Format(trace.Start + line.At, zone.Offset + skew) + ": " + line.Text;
-            foreach (string part in Wrap(text, width)) w.Append(part).Append('\n');
-        }
+        foreach (DecisionTrace trace in traces)
+            foreach (TraceLine line in trace.Debug.Where(l => l.Router == router))
+                foreach (string part in Wrap(IosDebugStamp.Format(trace.Start + line.At, zone.Offset + skew) + ": " + line.Text, width))
+                    w.Append(part).Append('\n');
         return w.ToString();
     }
 

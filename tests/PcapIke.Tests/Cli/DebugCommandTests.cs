@@ -48,6 +48,25 @@ public sealed class DebugCommandTests : IDisposable
         Assert.Equal(2, doc.GetProperty("debug_logs").GetArrayLength());
     }
 
+    /// <summary>The README's command on the debug the forge writes beside S2's capture: the negotiation from the logs
+    /// (PI801) and, with both configurations, the model's explanation and fix (PI602) with no capture at all.</summary>
+    [Fact]
+    public void Bundled_S2_debug_with_the_configurations_explains_the_failure()
+    {
+        string dir = ForgedCaptures.Dir("S2-ikev1-r2-initiates");
+        var (exit, output, error) = CliRun.Run("analyze", Path.Combine(dir, "R1-debug.txt"), Path.Combine(dir, "R2-debug.txt"),
+            "--config", Path.Combine(dir, "R1-running-config.txt"), "--config", Path.Combine(dir, "R2-running-config.txt"));
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Contains("# debug R1-debug.txt: R1: ", output);
+        Assert.Contains("# debug R2-debug.txt: R2: ", output);
+        Assert.Contains("Negotiation from the debug: IKEv1 R2 → R1", output);
+        Assert.Contains("R1 refused R2's certificate: No suitable trustpoints found (its validation list: IOSCA1)", output);
+        Assert.Contains("R2 chose trustpoint IOSCA2 for CERT_REQ #1 (cn=CA2,o=cisco,o=com): the first match", output);
+        Assert.Contains("PI602  error", output);
+        Assert.Contains("fix: R2's isakmp profile prof1: 'ca trust-point IOSCA1'", output);
+        Assert.DoesNotContain("PI802", output);
+    }
+
     [Fact]
     public void Analyze_capture_with_debug_matches_the_frames_and_finds_the_clock_offset()
     {
