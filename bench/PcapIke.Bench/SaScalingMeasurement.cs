@@ -20,6 +20,7 @@ public static class SaScalingMeasurement
             double best = double.MaxValue, bestCpu = 0;
             long allocated = 0, sas = 0;
             int g0 = 0, g1 = 0, g2 = 0;
+            double pause = 0;
             for (int i = 0; i < repetitions; i++)
             {
                 GC.Collect();
@@ -28,6 +29,7 @@ public static class SaScalingMeasurement
                 var sink = new MemoryStream();
                 var w = new System.Text.Json.Utf8JsonWriter(Stream.Null);
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                TimeSpan pause0 = GC.GetTotalPauseDuration();
                 var sw = Stopwatch.StartNew();
                 long n = 0;
                 CaptureAnalyzer.AnalyzeStreaming(path, null, sa =>
@@ -49,10 +51,11 @@ public static class SaScalingMeasurement
                     allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
                     sas = n;
                     (g0, g1, g2) = (GC.CollectionCount(0) - c0, GC.CollectionCount(1) - c1, GC.CollectionCount(2) - c2);
+                    pause = (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
                 }
             }
             lines.Add($"{(json ? "streamed + CSV row + JSON line" : "streamed + CSV row")}: {sas:N0} SAs, best of {repetitions}: {best:F3} s = " +
-                      $"{best * 1e6 / Math.Max(1, sas):F1} µs per SA (CPU, all threads: {bestCpu:F3} s = {bestCpu * 1e6 / Math.Max(1, sas):F1} µs per SA); {allocated / (double)Math.Max(1, sas):N0} bytes allocated per SA; GCs gen0/1/2 {g0}/{g1}/{g2}; " +
+                      $"{best * 1e6 / Math.Max(1, sas):F1} µs per SA (CPU, all threads: {bestCpu:F3} s = {bestCpu * 1e6 / Math.Max(1, sas):F1} µs per SA); {allocated / (double)Math.Max(1, sas):N0} bytes allocated per SA; GCs gen0/1/2 {g0}/{g1}/{g2}, paused {pause:F3} s; " +
                       $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1} MiB");
         }
         lines.Add(Phases(path, repetitions));
@@ -105,19 +108,23 @@ public static class SaScalingMeasurement
             Pipeline.CaptureDissector.Dissect(reader, m, c.Add);
             c.Complete();
         }
-        var perRule = new List<(string, double)>();
+        var perRule = new List<(string, double, long)>();
         foreach (var rule in Findings.FindingRules.All)
         {
             var found = new List<Findings.Finding>();
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
             var sw = Stopwatch.StartNew();
             foreach (var sa in sas) { found.Clear(); rule.Evaluate(sa, found); }
-            perRule.Add((rule.GetType().Name, sw.Elapsed.TotalSeconds * 1e6 / Math.Max(1, sas.Count)));
+            perRule.Add((rule.GetType().Name, sw.Elapsed.TotalSeconds * 1e6 / Math.Max(1, sas.Count),
+                (GC.GetAllocatedBytesForCurrentThread() - a0) / Math.Max(1, sas.Count)));
         }
         string rules = string.Join(", ", perRule.OrderByDescending(r => r.Item2).Take(8).Select(r => $"{r.Item1} {r.Item2:F1} µs"));
+        string ruleBytes = string.Join(", ", perRule.OrderByDescending(r => r.Item3).Take(8).Select(r => $"{r.Item1} {r.Item3:N0} B"));
         string Us(double s) => $"{s * 1e6 / Math.Max(1, n):F1} µs";
         return $"CPU per IKE message (all threads, best of {repetitions}): dissect {Us(dissect)}, + correlate and finish {Us(correlate - dissect)}, " +
                $"+ finding rules {Us(all - correlate)}; in all {Us(all)}; " +
                $"bytes allocated per IKE message: dissect {allocs[0] / Math.Max(1, n):N0}, + correlate and finish {(allocs[1] - allocs[0]) / Math.Max(1, n):N0}, + rules {(allocs[2] - allocs[1]) / Math.Max(1, n):N0}" +
-               $"{Environment.NewLine}dearest rules per SA (wall, one pass): {rules}";
+               $"{Environment.NewLine}dearest rules per SA (wall, one pass): {rules}" +
+               $"{Environment.NewLine}most allocating rules per SA: {ruleBytes}";
     }
 }

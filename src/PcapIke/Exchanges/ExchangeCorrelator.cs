@@ -168,7 +168,7 @@ public sealed partial class ExchangeCorrelator
                     rejects = sender == Role.Responder && MainModeNumber(step) is int n && s.MainMode.InitiatorStep >= n + 1;
                     break;
                 }
-                if (cisco is not null && s.CiscoFragmentSteps.TryGetValue((sender, cisco.FragmentId), out string? fs))
+                if (cisco is not null && s.CiscoFragmentSteps is { } fragmentSteps && fragmentSteps.TryGetValue((sender, cisco.FragmentId), out string? fs))
                 {
                     step = fs;
                     break;
@@ -196,10 +196,11 @@ public sealed partial class ExchangeCorrelator
                 // RFC 2409 §5.5: QM1 from whoever starts it (by message ID), QM2 the reply, QM3 the starter's HASH(3).
                 kind = ExchangeKind.QuickMode;
                 if (original is not null) { step = original.Step; break; }
-                if (!s.QuickModeStarter.TryGetValue(ike.MessageId, out Role starter))
-                    s.QuickModeStarter[ike.MessageId] = starter = sender;
-                step = sender != starter ? "QM2" : s.QuickModeAnswered.Contains(ike.MessageId) ? "QM3" : "QM1";
-                if (step == "QM2") s.QuickModeAnswered.Add(ike.MessageId);
+                var starters = s.QuickModeStarter ??= new();
+                if (!starters.TryGetValue(ike.MessageId, out Role starter))
+                    starters[ike.MessageId] = starter = sender;
+                step = sender != starter ? "QM2" : s.QuickModeAnswered?.Contains(ike.MessageId) == true ? "QM3" : "QM1";
+                if (step == "QM2") (s.QuickModeAnswered ??= new()).Add(ike.MessageId);
                 break;
             }
             case ExchangeType.Informational:
@@ -213,7 +214,7 @@ public sealed partial class ExchangeCorrelator
         }
         if (cisco is not null)
         {
-            s.CiscoFragmentSteps[(sender, cisco.FragmentId)] = step;
+            (s.CiscoFragmentSteps ??= new())[(sender, cisco.FragmentId)] = step;
             fragNumber = cisco.FragmentNumber;
             // Cisco fragments carry only a "last" flag: the total is the last fragment's number once seen.
             fragTotal = cisco.IsLast ? cisco.FragmentNumber : 0;
@@ -291,8 +292,9 @@ public sealed partial class ExchangeCorrelator
         if (kind == ExchangeKind.IkeAuth)
         {
             // Several IKE_AUTH rounds with EAP (RFC 7296 §2.16): the first is "IKE_AUTH", the next "IKE_AUTH#2" ...
-            if (!s.AuthRounds.TryGetValue(ike.MessageId, out int round))
-                s.AuthRounds[ike.MessageId] = round = s.AuthRounds.Count + 1;
+            var rounds = s.AuthRounds ??= new();
+            if (!rounds.TryGetValue(ike.MessageId, out int round))
+                rounds[ike.MessageId] = round = rounds.Count + 1;
             if (round > 1) name = $"IKE_AUTH#{round}";
         }
         string step = $"{name} {direction}";
@@ -313,13 +315,13 @@ public sealed partial class ExchangeCorrelator
         {
             // RFC 7296 §2.1: a request re-sent under the same message ID (SKF fragments: the same fragment number).
             var key = (sender, ike.ExchangeTypeRaw, ike.MessageId, sm.FragmentNumber);
-            if (s.FirstRequest.TryGetValue(key, out original))
+            if (s.FirstRequest is { } firstRequest && firstRequest.TryGetValue(key, out original))
             {
                 sm.Retransmission = RetransmissionKind.SameMessageId;
                 sm.RetransmissionOf = original;
             }
             else
-                s.FirstRequest[key] = sm;
+                (s.FirstRequest ??= new())[key] = sm;
         }
         s.Append(sm);
         Summarize(s, sm);
@@ -462,14 +464,16 @@ public sealed partial class ExchangeCorrelator
         public IkeSa Sa { get; } = sa;
         public bool StartedOn4500 { get; } = startedOn4500;
         public MainModeState MainMode;
-        public readonly Dictionary<uint, Role> QuickModeStarter = new();
+        // Made on first use: most SAs of a head-end or a flood never need most of them, and an open SA's objects are
+        // what the GC copies and marks while it waits to idle out (bench/README.md, issue 14).
+        public Dictionary<uint, Role>? QuickModeStarter;
         /// <summary>Quick Mode message IDs whose QM2 was seen (the starter's next message is QM3).</summary>
-        public readonly HashSet<uint> QuickModeAnswered = new();
+        public HashSet<uint>? QuickModeAnswered;
         /// <summary>IKEv2: the first request per sender, exchange, message ID and SKF fragment number (RFC 7296 §2.1).</summary>
-        public readonly Dictionary<(Role, byte, uint, int), SaMessage> FirstRequest = new();
-        public readonly Dictionary<(Role, ushort), string> CiscoFragmentSteps = new();
-        public readonly Dictionary<uint, int> AuthRounds = new();
-        private readonly Dictionary<(ulong, Role), SaMessage> _byContent = new();
+        public Dictionary<(Role, byte, uint, int), SaMessage>? FirstRequest;
+        public Dictionary<(Role, ushort), string>? CiscoFragmentSteps;
+        public Dictionary<uint, int>? AuthRounds;
+        private Dictionary<(ulong, Role), SaMessage>? _byContent;
         /// <summary>IKEv2: the IKE_SA_INIT response asked for a restart (COOKIE or INVALID_KE_PAYLOAD).</summary>
         public string? RestartNotify;
         public SaState? RetriedBy;
@@ -482,7 +486,7 @@ public sealed partial class ExchangeCorrelator
         public ushort? ChosenEncr, ChosenInteg;
 
         public SaMessage? FindSameContent(ulong hash, Role sender) =>
-            hash != 0 && _byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
+            hash != 0 && _byContent is { } byContent && byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
 
         public void Append(SaMessage m)
         {
@@ -499,7 +503,7 @@ public sealed partial class ExchangeCorrelator
                 live.AddLast(node);
             }
             if (m.Message.ContentHash != 0)
-                _byContent.TryAdd((m.Message.ContentHash, m.Sender), m);
+                (_byContent ??= new()).TryAdd((m.Message.ContentHash, m.Sender), m);
         }
     }
 }

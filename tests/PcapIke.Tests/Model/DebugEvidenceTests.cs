@@ -223,6 +223,15 @@ public class DebugEvidenceTests
         foreach (var m in alignment.Matches)
             Assert.Equal(m.Logged.Router == n.View.InitiatorName ? Role.Initiator : Role.Responder, m.Frame.Sender);
         double zone = s.Clock.Offset.TotalSeconds;
+        // and to the very frame it logs: the forge stamps a router's line at the wire time of its datagram, so the
+        // logged time less the router's true clock offset is the frame's time (a packet matched by order alone, MM3's
+        // line to MM1's frame, is 7 ms off)
+        int year = capture.Sas[0].Sa.Messages[0].Message.Timestamp.Year;
+        foreach (var m in alignment.Matches)
+        {
+            double trueOffset = zone + (m.Logged.Router == "R2" ? skew : 0);
+            Assert.InRange(m.Logged.Stamp!.Value.Seconds(year) - trueOffset - m.Frame.TimestampNanoseconds / 1e9, -0.0015, 0.0015);
+        }
         var r2 = Assert.Single(alignment.Offsets, o => o.Router == "R2");
         var r1 = Assert.Single(alignment.Offsets, o => o.Router == "R1");
         // a router logs a packet a few ms from the wire (the forge's processing delays), the same way on both: the
@@ -233,6 +242,70 @@ public class DebugEvidenceTests
         var pi803 = Assert.Single(n.Findings, f => f.Code == FindingCode.DebugMatchesCapture);
         Assert.Equal(alignment.Matches.Select(m => m.Frame.Frame).Distinct().Order(), pi803.Frames);
     }
+
+    /// <summary>Frames a log does not show are placed against the time the log covers: the narration stops at MM5,
+    /// so S2's re-sends come after its last line, and MM1 (sent 7 ms before R2's first line) is within it; a log cut
+    /// to begin at MM5 did not see MM1 and MM3 because it started later. Never "started later" for a log that covers
+    /// the frame.</summary>
+    [Fact]
+    public void Unlogged_frames_are_said_against_the_time_the_log_covers()
+    {
+        var (logs, _, trace) = Narration("S2-ikev1-r2-initiates", TimeSpan.Zero);
+        var capture = CaptureAnalyzer.Analyze(ForgedCaptures.Capture("S2-ikev1-r2-initiates"), new AnalysisOptions());
+        var whole = Assert.Single(DebugLogAnalyzer.Analyze(logs, null, capture).Negotiations).Alignment!;
+        string r2Sent = Assert.Single(whole.Differences, d => d.StartsWith("The capture holds 4 messages R2 sent", StringComparison.Ordinal));
+        Assert.Contains("frame 1 within the time its lines cover", r2Sent);
+        Assert.Contains("frames 7, 9, 11 after its last line", r2Sent);
+        Assert.DoesNotContain(whole.Differences, d => d.Contains("started later", StringComparison.Ordinal));
+
+        // R2's log from its MM5 send on: MM1 and MM3 went before it started
+        Scenario s = ScenarioParser.ParseFile(Path.Combine(ForgedCaptures.Dir("S2-ikev1-r2-initiates"), "scenario.json"));
+        string text = IosDebugText.Write(trace, "R2", s.Clock);
+        string[] lines = text.Split('\n');
+        int mm5 = Array.FindIndex(lines, l => l.Contains("sending packet", StringComparison.Ordinal) && l.EndsWith("MM_KEY_EXCH", StringComparison.Ordinal));
+        Assert.True(mm5 > 0);
+        var cut = IosDebugLog.Read("R2#\n" + string.Join('\n', lines[mm5..]), "R2-debug.txt");
+        var late = Assert.Single(DebugLogAnalyzer.Analyze([logs[0], cut], null, capture).Negotiations).Alignment!;
+        string sent = Assert.Single(late.Differences, d => d.StartsWith("The capture holds 5 messages R2 sent", StringComparison.Ordinal));
+        Assert.Contains("frames 1, 3 before its first line (the debug started later)", sent);
+        var m5 = Assert.Single(late.Matches, m => m.Logged.Router == "R2");
+        Assert.Equal(5, m5.Frame.Frame);
+    }
+
+    /// <summary>IOS's own state lines name the step: the responder sends MM4 and MM6 both in MM_KEY_EXCH, so a log
+    /// holding only its MM6 send (matched by state or order alone it would take MM4's frame) is placed by the state
+    /// change after it ("Old State = IKE_R_MM5 New State = IKE_P1_COMPLETE"); "New State = IKE_I_MM3" names MM3.</summary>
+    [Fact]
+    public void A_state_change_after_a_packet_line_names_its_step()
+    {
+        var s1 = CaptureAnalyzer.Analyze(ForgedCaptures.Capture("S1-ikev1-r1-initiates"), new AnalysisOptions());
+        string responder = """
+            R2#
+            *Jun 20 13:00:37.629: ISAKMP:(1010): sending packet to 192.168.0.1 my_port 500 peer_port 500 (R) MM_KEY_EXCH
+            *Jun 20 13:00:37.629: ISAKMP:(1010):Input = IKE_MESG_INTERNAL, IKE_PROCESS_COMPLETE
+            *Jun 20 13:00:37.629: ISAKMP:(1010):Old State = IKE_R_MM5 New State = IKE_P1_COMPLETE
+            """;
+        var a = Assert.Single(DebugLogAnalyzer.Analyze([IosDebugLog.Read(responder, "R2-debug.txt")], null, s1).Negotiations).Alignment!;
+        var mm6 = Assert.Single(a.Matches);
+        Assert.Equal("MM6", mm6.Frame.Step);
+        Assert.True(mm6.Sent);
+        Assert.InRange(Assert.Single(a.Offsets).Seconds - s_s2Zone, -0.0015, 0.0015);
+
+        var s2 = CaptureAnalyzer.Analyze(ForgedCaptures.Capture("S2-ikev1-r2-initiates"), new AnalysisOptions());
+        string initiator = """
+            R2#
+            *Jun 17 18:08:14.307: ISAKMP:(0): sending packet to 192.168.0.1 my_port 500 peer_port 500 (I) MM_SA_SETUP
+            *Jun 17 18:08:14.307: ISAKMP:(0):Input = IKE_MESG_INTERNAL, IKE_PROCESS_COMPLETE
+            *Jun 17 18:08:14.307: ISAKMP:(0):Old State = IKE_I_MM2 New State = IKE_I_MM3
+            *Jun 17 18:08:14.314: ISAKMP (1010): received packet from 192.168.0.1 dport 500 sport 500 Global (I) MM_SA_SETUP
+            *Jun 17 18:08:14.314: ISAKMP:(1010):Old State = IKE_I_MM3 New State = IKE_I_MM4
+            """;
+        var b = Assert.Single(DebugLogAnalyzer.Analyze([IosDebugLog.Read(initiator, "R2-debug.txt")], null, s2).Negotiations).Alignment!;
+        Assert.Equal(["MM3", "MM4"], b.Matches.Select(m => m.Frame.Step).ToArray());
+        Assert.Equal([true, false], b.Matches.Select(m => m.Sent).ToArray());
+    }
+
+    private static readonly double s_s2Zone = ScenarioParser.ParseFile(Path.Combine(ForgedCaptures.Dir("S2-ikev1-r2-initiates"), "scenario.json")).Clock.Offset.TotalSeconds;
 
     [Fact]
     public void A_debug_of_other_peers_is_not_lined_up_with_the_capture()
