@@ -208,11 +208,11 @@ public sealed class CommandLineBehaviourTests : IDisposable
         Assert.Equal("pcapike: big.pcap: 412.0 of 1,000.0 MB (41%)", ProgressReporter.Line("big.pcap", 412_000_000, 1_000_000_000));
         Assert.Equal("pcapike: -: 3.5 MB read", ProgressReporter.Line("-", 3_500_000, 0));
 
-        var quick = new StringWriter();
+        var quick = new LockedStringWriter();
         using (new ProgressReporter(quick, "a.pcap", () => 1, 10, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1))) { }
         Assert.Equal("", quick.ToString());   // finished before the delay: nothing at all
 
-        var slow = new StringWriter();
+        var slow = new LockedStringWriter();
         long read = 0;
         using (new ProgressReporter(slow, "a.pcap", () => Interlocked.Read(ref read), 4_000_000, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)))
         {
@@ -231,7 +231,7 @@ public sealed class CommandLineBehaviourTests : IDisposable
     {
         Assert.Equal("pcapike: big.pcap: 412.0 of 1,000.0 MB (41%), 1,234 SAs so far", ProgressReporter.Line("big.pcap", 412_000_000, 1_000_000_000, 1234));
         Assert.Equal("pcapike: -: 3.5 MB read, 1 SA so far", ProgressReporter.Line("-", 3_500_000, 0, 1));
-        var error = new StringWriter();
+        var error = new LockedStringWriter();
         long sas = 0;
         using (new ProgressReporter(error, "a.pcap", () => 1_000_000, 4_000_000, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10), () => Interlocked.Read(ref sas)))
         {
