@@ -212,10 +212,18 @@ public class FrameDecoderTransportTests
                 }
         }
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(6000, sink.Count);
+        // the least of three rounds: a per-frame allocation shows in every round (6,000 frames each), while the
+        // runtime's own one-off work on this thread (a method promoted to tier 1 mid-round) does not repeat
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            sink.Count = 0;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, least);
+        Assert.Equal(3000, sink.Count);   // the three IKE frames of the six, a thousand times in the last round
         Assert.Empty(_m.Items);
     }
 }
