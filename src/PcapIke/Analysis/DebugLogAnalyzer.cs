@@ -19,6 +19,9 @@ public sealed class DebugNegotiationResult
     /// <summary>The captured SA the negotiation lines up with, and how.</summary>
     public AnalyzedSa? CapturedSa { get; internal set; }
     public DebugAlignment? Alignment { get; internal set; }
+    /// <summary>With a capture, why the negotiation was lined up with none of its SAs (null when it was, or when no
+    /// capture was given): the reports say so rather than leave it unexplained.</summary>
+    public string? NotInCapture { get; internal set; }
 }
 
 /// <summary>The routers' debug logs read as evidence (docs/debug-logs.md): what the reports read.</summary>
@@ -50,8 +53,21 @@ public static class DebugLogAnalyzer
                 r.Alignment = DebugAlignment.Align(view, sa.Sa);
                 r.Findings.AddRange(r.Alignment.Findings(sa.Sa, source));
             }
+            else if (capture is not null)
+                r.NotInCapture = NotInCapture(view, capture, used);
             results.Add(r);
         }
         return new DebugLogAnalysis(logs, results);
+    }
+
+    private static string NotInCapture(DebugNegotiationView view, CaptureAnalysis capture, HashSet<AnalyzedSa> used)
+    {
+        var peers = view.Parts.Select(p => p.Peer).OfType<string>().Distinct().ToList();
+        if (peers.Count == 0)
+            return "not lined up with the capture: its lines name no peer address, so no captured SA can be tied to it";
+        string between = string.Join(" and ", peers);
+        return capture.Sas.Any(s => DebugAlignment.SamePeers(view, s.Sa))
+            ? $"not lined up with the capture: its IKEv{view.Version} SAs with {between} are lined up with earlier negotiations of the debug"
+            : $"not in the capture: it holds no IKEv{view.Version} SA with {between}";
     }
 }

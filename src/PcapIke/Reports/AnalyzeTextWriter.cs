@@ -375,6 +375,7 @@ public sealed class AnalyzeTextWriter(TextWriter output)
         {
             Line("");
             Line($"Negotiation from the debug: {n.View}{(n.CapturedSa is { } sa ? $" (capture: IKE SA #{sa.Sa.Id})" : "")}");
+            if (n.NotInCapture is { } why) Line(Indent + why + ".");
             string pad = new(' ', 2 * Indent.Length + 5 + 2 + 7 + 2);
             WriteFindingList(n.Findings);
             foreach (var f in n.Findings.Where(f => f.Code == FindingCode.DebugMatchesCapture))

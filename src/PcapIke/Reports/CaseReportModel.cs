@@ -233,7 +233,7 @@ public static class CaseReportBuilder
         if (analysis.DroppedMalformations > 0)
             malformations.Add($"… and {analysis.DroppedMalformations.ToString(CultureInfo.InvariantCulture)} more malformations not listed");
         var debug = options.Debug is null ? [] : options.Debug.Negotiations.Select(n => new DebugReportSection(
-            r.Text($"{n.View}{(n.CapturedSa is { } csa ? $" (IKE SA {csa.Sa.Id} of the capture)" : "")}"),
+            r.Text($"{n.View}{(n.CapturedSa is { } csa ? $" (IKE SA {csa.Sa.Id} of the capture)" : n.NotInCapture is { } why ? $" ({why})" : "")}"),
             options.Debug.Logs.SelectMany(l => l.Notes).Select(x => r.Text(x.ToString())).ToList(),
             n.Findings.Select(f => new DebugReportFinding(f.Id, SaReportText.Severity(f.Severity), r.Text(f.Message), f.Fix is null ? null : r.Text(f.Fix),
                 f.Code == FindingCode.DebugMatchesCapture ? f.Steps.Select(r.Text).ToList() : [])).ToList())).ToList();

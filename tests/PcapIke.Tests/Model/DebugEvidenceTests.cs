@@ -315,6 +315,18 @@ public class DebugEvidenceTests
         var n = Assert.Single(DebugLogAnalyzer.Analyze(logs, null, other).Negotiations);
         Assert.Null(n.CapturedSa);
         Assert.DoesNotContain(n.Findings, f => f.Code is FindingCode.DebugMatchesCapture or FindingCode.DebugAndCaptureDiffer);
+        // and it says why
+        Assert.StartsWith("not in the capture: it holds no IKEv1 SA with 192.168.0.", n.NotInCapture);
+        Assert.Contains("192.168.0.1", n.NotInCapture);
+        Assert.Contains("192.168.0.2", n.NotInCapture);
+        Assert.Null(Assert.Single(DebugLogAnalyzer.Analyze(logs).Negotiations).NotInCapture);   // no capture given: nothing to say
+
+        // the technote's IKEv2 excerpts log no peer address: never tied to a capture's SA, and that is said
+        var technote = new[] { "R1", "R2" }.Select(r => IosDebugLog.Read(File.ReadAllText(Resource($"technote-debug-ikev2-two-trustpoints-{r}.txt")), $"{r}.txt", r)).ToArray();
+        var s7 = CaptureAnalyzer.Analyze(ForgedCaptures.Capture("S7-ikev2-symmetric"), new AnalysisOptions());
+        var t = Assert.Single(DebugLogAnalyzer.Analyze(technote, null, s7).Negotiations);
+        Assert.Null(t.CapturedSa);
+        Assert.Equal("not lined up with the capture: its lines name no peer address, so no captured SA can be tied to it", t.NotInCapture);
     }
 
     [Theory]
