@@ -11,7 +11,7 @@ namespace PcapIke.Ike;
 public sealed class IkeMessageDissection
 {
     private readonly List<IkePayloadSummary> _payloads = new();
-    private readonly List<IkeDecodeFinding> _findings = new();
+    private List<IkeDecodeFinding>? _findings;   // made with the first finding: most messages have none
 
     private IkeMessageDissection() { }
 
@@ -51,9 +51,9 @@ public sealed class IkeMessageDissection
     /// <summary>Length of the ciphertext part (IKEv1: after the header; IKEv2: the SK/SKF body).</summary>
     public int EncryptedLength { get; private set; }
     public IReadOnlyList<IkePayloadSummary> Payloads => _payloads;
-    public IReadOnlyList<IkeDecodeFinding> Findings => _findings;
-    public IEnumerable<IkeDecodeFinding> Malformations => _findings.Where(f => !f.IsCondition);
-    public bool IsMalformed => _findings.Any(f => !f.IsCondition);
+    public IReadOnlyList<IkeDecodeFinding> Findings => (IReadOnlyList<IkeDecodeFinding>?)_findings ?? Array.Empty<IkeDecodeFinding>();
+    public IEnumerable<IkeDecodeFinding> Malformations => Findings.Where(f => !f.IsCondition);
+    public bool IsMalformed => _findings is { } f && f.Exists(x => !x.IsCondition);
 
     /// <summary>
     /// A payload whose generic header was captured but whose body runs past the captured bytes (a frame cut by the snap
@@ -127,6 +127,8 @@ public sealed class IkeMessageDissection
             d.Add(reader.Result, null);
         if (reader.Result.Status == DecodeStatus.PayloadPastBuffer)
             d.AddCutPayload(message, reader.Result.Offset, reader.NextPayloadRaw, version);
+        // exact size: the summaries stay in memory while the message's SA is open (issue 14)
+        if (d._payloads.Count < d._payloads.Capacity) d._payloads.Capacity = d._payloads.Count;
         return d;
     }
 
@@ -157,13 +159,13 @@ public sealed class IkeMessageDissection
     /// stays relative to the ISAKMP header). Conditions (odd but readable input) are left out unless asked for.
     /// </summary>
     public IEnumerable<Diagnostics.Malformation> ToMalformations(string file, long frame, bool includeConditions = false) =>
-        _findings.Where(f => includeConditions || !f.IsCondition)
+        Findings.Where(f => includeConditions || !f.IsCondition)
             .Select(f => new Diagnostics.Malformation(file, frame, f.Offset, Diagnostics.MalformationLayer.Ike, f.Text));
 
     private void Add(DecodeResult r, string? context)
     {
         string text = DecodeStatusInfo.Describe(r.Status);
-        _findings.Add(new IkeDecodeFinding(r.Offset, r.Status, context is null ? text : $"{context}: {text}"));
+        (_findings ??= new()).Add(new IkeDecodeFinding(r.Offset, r.Status, context is null ? text : $"{context}: {text}"));
     }
 
     private IkePayloadDetails? DecodeDetails(ref IsakmpReader reader, int version)
@@ -291,7 +293,9 @@ public sealed class IkeMessageDissection
         }
     }
 
-    private List<ProposalSummary> ReadProposals(ProposalReader proposals, string context)
+    // The summaries are kept as exact-size arrays, not the lists that built them: a message's tree stays in memory
+    // while its SA is open, and every object of it is one the GC copies and marks (bench/README.md, issue 14).
+    private IReadOnlyList<ProposalSummary> ReadProposals(ProposalReader proposals, string context)
     {
         var list = new List<ProposalSummary>();
         while (proposals.ReadNext())
@@ -316,19 +320,21 @@ public sealed class IkeMessageDissection
                 if (ar.Result.Status != DecodeStatus.Ok)
                     Add(ar.Result, context);
                 transforms.Add(new TransformSummary(t.Number, t.TypeRaw, p.Version == 2 ? IkeNames.Of(t.Type) : null,
-                    t.IdRaw, IkeNames.TransformIdName(p.Version, selector, t.IdRaw), attrs, t.Length));
+                    t.IdRaw, IkeNames.TransformIdName(p.Version, selector, t.IdRaw), Exact(attrs), t.Length));
             }
             if (tr.Result.Status != DecodeStatus.Ok)
                 Add(tr.Result, context);
             else if (tr.Count != p.TransformCount)
                 Add(new DecodeResult(DecodeStatus.TransformCountMismatch, p.Offset + 7), context);
             list.Add(new ProposalSummary(p.Number, p.ProtocolId, IkeNames.ProtocolName(p.Version, p.ProtocolId), p.SpiSize,
-                Hex(p.Spi), p.TransformCount, transforms, p.Length));
+                Hex(p.Spi), p.TransformCount, Exact(transforms), p.Length));
         }
         if (proposals.Result.Status != DecodeStatus.Ok)
             Add(proposals.Result, context);
-        return list;
+        return Exact(list);
     }
+
+    private static IReadOnlyList<T> Exact<T>(List<T> list) => list.Count == 0 ? Array.Empty<T>() : list.ToArray();
 
     private IkePayloadDetails? DecodeCertificateRequest(ReadOnlySpan<byte> body, int at, int version, string context)
     {
