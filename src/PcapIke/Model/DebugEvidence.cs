@@ -27,6 +27,9 @@ public sealed class DebugNegotiationView
     public IosDebugNegotiation? Responder { get; }
     /// <summary>A part whose role no line shows (a short excerpt).</summary>
     public IosDebugNegotiation? Unplaced { get; }
+    /// <summary>Two routers' parts of which neither shows its role: <see cref="Initiator"/> is the log given first, an
+    /// assumption every statement of who initiated says.</summary>
+    public bool RolesAssumed { get; init; }
     public IEnumerable<IosDebugNegotiation> Parts => new[] { Initiator, Responder, Unplaced }.Where(p => p is not null)!;
     public int Version => Parts.First().Version;
 
@@ -141,7 +144,12 @@ public sealed class DebugNegotiationView
     private string PeerName(IosDebugNegotiation n) => ReferenceEquals(n, Initiator) ? ResponderName : ReferenceEquals(n, Responder) ? InitiatorName : "the peer";
     private static string Quote(IosDebugEvent e) => e.Detail ?? e.Text;
 
-    public override string ToString() => $"IKEv{Version} {InitiatorName} → {ResponderName}";
+    /// <summary>One router's part whose lines do not show whether it initiated: no statement of who initiated is made.</summary>
+    public bool RoleUnknown => Initiator is null && Responder is null;
+
+    public override string ToString() => RoleUnknown
+        ? $"IKEv{Version} {Unplaced!.Router} (its log does not show whether it initiated)"
+        : $"IKEv{Version} {InitiatorName} → {ResponderName}{(RolesAssumed ? " (who initiated is not in the logs: taken in the order given)" : "")}";
 }
 
 /// <summary>
@@ -172,7 +180,7 @@ public static class DebugEvidence
             if (i is null && r is null && b is null)
                 views.Add(new DebugNegotiationView(null, null, a));
             else if (i is null && r is null)
-                views.Add(new DebugNegotiationView(a, b, null));  // neither shows its role: log order
+                views.Add(new DebugNegotiationView(a, b, null) { RolesAssumed = true });  // neither shows its role: log order, said
             else
                 views.Add(new DebugNegotiationView(i ?? (ReferenceEquals(r, a) ? b : a), r ?? (ReferenceEquals(i, a) ? b : a), null));
         }
@@ -200,7 +208,11 @@ public static class DebugEvidence
             if (v.ValidationList(side) is { } vl)
                 steps.Add($"{name} validates against {string.Join(", ", vl.Value)} ({Where(vl.Router, vl.Line)})");
         }
-        string who = $"IKEv{v.Version}, {v.InitiatorName}{(v.InitiatorAddress is { } ia ? $" ({ia})" : "")} initiates to {v.ResponderName}{(v.ResponderAddress is { } ra ? $" ({ra})" : "")}";
+        string who = v.RoleUnknown
+            ? $"IKEv{v.Version}, {v.Unplaced!.Router}{(v.Unplaced.Peer is { } up ? $" with {up}" : "")} (no line shows whether it initiated)"
+            : v.RolesAssumed
+            ? $"IKEv{v.Version}, {v.InitiatorName} and {v.ResponderName} (no line shows who initiated: {v.InitiatorName}, whose log was given first, is taken as the initiator)"
+            : $"IKEv{v.Version}, {v.InitiatorName}{(v.InitiatorAddress is { } ia ? $" ({ia})" : "")} initiates to {v.ResponderName}{(v.ResponderAddress is { } ra ? $" ({ra})" : "")}";
         string outcome = o.Outcome switch
         {
             SaOutcome.Established => "established",

@@ -120,6 +120,34 @@ public class DebugEvidenceTests
         Assert.All(r1.Events, e => Assert.Equal(1L, e.Connection));
     }
 
+    /// <summary>Who initiated, said only as far as the lines show it. The technote's two-trustpoint excerpts: R2
+    /// "Processing IKE_SA_INIT message" then retrieves trustpoints from the received CERTREQ hashes, which only an
+    /// IKE_SA_INIT response carries (RFC 7296 §1.2), so R2 initiated — as the technote says (R2 sends packet 3). R1's
+    /// excerpt alone does not show its role, and no statement of who initiated is made; two logs neither of which
+    /// shows it are taken in the order given, and the summary says so.</summary>
+    [Fact]
+    public void Who_initiated_is_said_only_as_the_lines_show_it()
+    {
+        var pair = Assert.Single(DebugLogAnalyzer.Analyze([Technote("technote-debug-ikev2-two-trustpoints-R1.txt"), Technote("technote-debug-ikev2-two-trustpoints-R2.txt")]).Negotiations);
+        Assert.Equal("R2", pair.View.InitiatorName);
+        Assert.False(pair.View.RolesAssumed);
+        Assert.Contains("IKEv2, R2 initiates to R1: failed: R1 refused R2's certificate: Validation of certificate chain FAILED", pair.Findings[0].Message);
+
+        var alone = Assert.Single(DebugLogAnalyzer.Analyze([Technote("technote-debug-ikev2-two-trustpoints-R1.txt")]).Negotiations);
+        Assert.True(alone.View.RoleUnknown);
+        Assert.Equal("IKEv2 R1 (its log does not show whether it initiated)", alone.View.ToString());
+        Assert.DoesNotContain("initiates", alone.Findings[0].Message);
+        Assert.Contains("IKEv2, R1 (no line shows whether it initiated): failed: R1 refused the peer's certificate", alone.Findings[0].Message);
+
+        static IosDebugLog Retrieval(string router, string tp) => IosDebugLog.Read(
+            $"{router}#\n*Jul 17 18:09:04.550: IKEv2:(SA ID = 1):[PKI -> IKEv2] Retrieved trustpoint(s): '{tp}'\n" +
+            $"*Jul 17 18:09:04.551: IKEv2:(SA ID = 1):[IKEv2 -> PKI] Getting cert chain for the trustpoint {tp}\n", $"{router}.txt");
+        var assumed = Assert.Single(DebugLogAnalyzer.Analyze([Retrieval("R1", "TP1"), Retrieval("R2", "TP2")]).Negotiations);
+        Assert.True(assumed.View.RolesAssumed);
+        Assert.Contains("IKEv2, R1 and R2 (no line shows who initiated: R1, whose log was given first, is taken as the initiator)", assumed.Findings[0].Message);
+        Assert.EndsWith("(who initiated is not in the logs: taken in the order given)", assumed.View.ToString());
+    }
+
     private static readonly string[] TechnoteConfigs =
         ["technote-r1-ikev1-config.md", "technote-r2-ikev1-config.md", "technote-r1-ikev1-show-crypto-pki-certificates.md", "technote-r2-ikev1-show-crypto-pki-certificates.md"];
 

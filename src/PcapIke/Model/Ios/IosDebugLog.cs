@@ -42,6 +42,8 @@ public sealed partial class IosDebugLog
     public const int MaxWrappedLines = 12;
 
     private readonly List<IosDebugEvent> _events = [];
+    /// <summary>The IKEv2 message each connection of each router is processing ("Processing IKE_AUTH message").</summary>
+    private readonly Dictionary<(string Router, long? Connection), string> _processing = new();
     private readonly List<IosDebugNegotiation> _negotiations = [];
     private readonly List<int> _unknown = [];
     private readonly List<IosNote> _notes = [];
@@ -275,9 +277,14 @@ public sealed partial class IosDebugLog
         IosDebugEvent? e = Event(r, msg, text, version, conn);
         if (e is null)
         {
+            // "Processing IKE_SA_INIT message": what the connection's next trustpoint retrieval answers (its role)
+            if (version == 2 && ProcessingMessage().Match(msg) is { Success: true } pm)
+                _processing[(r.Router, conn)] = pm.Groups["x"].Value;
             if (!Known(msg, text)) Unknown(r.Line);
             return;
         }
+        if (e.Kind == IosDebugEventKind.TrustpointsRetrieved && _processing.TryGetValue((r.Router, conn), out string? processing))
+            e = e with { Exchange = processing };
         _events.Add(e);
         if (!_routers.Contains(e.Router)) _routers.Add(e.Router);
     }
@@ -480,7 +487,7 @@ public sealed partial class IosDebugLog
                 // IKEv2 with no packet lines: the identity searched is the peer's address when its type says so
                 if (n.Peer is null && e.Kind == IosDebugEventKind.IdentitySearch && e.Detail is "IPv4 address" or "IPv6 address"
                     && System.Net.IPAddress.TryParse(e.Identity, out _)) n.Peer = e.Identity;
-                n.Role ??= e.Role ?? RoleOfState(e.State) ?? RoleOfFirstMessage(n, e);
+                n.Role ??= e.Role ?? RoleOfState(e.State) ?? RoleOfFirstMessage(n, e) ?? RoleOfRetrieval(e);
                 open = n;
             }
             for (int i = 0; i < mine.Count; i++)
@@ -549,6 +556,13 @@ public sealed partial class IosDebugLog
         && n.Events.Count(x => x.Kind == IosDebugEventKind.Message && x.Exchange is not null) == 1
             ? response ? 'R' : 'I' : null;
 
+    /// <summary>IKEv2: trustpoints retrieved from the peer's CERTREQ hashes while processing IKE_SA_INIT are the
+    /// initiator's (only the IKE_SA_INIT response carries CERTREQ), while processing IKE_AUTH the responder's (only the
+    /// IKE_AUTH request does; RFC 7296 §1.2). The technote's IKEv2 excerpts show the first.</summary>
+    private static char? RoleOfRetrieval(IosDebugEvent e) =>
+        e.Kind != IosDebugEventKind.TrustpointsRetrieved ? null
+        : e.Exchange == "IKE_SA_INIT" ? 'I' : e.Exchange == "IKE_AUTH" ? 'R' : null;
+
     private static char? RoleOfState(string? state) =>
         state is null ? null : state.StartsWith("IKE_I_", StringComparison.Ordinal) ? 'I' : state.StartsWith("IKE_R_", StringComparison.Ordinal) ? 'R' : null;
 
@@ -609,6 +623,8 @@ public sealed partial class IosDebugLog
     private static partial Regex ValidationListLine();
     [GeneratedRegex(@"^\[PKI -> IKEv2\] Retrieved\s+trustpoint\(s\):\s*(?<l>.*)$")]
     private static partial Regex V2Retrieved();
+    [GeneratedRegex(@"^Processing (?<x>IKE_SA_INIT|IKE_AUTH) message")]
+    private static partial Regex ProcessingMessage();
     [GeneratedRegex(@"^\[IKEv2 -> PKI\] Getting cert chain for\s+the trustpoint (?<tp>\S+)")]
     private static partial Regex V2CertChain();
     [GeneratedRegex(@"^\[PKI -> IKEv2\] Validation of certificate\s+chain (?<r>PASSED|FAILED)")]
