@@ -21,7 +21,8 @@ public static class AnalyzeCommand
         var files = new Argument<string[]>("files")
         {
             Description = "pcap or pcapng captures, gzip'd or not, or text dumps (IOS/IOS-XE/ASA capture dumps, od/Wireshark hex: docs/text-dumps.md); - reads standard input",
-            Arity = ArgumentArity.OneOrMore,
+            // none when the routers' debug logs come with --debug alone (docs/debug-logs.md)
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var ca = AnalysisInputs.CaOption();
         var keys = KeyOptions.Create();
@@ -42,7 +43,9 @@ public static class AnalyzeCommand
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(brief) && r.GetValue(verbose)) r.AddError("--brief and --verbose exclude each other");
+            if (r.GetValue(files) is not { Length: > 0 } && r.GetValue(debug) is not { Length: > 0 })
+                r.AddError("give a capture, a text dump or a debug log to analyse (or --debug FILE)");
+            else if (r.GetValue(brief) && r.GetValue(verbose)) r.AddError("--brief and --verbose exclude each other");
             else if ((r.GetValue(brief) || r.GetValue(verbose)) && !string.Equals(r.GetValue(format) ?? "text", "text", StringComparison.OrdinalIgnoreCase))
                 r.AddError($"{(r.GetValue(brief) ? "--brief" : "--verbose")} applies to text output only (JSON and CSV always hold everything)");
         });

@@ -67,6 +67,23 @@ public sealed class DebugCommandTests : IDisposable
         Assert.DoesNotContain("PI802", output);
     }
 
+    /// <summary><c>--debug</c> alone is a whole input (no capture needed); nothing at all is one error line.</summary>
+    [Fact]
+    public void Analyze_with_debug_option_alone_needs_no_capture()
+    {
+        string r2 = Path.Combine(ForgedCaptures.Dir("S2-ikev1-r2-initiates"), "R2-debug.txt");
+        var (exit, output, error) = CliRun.Run("analyze", "--debug", "R2=" + r2);
+        Assert.True(exit == ExitCodes.Ok, error);
+        Assert.Contains("# debug R2-debug.txt: R2: ", output);
+        Assert.Contains("Negotiation from the debug: IKEv1 R2 → the responder", output);
+
+        var none = CliRun.Run("analyze");
+        Assert.Equal(ExitCodes.Usage, none.Exit);
+        Assert.Equal("", none.Out);
+        Assert.StartsWith("pcapike: give a capture, a text dump or a debug log to analyse (or --debug FILE)", none.Err);
+        Assert.Single(none.Err.TrimEnd('\n').Split('\n'));
+    }
+
     [Fact]
     public void Analyze_capture_with_debug_matches_the_frames_and_finds_the_clock_offset()
     {
