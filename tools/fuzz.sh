@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of PcapIke's input readers with SharpFuzz + AFL++ (issue 14).
 #
-#   tools/fuzz.sh TARGET SECONDS [--save]     one target: capture, keytable, charonlog, ios, scenario
+#   tools/fuzz.sh TARGET SECONDS [--save]     one target: capture, keytable, charonlog, ios, scenario, debug
 #   tools/fuzz.sh all SECONDS [--save]        every target, SECONDS split evenly between them
 #
 # Needs: the .NET SDK, AFL++ (Debian: apt-get install afl++) and the sharpfuzz tool
@@ -18,7 +18,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:-}; seconds=${2:-}; save=${3:-}
-targets=(capture keytable charonlog ios scenario)
+targets=(capture keytable charonlog ios scenario debug)
 if [ -z "$target" ] || ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   echo "usage: tools/fuzz.sh TARGET|all SECONDS [--save]; targets: ${targets[*]}" >&2; exit 2
 fi
@@ -49,6 +49,7 @@ seeds() {   # seeds TARGET DIR: copies the target's seed files into DIR
     charonlog) find "$root/captures" "$root/tests" -type f -name 'charon*.log' -size -64k ;;
     ios)       find "$root/captures" "$root/tests/PcapIke.Tests/Model/Resources" -type f \( -name 'R*-running-config.txt' -o -name '*show*.txt' -o -name 'technote-*.md' \) -size -64k 2>/dev/null ;;
     scenario)  find "$root/captures" -type f -name 'scenario.json' -size -64k ;;
+    debug)     find "$root/captures" "$root/tests/PcapIke.Tests/Model/Resources" -type f \( -name 'R*-debug.txt' -o -name 'technote-debug-*.txt' \) -size -64k 2>/dev/null ;;
   esac | sort | head -40 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-12)-$(basename "$f")"; done
   [ -d "$root/fuzz/corpus/seeds/$t" ] && find "$root/fuzz/corpus/seeds/$t" -type f -exec cp {} "$dir/" \;
   [ -d "$root/fuzz/corpus/crashes/$t" ] && find "$root/fuzz/corpus/crashes/$t" -type f -exec cp {} "$dir/" \;

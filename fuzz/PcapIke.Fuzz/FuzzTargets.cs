@@ -21,7 +21,7 @@ public static class FuzzTargets
     /// <summary>Inputs are cut to this many bytes (AFL++ grows some).</summary>
     public const int MaxInput = 1 << 20;
 
-    public static readonly IReadOnlyList<string> Names = ["capture", "keytable", "charonlog", "ios", "scenario"];
+    public static readonly IReadOnlyList<string> Names = ["capture", "keytable", "charonlog", "ios", "scenario", "debug"];
 
     /// <summary>Runs target <paramref name="name"/> on <paramref name="input"/>; an exception other than the
     /// target's documented ones propagates.</summary>
@@ -35,6 +35,7 @@ public static class FuzzTargets
             case "charonlog": CharonLogTarget(Text(input)); break;
             case "ios": Ios(Text(input)); break;
             case "scenario": ScenarioTarget(Text(input)); break;
+            case "debug": DebugTarget(Text(input)); break;
             default: throw new ArgumentException($"unknown fuzz target {name}; targets: {string.Join(", ", Names)}");
         }
     }
@@ -105,6 +106,16 @@ public static class FuzzTargets
             foreach (var tp in router.Trustpoints)
                 if (IosDn.Problem(ForgedPki.IdentitySubject(tp)) is { } p && ForgedPki.IdentitySubject(tp).Length > 0)
                     throw new InvalidOperationException($"the model built trustpoint {tp.Name} with a subject the forge cannot encode: {p}");
+    }
+
+    /// <summary>The routers' debug logs (issue 16, documented never to throw): up to two pasted logs separated by a line
+    /// "=====", read, paired into negotiations, summarised (PI801) and written as analyze's text and JSON.</summary>
+    public static void DebugTarget(string text)
+    {
+        var logs = text.Split("\n=====\n").Take(2).Select((t, i) => IosDebugLog.Read(t, $"debug-{i + 1}.txt")).ToList();
+        DebugLogAnalysis analysis = DebugLogAnalyzer.Analyze(logs);
+        new AnalyzeTextWriter(TextWriter.Null).WriteDebug(analysis);
+        DebugJsonWriter.Write(TextWriter.Null, analysis);
     }
 
     /// <summary>The scenario file parser (strict JSON, ScenarioException naming the JSON path).</summary>

@@ -68,6 +68,8 @@ public sealed class FuzzCorpusReplayTests(ITestOutputHelper output)
             ["ios"] = [.. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "R*-*.txt", SearchOption.AllDirectories),
                        .. Directory.GetFiles(Path.Combine(s_crashes, "ios"))],
             ["scenario"] = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "scenario.json", SearchOption.AllDirectories),
+            ["debug"] = [.. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "captures"), "R*-debug.txt", SearchOption.AllDirectories),
+                         .. Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "tests", "PcapIke.Tests", "Model", "Resources"), "technote-debug-*.txt")],
         };
         foreach (string target in FuzzTargets.Names)
         {
