@@ -54,13 +54,15 @@ public static class DebugLogAnalyzer
                 r.Findings.AddRange(r.Alignment.Findings(sa.Sa, source));
             }
             else if (capture is not null)
-                r.NotInCapture = NotInCapture(view, capture, used);
+                r.NotInCapture = NotInCapture(view, capture);
             results.Add(r);
         }
         return new DebugLogAnalysis(logs, results);
     }
 
-    private static string NotInCapture(DebugNegotiationView view, CaptureAnalysis capture, HashSet<AnalyzedSa> used)
+    /// <summary>Why no SA took the negotiation: the first free SA between its peers would have, so an SA between them
+    /// means earlier negotiations of the debug took them all.</summary>
+    private static string NotInCapture(DebugNegotiationView view, CaptureAnalysis capture)
     {
         var peers = view.Parts.Select(p => p.Peer).OfType<string>().Distinct().ToList();
         if (peers.Count == 0)

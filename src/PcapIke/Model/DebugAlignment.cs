@@ -13,7 +13,6 @@ namespace PcapIke.Model;
 /// </summary>
 public sealed class DebugAlignment
 {
-    /// <summary>One logged packet line and its frame.</summary>
     /// <summary>One logged packet line and its frame; <paramref name="Sent"/>: the router logged sending it (else
     /// receiving it).</summary>
     public sealed record Match(IosDebugEvent Logged, SaMessage Frame, double? OffsetSeconds, bool Sent);
@@ -72,16 +71,17 @@ public sealed class DebugAlignment
                 Role sender = sent ? self : self == Role.Initiator ? Role.Responder : Role.Initiator;
                 // IKEv2 logs with no packet lines: the router's own exchange lines (its requests as initiator, its
                 // responses as responder) stand for its sends.
-                var logged = packetLines
-                    ? part.Events.Where(e => e.Kind == (sent ? IosDebugEventKind.PacketSent : IosDebugEventKind.PacketReceived) && !(sent && e.Retransmission)).ToList()
-                    : sent ? part.Events.Where(e => e.Kind == IosDebugEventKind.Message && e.Exchange is not null && e.Response == (self == Role.Responder)).ToList() : [];
+                // with each event's index in the part, where StepsOf looks for the state change after it
+                var logged = part.Events.Select((e, at) => (Event: e, At: at)).Where(x => packetLines
+                    ? x.Event.Kind == (sent ? IosDebugEventKind.PacketSent : IosDebugEventKind.PacketReceived) && !(sent && x.Event.Retransmission)
+                    : sent && x.Event.Kind == IosDebugEventKind.Message && x.Event.Exchange is not null && x.Event.Response == (self == Role.Responder)).ToList();
                 var frames = sa.Messages.Where(m => m.Sender == sender).ToList();
                 var taken = new bool[frames.Count];
                 int next = 0;
                 string verb = sent ? "sent" : "received";
-                foreach (IosDebugEvent e in logged)
+                foreach (var (e, at) in logged)
                 {
-                    IReadOnlyCollection<string>? steps = StepsOf(part, e, self, sent);
+                    IReadOnlyCollection<string>? steps = StepsOf(part, at, self, sent);
                     int j = next;
                     while (j < frames.Count && steps is not null && !steps.Any(st => IsStep(frames[j], st))) j++;
                     if (j >= frames.Count)
@@ -122,13 +122,13 @@ public sealed class DebugAlignment
     /// initiator sends MM3 in MM_SA_SETUP and MM5 in MM_KEY_EXCH and receives MM6 in MM_KEY_EXCH; the responder sends
     /// MM4 and MM6 in MM_KEY_EXCH and receives MM5 in MM_KEY_EXCH); IKEv2: the exchange and direction logged.
     /// </summary>
-    internal static IReadOnlyCollection<string>? StepsOf(IosDebugNegotiation part, IosDebugEvent e, Role self, bool sent)
+    private static IReadOnlyCollection<string>? StepsOf(IosDebugNegotiation part, int at, Role self, bool sent)
     {
+        IosDebugEvent e = part.Events[at];
         if (e.Exchange is { } exchange)
             return [$"{exchange} {(e.Response == true ? "response" : "request")}"];
         if (e.Version != 1) return null;
-        int at = part.Events.IndexOf(e);
-        for (int k = at + 1; k >= 1 && k < part.Events.Count; k++)
+        for (int k = at + 1; k < part.Events.Count; k++)
         {
             IosDebugEvent x = part.Events[k];
             if (x.Kind is IosDebugEventKind.PacketSent or IosDebugEventKind.PacketReceived && !x.Retransmission) break;
