@@ -242,6 +242,7 @@ public class DebugEvidenceTests
         var capture = CaptureAnalyzer.Analyze(ForgedCaptures.Capture(folder), new AnalysisOptions());
         var n = Assert.Single(DebugLogAnalyzer.Analyze(logs, null, capture).Negotiations);
         Assert.NotNull(n.CapturedSa);
+        Assert.Null(n.NotInCapture);   // lined up: no "not in the capture" line
         var alignment = n.Alignment!;
         int logged = logs.Sum(l => l.Events.Count(e => e.Kind is IosDebugEventKind.PacketSent or IosDebugEventKind.PacketReceived
             || e.Kind == IosDebugEventKind.Message && e.Exchange is not null));
@@ -298,6 +299,25 @@ public class DebugEvidenceTests
         Assert.Contains("frames 1, 3 before its first line (the debug started later)", sent);
         var m5 = Assert.Single(late.Matches, m => m.Logged.Router == "R2");
         Assert.Equal(5, m5.Frame.Frame);
+    }
+
+    /// <summary>A capture point that sees one direction (S2 with only R2's packets): R2's sends still line up and set
+    /// its clock; R1's logged MM4 send has no frame, and with no matched packet of R1's to set R1's clock the tool
+    /// names both possibilities — never "the capture ended first" or "started later", which would need that clock.</summary>
+    [Fact]
+    public void A_one_direction_capture_is_said_to_miss_that_path()
+    {
+        var (logs, s, _) = Narration("S2-ikev1-r2-initiates", TimeSpan.Zero);
+        var capture = CaptureAnalyzer.Analyze(ImperfectCaptures.Path("ikev1-initiator-only"), new AnalysisOptions());
+        var n = Assert.Single(DebugLogAnalyzer.Analyze(logs, null, capture).Negotiations);
+        Assert.NotNull(n.CapturedSa);
+        var a = n.Alignment!;
+        Assert.All(a.Matches, m => Assert.Equal("R2", m.Logged.Router));
+        Assert.Equal(["MM3", "MM5"], a.Matches.Select(m => m.Frame.Step).ToArray());
+        string r1 = Assert.Single(a.Differences, d => d.StartsWith("R1 logged 1 packet sent", StringComparison.Ordinal));
+        Assert.EndsWith("that the capture does not hold: the capture point does not see that path, or the capture was not running then.", r1);
+        Assert.DoesNotContain(a.Differences, d => d.Contains("ended first", StringComparison.Ordinal) || d.Contains("started later", StringComparison.Ordinal));
+        Assert.InRange(Assert.Single(a.Offsets).Seconds - s.Clock.Offset.TotalSeconds, -0.0015, 0.0015);
     }
 
     /// <summary>IOS's own state lines name the step: the responder sends MM4 and MM6 both in MM_KEY_EXCH, so a log
