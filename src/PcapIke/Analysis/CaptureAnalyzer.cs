@@ -25,19 +25,25 @@ public sealed class AnalysisOptions
     public Model.Scenario? Routers { get; init; }
     /// <summary>The ESP/AH counters' bound and the data-plane findings' threshold (src/PcapIke/DataPlane/).</summary>
     public DataPlane.DataPlaneOptions DataPlane { get; init; } = new();
+    /// <summary>Correlation, the finished SAs' rules and the data-plane counters on a second thread while the calling
+    /// thread reads and decodes the capture (<see cref="AnalysisThread"/>). Default: when there is more than one
+    /// processor. False: all on the calling thread. The results are the same either way.</summary>
+    public bool SecondThread { get; init; } = Environment.ProcessorCount > 1;
+    /// <summary>Events per hand-off batch (<see cref="AnalysisThread.BatchSize"/>); tests make it small.</summary>
+    internal int HandoffBatchSize { get; init; } = AnalysisThread.BatchSize;
 
     /// <summary>These options with <see cref="MaxLiveSas"/> set to <paramref name="maxLiveSas"/>.</summary>
     public AnalysisOptions WithMaxLiveSas(int maxLiveSas) => new()
     {
         Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = maxLiveSas, Routers = Routers,
-        DataPlane = DataPlane,
+        DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
     };
 
     /// <summary>These options with <paramref name="routers"/>.</summary>
     public AnalysisOptions With(Model.Scenario routers) => new()
     {
         Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = MaxLiveSas, Routers = routers,
-        DataPlane = DataPlane,
+        DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
     };
 }
 
@@ -100,17 +106,30 @@ public static class CaptureAnalyzer
         Action<ExchangeCorrelator>? started)
     {
         options ??= new AnalysisOptions();
-        var correlated = new List<IkeSa>();
-        var correlator = new ExchangeCorrelator(options.Cas, correlated.Add) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
+        // Without the routers' configurations an SA's findings are its own: the rules run as each SA is finished (on
+        // the analysis thread, while the capture is still being read). With them the model explains the SAs in order
+        // of id, each filling in what the configurations left unknown for the next, so the rules wait for the end.
+        var analyzed = new List<AnalyzedSa>();
+        bool rulesAtFinish = options.Routers is null;
+        var correlator = new ExchangeCorrelator(options.Cas, sa =>
+        {
+            var a = new AnalyzedSa(sa);
+            if (rulesAtFinish) Findings.FindingRules.Apply(a);
+            analyzed.Add(a);
+        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
         started?.Invoke(correlator);
         var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
+        var stats = Scan(reader, malformations, options, correlator, table);
         correlator.Complete();
-        correlated.Sort((a, b) => a.Id.CompareTo(b.Id));
-        var sas = correlated.ConvertAll(sa => new AnalyzedSa(sa));
+        analyzed.Sort((a, b) => a.Sa.Id.CompareTo(b.Sa.Id));
+        var sas = analyzed;
+        var correlated = sas.ConvertAll(a => a.Sa);
         var traces = new Dictionary<AnalyzedSa, Model.DecisionTrace>();
-        if (options.Routers is { } routers) Model.CaptureExplainer.Explain(sas, routers, traces);
-        foreach (var sa in sas) Findings.FindingRules.Apply(sa);
+        if (options.Routers is { } routers)
+        {
+            Model.CaptureExplainer.Explain(sas, routers, traces);
+            foreach (var sa in sas) Findings.FindingRules.Apply(sa);
+        }
         var dataPlane = DataPlaneOf(table);
         var planes = DataPlane.DataPlaneCorrelator.Attach(correlated, dataPlane);
         for (int i = 0; i < sas.Count; i++) sas[i].DataPlane = planes[i];
@@ -158,12 +177,33 @@ public static class CaptureAnalyzer
             count++;
             onSa(sa);
         }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
-        var stats = CaptureDissector.Dissect(reader, malformations, correlator.Add, options.Decoder, options.Keys, table, correlator.AddHeaderless);
+        var stats = Scan(reader, malformations, options, correlator, table);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped)
         {
             DataPlane = DataPlaneOf(table), CutShortSas = correlator.CutShortSas,
         };
+    }
+
+    /// <summary>capture → frames → IKE messages on this thread; exchanges, the finished SAs' rules and the data-plane
+    /// counters on the <see cref="AnalysisThread"/>. Afterwards the correlator and the table are this thread's again.</summary>
+    private static ScanStatistics Scan(CaptureReader reader, MalformationList malformations, AnalysisOptions options,
+        ExchangeCorrelator correlator, Pipeline.IpsecFlowTable table)
+    {
+        var analysis = new AnalysisThread(correlator.Add, correlator.AddHeaderless, table, options.SecondThread, options.HandoffBatchSize);
+        ScanStatistics stats;
+        try
+        {
+            stats = CaptureDissector.Dissect(reader, malformations, analysis.Post, options.Decoder, options.Keys, analysis, analysis.Post);
+        }
+        catch
+        {
+            // The analysis side's exception, if it stopped the reading (AnalysisStoppedException), else the reader's.
+            analysis.Finish(completed: false);
+            throw;
+        }
+        analysis.Finish();
+        return stats;
     }
 
     private static DataPlane.DataPlaneAnalysis DataPlaneOf(Pipeline.IpsecFlowTable table) =>

@@ -18,7 +18,7 @@ public static class CaptureDissector
     /// <param name="onHeaderless">Receives the UDP datagrams of which only later IP fragments were captured.</param>
     public static ScanStatistics Dissect(CaptureReader reader, IMalformationSink malformations,
         Action<DissectedMessage> onMessage, FrameDecoderOptions? options = null, KeyRing? keys = null,
-        Pipeline.IpsecFlowTable? dataPlane = null, Action<HeaderlessDatagram>? onHeaderless = null)
+        IIpsecPacketSink? dataPlane = null, Action<HeaderlessDatagram>? onHeaderless = null)
     {
         var sink = new DissectingSink(reader, malformations, onMessage, keys is null ? null : new MessageDecryptor(keys), dataPlane, onHeaderless);
         return CaptureScanner.Scan(reader, sink, malformations, options);
@@ -32,7 +32,7 @@ public static class CaptureDissector
     }
 
     private sealed class DissectingSink(CaptureReader reader, IMalformationSink malformations, Action<DissectedMessage> onMessage,
-        MessageDecryptor? decryptor, Pipeline.IpsecFlowTable? dataPlane, Action<HeaderlessDatagram>? onHeaderless)
+        MessageDecryptor? decryptor, IIpsecPacketSink? dataPlane, Action<HeaderlessDatagram>? onHeaderless)
         : IIkeDatagramSink
     {
         public void OnIpsecPacket(in IpsecPacket packet) => dataPlane?.Add(packet);

@@ -3,6 +3,13 @@ using PcapIke.Frames;
 
 namespace PcapIke.Pipeline;
 
+/// <summary>Receives the ESP, AH and NAT-keepalive packets of a scan (<see cref="CaptureDissector"/>): the flow
+/// table, or a hand-off that applies them to the table on another thread in capture order.</summary>
+public interface IIpsecPacketSink
+{
+    void Add(in IpsecPacket packet);
+}
+
 /// <summary>
 /// The data plane's counters, filled during the one pass over the frames (<see cref="CaptureDissector"/>; tied to the
 /// IKE SAs and judged later, in DataPlane/): one entry per (protocol, source, destination, SPI), i.e. per SPI and direction (RFC 4301
@@ -11,7 +18,7 @@ namespace PcapIke.Pipeline;
 /// entries are counted in <see cref="DroppedPackets"/> and not tracked, so a capture full of random SPIs costs at most
 /// the table's memory. <see cref="Add"/> allocates nothing, except when the table grows (doubling, up to the capacity).
 /// </summary>
-public sealed class IpsecFlowTable
+public sealed class IpsecFlowTable : IIpsecPacketSink
 {
     /// <summary>Entries tracked at most unless given otherwise: 4096 (about 1 MiB with the index).</summary>
     public const int DefaultCapacity = 4096;
