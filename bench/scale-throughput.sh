@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 14's throughput figures, whole process, warm page cache, the CLI published as the tool is installed
-# (framework-dependent, ReadyToRun; TieredPGO off and CallCountingDelayMs=0 from the project, docs/scale.md):
+# (bench/lib.sh: self-contained, one ReadyToRun composite image; TieredPGO off, docs/scale.md "Publishing"):
 #   analyze --format json and dissect on the 1 GB benchmark capture (`PcapIke.Bench generate … 1G`);
 #   batch over 8 copies of a 250 MB capture: on 1 core (taskset -c 0, --jobs 1), and on 2 cores with --jobs 1 and
 #   --jobs 2 (speed-up = wall(1 core) / wall(2 cores, --jobs 2)). Needs taskset (util-linux).

@@ -17,11 +17,11 @@ smallcap="$work/mixed-$small.pcap"
 command -v tshark >/dev/null || { echo "tshark not found (apt-get install -y tshark)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
 
-dotnet build -c Release "$repo/bench/PcapIke.Bench" -v q -nologo >/dev/null
-# ReadyToRun: the CLI's start-up code comes precompiled (the hot path is compiled optimised on first call anyway).
-dotnet publish -c Release "$repo/src/PcapIke.Cli" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/cli" -v q -nologo >/dev/null
-pcapike="$work/cli/PcapIke.Cli"   # the apphost is named after the assembly (PcapIke.Cli); `pcapike` is the tool name
+# the bench tool, and the CLI published as installed (bench/lib.sh); the apphost is named after the assembly
+# (PcapIke.Cli), `pcapike` is the tool name
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+bench_setup
 [ -x "$pcapike" ] || { echo "published CLI not found at $pcapike" >&2; exit 1; }
 [ -f "$cap" ] || dotnet "$bench" generate "$cap" "$size"
 [ -f "$smallcap" ] || dotnet "$bench" generate "$smallcap" "$small"
