@@ -22,7 +22,8 @@ if (args.Length >= 3 && args[0] == "sa-init")
 }
 if (args.Length >= 2 && args[0] == "sa-cost")
 {
-    Console.WriteLine(SaScalingMeasurement.Run(args[1]));
+    // "sa-cost FILE one-thread": the analysis on the calling thread only (AnalysisOptions.SecondThread false)
+    Console.WriteLine(SaScalingMeasurement.Run(args[1], secondThread: !(args.Length >= 3 && args[2] == "one-thread")));
     return 0;
 }
 if (args.Length >= 2 && args[0] == "scan")
@@ -45,7 +46,7 @@ if (args.Length >= 1 && args[0] == "bdn")
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE [one-thread] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)

@@ -12,8 +12,9 @@ namespace PcapIke.Bench;
 /// </summary>
 public static class SaScalingMeasurement
 {
-    public static string Run(string path, int repetitions = 3)
+    public static string Run(string path, int repetitions = 3, bool secondThread = true)
     {
+        var options = new AnalysisOptions { SecondThread = secondThread };
         var lines = new List<string>();
         foreach (bool json in new[] { false, true })
         {
@@ -32,7 +33,7 @@ public static class SaScalingMeasurement
                 TimeSpan pause0 = GC.GetTotalPauseDuration();
                 var sw = Stopwatch.StartNew();
                 long n = 0;
-                CaptureAnalyzer.AnalyzeStreaming(path, null, sa =>
+                CaptureAnalyzer.AnalyzeStreaming(path, options, sa =>
                 {
                     n++;
                     _ = BatchCsvRow.FromSa(path, sa);

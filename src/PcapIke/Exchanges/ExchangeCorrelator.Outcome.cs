@@ -113,7 +113,7 @@ public sealed partial class ExchangeCorrelator
     /// </summary>
     internal static void FindUnseen(IkeSa sa)
     {
-        sa.Unseen.Clear();
+        sa.ClearUnseen();
         sa.OnlyDirection = null;
         var msgs = sa.Messages;
         if (msgs.Count < 2) return;

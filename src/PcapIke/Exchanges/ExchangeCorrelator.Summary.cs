@@ -27,11 +27,10 @@ public sealed partial class ExchangeCorrelator
         IkeMessageDissection ike = m.Ike;
         bool phase1 = sm.Exchange is ExchangeKind.MainMode or ExchangeKind.AggressiveMode or ExchangeKind.IkeSaInit;
         int crPosition = 0;
-        bool takeCr = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests.Count == 0 : sa.ResponderCertRequests.Count == 0;
-        var crList = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests;
+        bool takeCr = !sa.HasCertRequests(sm.Sender);
         bool authExchange = sm.Exchange is ExchangeKind.MainMode or ExchangeKind.AggressiveMode or ExchangeKind.IkeAuth;
         var seen = SeenCertificates(sm);
-        sa.Certificates.AddRange(seen);
+        if (seen.Count > 0) sa.Certificates.AddRange(seen);
         if (authExchange && seen.FirstOrDefault(c => c.EncodingRaw == CaptureDissector.X509Encoding)?.Info is
                 { Subject: { } subject, Issuer: { } issuer })
         {
@@ -91,6 +90,8 @@ public sealed partial class ExchangeCorrelator
                         sa.VendorIds.Add(new VendorIdEntry(sm.Sender, vid.Hex, vid.Name, FingerprintOf(vid.Name)));
                     break;
                 case CertificateRequestDetails cr when takeCr:
+                {
+                    var crList = sm.Sender == Role.Initiator ? sa.InitiatorCertRequests : sa.ResponderCertRequests;
                     // IKEv1: one CR per CA, DN as IOS prints it (RFC 2408 §3.10); IKEv2: one entry per 20-byte
                     // SHA-1 SPKI hash (RFC 7296 §3.7)
                     if (sa.Version == 1 || cr.CaHashes.Count == 0)
@@ -100,6 +101,7 @@ public sealed partial class ExchangeCorrelator
                         foreach (string hash in cr.CaHashes)
                             crList.Add(new CertRequestEntry(++crPosition, m.Frame, sm.Step, cr.EncodingRaw, null, null, hash, null));
                     break;
+                }
                 case NotifyDetails n:
                     // error types 1-16383 in both versions (RFC 2408 §3.14.1, RFC 7296 §3.10.1)
                     sa.Notifies.Add(new NotifyEntry(m.Frame, sm.Sender, sm.Step, n.TypeRaw, n.TypeName, n.TypeRaw is >= 1 and <= 16383));
@@ -120,9 +122,10 @@ public sealed partial class ExchangeCorrelator
     /// <summary>The CERT payloads of a message as the SA's certificates: X.509 ones read (<see cref="CertificateInfo"/>),
     /// each with its position in the message and the position of its issuer there (chain order, RFC 7296 §3.6: the
     /// first certificate holds the key used for AUTH; RFC 4945 §3.3 for IKEv1).</summary>
-    private static List<SeenCertificate> SeenCertificates(SaMessage sm)
+    private static IReadOnlyList<SeenCertificate> SeenCertificates(SaMessage sm)
     {
         var payloads = sm.Message.CertificatePayloads;
+        if (payloads.Count == 0) return Array.Empty<SeenCertificate>();
         var list = new List<SeenCertificate>(payloads.Count);
         for (int i = 0; i < payloads.Count; i++)
         {

@@ -315,13 +315,13 @@ public sealed partial class ExchangeCorrelator
         {
             // RFC 7296 §2.1: a request re-sent under the same message ID (SKF fragments: the same fragment number).
             var key = (sender, ike.ExchangeTypeRaw, ike.MessageId, sm.FragmentNumber);
-            if (s.FirstRequest is { } firstRequest && firstRequest.TryGetValue(key, out original))
+            if (s.FirstRequest.TryGetValue(key, out original))
             {
                 sm.Retransmission = RetransmissionKind.SameMessageId;
                 sm.RetransmissionOf = original;
             }
             else
-                (s.FirstRequest ??= new())[key] = sm;
+                s.FirstRequest.Set(key, sm);
         }
         s.Append(sm);
         Summarize(s, sm);
@@ -470,10 +470,10 @@ public sealed partial class ExchangeCorrelator
         /// <summary>Quick Mode message IDs whose QM2 was seen (the starter's next message is QM3).</summary>
         public HashSet<uint>? QuickModeAnswered;
         /// <summary>IKEv2: the first request per sender, exchange, message ID and SKF fragment number (RFC 7296 §2.1).</summary>
-        public Dictionary<(Role, byte, uint, int), SaMessage>? FirstRequest;
+        public SmallMap<(Role, byte, uint, int), SaMessage> FirstRequest;
         public Dictionary<(Role, ushort), string>? CiscoFragmentSteps;
         public Dictionary<uint, int>? AuthRounds;
-        private Dictionary<(ulong, Role), SaMessage>? _byContent;
+        private SmallMap<(ulong, Role), SaMessage> _byContent;
         /// <summary>IKEv2: the IKE_SA_INIT response asked for a restart (COOKIE or INVALID_KE_PAYLOAD).</summary>
         public string? RestartNotify;
         public SaState? RetriedBy;
@@ -486,7 +486,7 @@ public sealed partial class ExchangeCorrelator
         public ushort? ChosenEncr, ChosenInteg;
 
         public SaMessage? FindSameContent(ulong hash, Role sender) =>
-            hash != 0 && _byContent is { } byContent && byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
+            hash != 0 && _byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
 
         public void Append(SaMessage m)
         {
@@ -503,7 +503,7 @@ public sealed partial class ExchangeCorrelator
                 live.AddLast(node);
             }
             if (m.Message.ContentHash != 0)
-                (_byContent ??= new()).TryAdd((m.Message.ContentHash, m.Sender), m);
+                _byContent.TryAdd((m.Message.ContentHash, m.Sender), m);
         }
     }
 }

@@ -194,14 +194,27 @@ public sealed class IkeSa
     public bool NatHashMismatch { get; set; }
     /// <summary>The negotiation moved from UDP 500 to 4500 (RFC 3947 §4, RFC 7296 §2.23).</summary>
     public bool FloatedTo4500 { get; set; }
-    public List<ProposalView> Offered { get; } = new();
+    // The lists below are made on first use: an open SA of a flood or a head-end needs few of them, and an open SA's
+    // objects are what the GC copies and marks while it waits to idle out (bench/README.md, issue 14).
+    private List<ProposalView>? _offered;
+    private List<VendorIdEntry>? _vendorIds;
+    private List<CertRequestEntry>? _initiatorCertRequests, _responderCertRequests;
+    private List<NotifyEntry>? _notifies;
+    private List<SeenCertificate>? _certificates;
+    private List<UnseenMessage>? _unseen;
+    private List<HeaderlessDatagram>? _headerless;
+
+    public List<ProposalView> Offered => _offered ??= new();
     public ProposalView? Chosen { get; set; }
-    public List<VendorIdEntry> VendorIds { get; } = new();
+    public List<VendorIdEntry> VendorIds => _vendorIds ??= new();
     /// <summary>The initiator's CERT_REQ list in payload order (IKEv1 MM3/AM1; IKEv2 IKE_AUTH request when decrypted).</summary>
-    public List<CertRequestEntry> InitiatorCertRequests { get; } = new();
+    public List<CertRequestEntry> InitiatorCertRequests => _initiatorCertRequests ??= new();
     /// <summary>The responder's CERT_REQ list in payload order (IKEv1 MM4/AM2; IKEv2 IKE_SA_INIT response).</summary>
-    public List<CertRequestEntry> ResponderCertRequests { get; } = new();
-    public List<NotifyEntry> Notifies { get; } = new();
+    public List<CertRequestEntry> ResponderCertRequests => _responderCertRequests ??= new();
+    /// <summary>Whether the initiator's (or responder's) CERT_REQ list has entries, without making the list.</summary>
+    internal bool HasCertRequests(Role sender) =>
+        (sender == Role.Initiator ? _initiatorCertRequests : _responderCertRequests) is { Count: > 0 };
+    public List<NotifyEntry> Notifies => _notifies ??= new();
     /// <summary>The initiator's identity (IKEv1 MM5/AM1 ID, IKEv2 IDi), from clear or decrypted payloads; null when
     /// not seen.</summary>
     public string? InitiatorId { get; set; }
@@ -220,7 +233,7 @@ public sealed class IkeSa
     public string? ResponderCertificateIssuer { get; set; }
     /// <summary>Every CERT payload of the SA's messages (retransmissions once), clear or decrypted, in message and
     /// payload order.</summary>
-    public List<SeenCertificate> Certificates { get; } = new();
+    public List<SeenCertificate> Certificates => _certificates ??= new();
 
     public string? LastStep { get; set; }
     public SaOutcome Outcome { get; set; }
@@ -246,7 +259,9 @@ public sealed class IkeSa
     /// decrypted notify, re-sends), else the confidence of the inference (<see cref="OutcomeDetail"/> says it).</summary>
     public Confidence OutcomeConfidence { get; set; }
     /// <summary>Messages the capture lacks that the peers' own messages prove were sent.</summary>
-    public List<UnseenMessage> Unseen { get; } = new();
+    public List<UnseenMessage> Unseen => _unseen ??= new();
+    /// <summary>Empties <see cref="Unseen"/> without making the list.</summary>
+    internal void ClearUnseen() => _unseen?.Clear();
     /// <summary>The capture holds the messages of one side only although the other side's messages are proven
     /// (<see cref="Unseen"/>): the side whose messages it holds.</summary>
     public Role? OnlyDirection { get; set; }
@@ -255,7 +270,7 @@ public sealed class IkeSa
     public long ObservedUntilNanoseconds { get; set; }
     /// <summary>UDP datagrams between the SA's peers of which the capture holds only later IP fragments (their first,
     /// with the UDP and IKE headers, never seen), attached when the SA is the only one between those addresses.</summary>
-    public List<HeaderlessDatagram> HeaderlessDatagrams { get; } = new();
+    public List<HeaderlessDatagram> HeaderlessDatagrams => _headerless ??= new();
     /// <summary>Messages of the SA the capture holds only part of (IP fragments missing, snap length).</summary>
     public IEnumerable<SaMessage> PartialMessages => Messages.Where(m => m.Message.IsPartial);
 

@@ -162,17 +162,17 @@ public sealed class IkeMessageDissection
         Findings.Where(f => includeConditions || !f.IsCondition)
             .Select(f => new Diagnostics.Malformation(file, frame, f.Offset, Diagnostics.MalformationLayer.Ike, f.Text));
 
-    private void Add(DecodeResult r, string? context)
+    private void Add(DecodeResult r, PayloadContext? context)
     {
         string text = DecodeStatusInfo.Describe(r.Status);
-        (_findings ??= new()).Add(new IkeDecodeFinding(r.Offset, r.Status, context is null ? text : $"{context}: {text}"));
+        (_findings ??= new()).Add(new IkeDecodeFinding(r.Offset, r.Status, context is { } c ? $"{c}: {text}" : text));
     }
 
     private IkePayloadDetails? DecodeDetails(ref IsakmpReader reader, int version)
     {
         ReadOnlySpan<byte> body = reader.PayloadBody;
         int at = reader.BodyOffset;
-        string context = $"{IkeNames.PayloadDisplayName(reader.PayloadTypeRaw).TrimEnd()} payload at offset {reader.PayloadOffset}";
+        var context = new PayloadContext(reader.PayloadTypeRaw, reader.PayloadOffset);
         DecodeResult r;
         switch ((PayloadType)reader.PayloadTypeRaw)
         {
@@ -295,7 +295,7 @@ public sealed class IkeMessageDissection
 
     // The summaries are kept as exact-size arrays, not the lists that built them: a message's tree stays in memory
     // while its SA is open, and every object of it is one the GC copies and marks (bench/README.md, issue 14).
-    private IReadOnlyList<ProposalSummary> ReadProposals(ProposalReader proposals, string context)
+    private IReadOnlyList<ProposalSummary> ReadProposals(ProposalReader proposals, PayloadContext context)
     {
         var list = new List<ProposalSummary>();
         while (proposals.ReadNext())
@@ -336,7 +336,7 @@ public sealed class IkeMessageDissection
 
     private static IReadOnlyList<T> Exact<T>(List<T> list) => list.Count == 0 ? Array.Empty<T>() : list.ToArray();
 
-    private IkePayloadDetails? DecodeCertificateRequest(ReadOnlySpan<byte> body, int at, int version, string context)
+    private IkePayloadDetails? DecodeCertificateRequest(ReadOnlySpan<byte> body, int at, int version, PayloadContext context)
     {
         DecodeResult r = IkeDecoder.TryReadCertificate(body, at, out CertificatePayload cr);
         if (!r) { Add(r, context); return null; }
@@ -364,7 +364,7 @@ public sealed class IkeMessageDissection
             dn.Rdns.SelectMany(rdn => rdn).Select(a => new DnAttributeValue(a.Oid, a.Value)).ToList());
     }
 
-    private IkePayloadDetails? DecodeTrafficSelectors(ReadOnlySpan<byte> body, int at, string context)
+    private IkePayloadDetails? DecodeTrafficSelectors(ReadOnlySpan<byte> body, int at, PayloadContext context)
     {
         DecodeResult r = IkeDecoder.TryReadTrafficSelectors(body, at, out TrafficSelectorPayload ts);
         if (!r) { Add(r, context); return null; }
@@ -385,7 +385,7 @@ public sealed class IkeMessageDissection
         return new TrafficSelectorDetails(ts.Count, list);
     }
 
-    private IkePayloadDetails? DecodeConfiguration(ReadOnlySpan<byte> body, int at, int version, string context)
+    private IkePayloadDetails? DecodeConfiguration(ReadOnlySpan<byte> body, int at, int version, PayloadContext context)
     {
         DecodeResult r = IkeDecoder.TryReadConfiguration(body, at, version, out ConfigurationPayload cp);
         if (!r) { Add(r, context); return null; }
@@ -462,6 +462,13 @@ public sealed class IkeMessageDissection
             default:
                 return Hex(data);
         }
+    }
+
+    /// <summary>Which payload a decode finding is about; its text ("SA payload at offset 28") is made only when a
+    /// finding needs it, not for every payload dissected.</summary>
+    private readonly record struct PayloadContext(byte Type, int Offset)
+    {
+        public override string ToString() => $"{IkeNames.PayloadDisplayName(Type).TrimEnd()} payload at offset {Offset}";
     }
 
     internal static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
