@@ -42,8 +42,8 @@ public static class IosDn
                 int eq = atv.IndexOf('=');
                 if (eq <= 0)
                     throw new FormatException($"\"{atv}\" is not key=value");
-                string key = atv[..eq].Trim();
-                string value = atv[(eq + 1)..].Trim();
+                string key = Unescape(atv[..eq].Trim());
+                string value = Unescape(atv[(eq + 1)..].Trim());
                 if (value.Length == 0)
                     throw new FormatException($"\"{key}\" has an empty value");
                 (DerObjectIdentifier oid, string iosKey) = Key(key) ?? throw new FormatException($"unknown attribute \"{key}\"");
@@ -90,7 +90,31 @@ public static class IosDn
 
     /// <summary>The IOS lower-case rendering of a name written in any case: <c>CN=R1,OU=IT</c> → <c>cn=R1,ou=IT</c>.</summary>
     public static string Normalize(string dn) =>
-        string.Join(',', Parse(dn).Select(r => string.Join('+', r.Select(a => $"{a.Key}={a.Value}"))));
+        string.Join(',', Parse(dn).Select(r => string.Join('+', r.Select(a => $"{a.Key}={EscapeValue(a.Value)}"))));
+
+    private static string Unescape(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var b = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+            b.Append(s[i] == '\\' && i + 1 < s.Length ? s[++i] : s[i]);
+        return b.ToString();
+    }
+
+    /// <summary>An attribute value written so that <see cref="Parse"/> reads it back whole: a backslash before each
+    /// <c>\</c>, <c>,</c> and <c>+</c> (the separators it splits on, RFC 4514 §2.4). A trustpoint named
+    /// <c>+OSCA2</c> or a subject-name value <c>R1,\U=IT</c> is otherwise read back as other attributes.</summary>
+    public static string EscapeValue(string value)
+    {
+        if (value.AsSpan().IndexOfAny('\\', ',', '+') < 0) return value;
+        var b = new System.Text.StringBuilder(value.Length + 4);
+        foreach (char c in value)
+        {
+            if (c is '\\' or ',' or '+') b.Append('\\');
+            b.Append(c);
+        }
+        return b.ToString();
+    }
 
     private static Asn1Encodable Value(Attribute a)
     {
@@ -124,13 +148,15 @@ public static class IosDn
         return n > 0 && n < rest.Length && rest[n] == '=';
     }
 
+    /// <summary>Splits on unescaped separators; escapes are kept for the next level (an escaped <c>+</c> inside an RDN)
+    /// and removed only from the key and value (<see cref="Unescape"/>).</summary>
     private static IEnumerable<string> Split(string s, char sep)
     {
         var b = new System.Text.StringBuilder();
         for (int i = 0; i < s.Length; i++)
         {
             if (s[i] == '\\' && i + 1 < s.Length)
-                b.Append(s[++i]);
+                b.Append('\\').Append(s[++i]);
             else if (s[i] == sep && (sep == '+' || StartsAttribute(s.AsSpan(i + 1))))
             {
                 yield return b.ToString();

@@ -100,4 +100,31 @@ public sealed class DamagedPasteReportTests
         Assert.Null(parsed.Entries[0].SubjectSerialNumber);
         Assert.Equal("101", parsed.Entries[1].SubjectSerialNumber);
     }
+
+    /// <summary>Found by AFL++ in CI (fuzz/corpus/crashes/ios/8f92ed6e1d881e93, ee7c518ebf5b9d98): a name with a DN
+    /// separator became other attributes once written into a DN. A trustpoint named <c>+OSCA2</c> with no certificate
+    /// gave the placeholder CA <c>cn=+OSCA2</c> (an empty cn and a bare "OSCA2"); <c>subject-name CN=R1,\U=IT</c>
+    /// (one cn, "R1,U=IT") was normalised to <c>cn=R1,U=IT</c> (an unknown attribute U). Both are escaped now.</summary>
+    [Fact]
+    public void Names_with_DN_separators_stay_one_attribute_value()
+    {
+        Assert.Equal(@"cn=R1\,U=IT,o=cisco", PcapIke.Model.IosDn.Normalize(@"CN=R1,\U=IT,O=cisco"));
+        Assert.Equal([["cn=R1,U=IT"], ["o=cisco"]],
+            PcapIke.Model.IosDn.Parse(PcapIke.Model.IosDn.Normalize(@"CN=R1,\U=IT,O=cisco")).Select(r => r.Select(a => $"{a.Key}={a.Value}").ToArray()).ToArray());
+        Assert.Equal(@"a\+b\\c\,d", PcapIke.Model.IosDn.EscapeValue(@"a+b\c,d"));
+
+        string r1 = File.ReadAllText(S2("R1-running-config.txt"))
+            .Replace("crypto pki trustpoint IOSCA2", "crypto pki trustpoint +OSCA2")
+            .Replace("crypto pki trustpoint IOSCA1\n enrollment url http://192.168.0.3:80", "crypto pki trustpoint IOSCA1\n enrollment url http://192.168.0.3:80");
+        r1 = ReplaceFirst(r1, " subject-name CN=R1,OU=IT,O=cisco,O=com", @" subject-name CN=R1,\U=IT,O=cisco,O=com");
+        var texts = new[] { ("R1-running-config.txt", r1), ("R2-running-config.txt", File.ReadAllText(S2("R2-running-config.txt"))) }.ToList();
+        var built = IosScenarioBuilder.Build(texts, null);
+        Assert.Contains(built.Scenario.Cas, c => c.Name == "+OSCA2" && c.Subject == @"cn=\+OSCA2");
+        Assert.All(built.Scenario.Cas, c => Assert.True(PcapIke.Model.IosDn.IsValid(c.Subject), c.Subject));
+        foreach (var router in built.Scenario.Routers)
+            foreach (var tp in router.Trustpoints)
+                Assert.Null(PcapIke.Model.IosDn.Problem(PcapIke.Forge.ForgedPki.IdentitySubject(tp)));
+        var tp1 = built.Scenario.Routers.Single(r => r.Name == "R1").Trustpoints.Single(t => t.Name == "IOSCA1");
+        Assert.Contains(@"cn=R1\,U=IT", PcapIke.Forge.ForgedPki.IdentitySubject(tp1));
+    }
 }

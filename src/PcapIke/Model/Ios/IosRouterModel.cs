@@ -414,7 +414,7 @@ public static class IosRouterModel
                 {
                     string placeholder = Unique(e.Trustpoint.Name, cas);
                     e.CaName = placeholder;
-                    var spec = new CaSpec(placeholder, "cn=" + placeholder, e.Trustpoint.EnrollmentUrl, DefaultCaValidityDays, DefaultIssuedValidityDays);
+                    var spec = new CaSpec(placeholder, "cn=" + IosDn.EscapeValue(placeholder), e.Trustpoint.EnrollmentUrl, DefaultCaValidityDays, DefaultIssuedValidityDays);
                     cas.Add(spec);
                     Note(IosNoteKind.Gap, $"trustpoint {e.Trustpoint.Name}: no certificate shows its CA; a placeholder CA {spec.Subject} stands in for it");
                     continue;
@@ -551,7 +551,7 @@ public static class IosRouterModel
         }
 
         private static TrustpointCa TrustpointCa(Evidence e, bool hasIdentity) =>
-            new(e.Trustpoint.Name, e.CaDn ?? "cn=" + e.CaName, e.CaNameDer ?? IosDn.ToDer("cn=" + (IosDn.IsValid("cn=" + e.CaName) ? e.CaName : "unknown")),
+            new(e.Trustpoint.Name, e.CaDn ?? "cn=" + IosDn.EscapeValue(e.CaName!), e.CaNameDer ?? IosDn.ToDer("cn=" + (IosDn.IsValid("cn=" + IosDn.EscapeValue(e.CaName!)) ? IosDn.EscapeValue(e.CaName!) : "unknown")),
                 e.ChainCa?.SpkiSha1Octets, hasIdentity, false);
 
         private static IEnumerable<TrustpointCa> BuiltIns()
