@@ -135,15 +135,32 @@ public static class IosDn
         "serialnumber" => (X509Name.SerialNumber, "serialNumber"),
         "hostname" or "unstructuredname" => (PkcsObjectIdentifiers.Pkcs9AtUnstructuredName, "hostname"),
         "ipaddress" or "unstructuredaddress" => (PkcsObjectIdentifiers.Pkcs9AtUnstructuredAddress, "ipaddress"),
-        _ => null,
+        _ => NumericOid(key) is { } oid ? (oid, key) : null,
     };
+
+    /// <summary>An attribute type written as a dotted OID (RFC 4514 §3 numericoid), as a certificate's name with a type
+    /// no table knows is printed (<c>2.5.4.0=CA1</c>); null when it is not one.</summary>
+    private static DerObjectIdentifier? NumericOid(string key)
+    {
+        if (key.Length is < 3 or > 128 || !System.Text.RegularExpressions.Regex.IsMatch(key, @"^[0-2](\.(0|[1-9][0-9]{0,17}))+$"))
+            return null;
+        try
+        {
+            return new DerObjectIdentifier(key);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return null;
+        }
+    }
 
     // A ',' inside a value ("o=VeriSign, Inc.", as IOS prints it unescaped) is one that no "key=" follows.
     private static bool StartsAttribute(ReadOnlySpan<char> rest)
     {
         rest = rest.TrimStart();
         int n = 0;
-        while (n < rest.Length && char.IsAsciiLetter(rest[n]))
+        bool numeric = rest.Length > 0 && char.IsAsciiDigit(rest[0]);   // a dotted OID (RFC 4514 §3)
+        while (n < rest.Length && (numeric ? char.IsAsciiDigit(rest[n]) || rest[n] == '.' : char.IsAsciiLetter(rest[n])))
             n++;
         return n > 0 && n < rest.Length && rest[n] == '=';
     }

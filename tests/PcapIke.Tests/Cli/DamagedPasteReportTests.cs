@@ -112,6 +112,14 @@ public sealed class DamagedPasteReportTests
         Assert.Equal([["cn=R1,U=IT"], ["o=cisco"]],
             PcapIke.Model.IosDn.Parse(PcapIke.Model.IosDn.Normalize(@"CN=R1,\U=IT,O=cisco")).Select(r => r.Select(a => $"{a.Key}={a.Value}").ToArray()).ToArray());
         Assert.Equal(@"a\+b\\c\,d", PcapIke.Model.IosDn.EscapeValue(@"a+b\c,d"));
+        // fuzz/corpus/crashes/ios/b46002fc586e22ab: a CA name with an attribute type no table names, as the
+        // certificate decoder prints it (a dotted OID, RFC 4514 §3), is written back with that OID
+        var oidName = PcapIke.Model.IosDn.Parse("2.5.4.0=CA1,o=cisco,cn=x,1.3.6.1.4.1.9.2=y");
+        Assert.Equal(["2.5.4.0", "2.5.4.10", "2.5.4.3", "1.3.6.1.4.1.9.2"], oidName.Select(r => r[0].Oid.Id).ToArray());
+        Assert.True(PcapIke.Model.IosDn.IsValid("2.5.4.0=CA1,o=cisco,o=com"));
+        Assert.Equal("2.5.4.0=CA1,o=cisco,o=com", PcapIke.Model.IosDn.Normalize("2.5.4.0=CA1,O=cisco,O=com"));
+        Assert.False(PcapIke.Model.IosDn.IsValid("3.1=x"));     // the first arc is 0, 1 or 2
+        Assert.False(PcapIke.Model.IosDn.IsValid("2.=x"));
 
         string r1 = File.ReadAllText(S2("R1-running-config.txt"))
             .Replace("crypto pki trustpoint IOSCA2", "crypto pki trustpoint +OSCA2")
