@@ -109,20 +109,19 @@ public static class CaptureAnalyzer
         // Without the routers' configurations an SA's findings are its own: the rules run as each SA is finished (on
         // the analysis thread, while the capture is still being read). With them the model explains the SAs in order
         // of id, each filling in what the configurations left unknown for the next, so the rules wait for the end.
-        var analyzed = new List<AnalyzedSa>();
+        var sas = new List<AnalyzedSa>();
         bool rulesAtFinish = options.Routers is null;
         var correlator = new ExchangeCorrelator(options.Cas, sa =>
         {
             var a = new AnalyzedSa(sa);
             if (rulesAtFinish) Findings.FindingRules.Apply(a);
-            analyzed.Add(a);
+            sas.Add(a);
         }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
         started?.Invoke(correlator);
         var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
         var stats = Scan(reader, malformations, options, correlator, table);
         correlator.Complete();
-        analyzed.Sort((a, b) => a.Sa.Id.CompareTo(b.Sa.Id));
-        var sas = analyzed;
+        sas.Sort((a, b) => a.Sa.Id.CompareTo(b.Sa.Id));
         var correlated = sas.ConvertAll(a => a.Sa);
         var traces = new Dictionary<AnalyzedSa, Model.DecisionTrace>();
         if (options.Routers is { } routers)

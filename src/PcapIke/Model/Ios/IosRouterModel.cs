@@ -414,7 +414,7 @@ public static class IosRouterModel
                 {
                     string placeholder = Unique(e.Trustpoint.Name, cas);
                     e.CaName = placeholder;
-                    var spec = new CaSpec(placeholder, "cn=" + IosDn.EscapeValue(placeholder), e.Trustpoint.EnrollmentUrl, DefaultCaValidityDays, DefaultIssuedValidityDays);
+                    var spec = new CaSpec(placeholder, PlaceholderDn(placeholder), e.Trustpoint.EnrollmentUrl, DefaultCaValidityDays, DefaultIssuedValidityDays);
                     cas.Add(spec);
                     Note(IosNoteKind.Gap, $"trustpoint {e.Trustpoint.Name}: no certificate shows its CA; a placeholder CA {spec.Subject} stands in for it");
                     continue;
@@ -550,9 +550,16 @@ public static class IosRouterModel
             return new TrustpointSpec(tp.Name, e.CaName!, enrolled, tp.EnrollmentUrl, serial, fqdn, ip, subjectName, revocation);
         }
 
-        private static TrustpointCa TrustpointCa(Evidence e, bool hasIdentity) =>
-            new(e.Trustpoint.Name, e.CaDn ?? "cn=" + IosDn.EscapeValue(e.CaName!), e.CaNameDer ?? IosDn.ToDer("cn=" + (IosDn.IsValid("cn=" + IosDn.EscapeValue(e.CaName!)) ? IosDn.EscapeValue(e.CaName!) : "unknown")),
+        private static TrustpointCa TrustpointCa(Evidence e, bool hasIdentity)
+        {
+            string placeholder = PlaceholderDn(e.CaName!);
+            return new(e.Trustpoint.Name, e.CaDn ?? placeholder, e.CaNameDer ?? IosDn.ToDer(IosDn.IsValid(placeholder) ? placeholder : "cn=unknown"),
                 e.ChainCa?.SpkiSha1Octets, hasIdentity, false);
+        }
+
+        /// <summary>The name given to a CA no certificate shows: <c>cn=</c> and the name the model calls it by, escaped
+        /// so that a name with a DN separator (<c>+OSCA2</c>) stays one value.</summary>
+        private static string PlaceholderDn(string name) => "cn=" + IosDn.EscapeValue(name);
 
         private static IEnumerable<TrustpointCa> BuiltIns()
         {
