@@ -26,6 +26,21 @@ if (args.Length >= 2 && args[0] == "sa-cost")
     Console.WriteLine(SaScalingMeasurement.Run(args[1], secondThread: !(args.Length >= 3 && args[2] == "one-thread")));
     return 0;
 }
+if (args.Length >= 2 && args[0] == "sa-gc")
+{
+    // sa-gc FILE [STAGE] [one-thread] [allocations] [repeat=N]: one run of a stage with the collector's events per
+    // generation (SaScalingMeasurement.RunWithGcEvents); STAGE dissect, correlate, stream (default) or analyze-json
+    string stage = args.Length >= 3 && !args[2].Contains('=') && args[2] is not ("one-thread" or "allocations") ? args[2] : "stream";
+    if (stage is not ("dissect" or "correlate" or "stream" or "analyze-json"))
+    {
+        Console.Error.WriteLine($"sa-gc: unknown stage {stage} (dissect, correlate, stream or analyze-json)");
+        return 2;
+    }
+    int repeat = args.Skip(2).Where(a => a.StartsWith("repeat=", StringComparison.Ordinal)).Select(a => int.TryParse(a[7..], System.Globalization.CultureInfo.InvariantCulture, out int r) ? Math.Clamp(r, 0, 1000) : 0).LastOrDefault();
+    Console.WriteLine(SaScalingMeasurement.RunWithGcEvents(args[1], stage, secondThread: !args.Contains("one-thread"),
+        allocations: args.Contains("allocations"), repeat));
+    return 0;
+}
 if (args.Length >= 2 && args[0] == "scan")
 {
     Console.WriteLine(ScanMeasurement.Run(args[1]));
@@ -46,7 +61,7 @@ if (args.Length >= 1 && args[0] == "bdn")
     BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(CaptureGenerator).Assembly).Run(args[1..]);
     return 0;
 }
-Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE [one-thread] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
+Console.Error.WriteLine("usage: PcapIke.Bench generate OUT.pcap [SIZE like 1G, 50M] [ESP share like 0.3] | sa-init OUT.pcap COUNT [SPAN_SECONDS] | sa-cost FILE [one-thread] | sa-gc FILE [dissect|correlate|stream|analyze-json] [one-thread] [allocations] [repeat=N] | scan FILE | pipeline FILE | analyze FILE | bdn [BenchmarkDotNet args]");
 return 2;
 
 static long ParseSize(string s)

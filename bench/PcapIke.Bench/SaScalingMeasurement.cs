@@ -63,6 +63,67 @@ public static class SaScalingMeasurement
         return string.Join(Environment.NewLine, lines);
     }
 
+    /// <summary>
+    /// One run of a stage of the analysis with the collector's events summed per generation (<see cref="GcEvents"/>):
+    /// <c>dissect</c> (capture → IKE messages, nothing kept), <c>correlate</c> (the SAs kept open and finished, no
+    /// finding rule, one thread), <c>stream</c> (the streamed analysis with a CSV row per SA: what <c>batch</c> runs) or
+    /// <c>analyze-json</c> (every SA kept, then the <c>analyze --format json</c> document written to nowhere; with
+    /// <paramref name="repeat"/> &gt; 0 written that many times more, warm, best time printed).
+    /// </summary>
+    public static string RunWithGcEvents(string path, string stage, bool secondThread, bool allocations, int repeat)
+    {
+        GC.Collect();
+        using var gc = new GcEvents(allocations);
+        var options = new AnalysisOptions { SecondThread = secondThread };
+        var lines = new List<string>();
+        var sw = Stopwatch.StartNew();
+        long n = 0;
+        var m = new Diagnostics.MalformationList();
+        switch (stage)
+        {
+            case "dissect":
+            {
+                using var reader = Capture.CaptureReader.Open(path, m);
+                n = Pipeline.CaptureDissector.Dissect(reader, m, _ => { }).IkeMessages;
+                break;
+            }
+            case "correlate":
+            {
+                using var reader = Capture.CaptureReader.Open(path, m);
+                var c = new ExchangeCorrelator(onFinished: _ => n++);
+                Pipeline.CaptureDissector.Dissect(reader, m, c.Add, dataPlane: new Pipeline.IpsecFlowTable());
+                c.Complete();
+                break;
+            }
+            case "stream":
+                CaptureAnalyzer.AnalyzeStreaming(path, options, sa => { n++; _ = BatchCsvRow.FromSa(path, sa); });
+                break;
+            case "analyze-json":
+            {
+                var a = CaptureAnalyzer.Analyze(path, options);
+                n = a.Sas.Count;
+                lines.Add($"scan {sw.Elapsed.TotalSeconds:F3} s; {gc.Summary()}");
+                using (var w = new AnalyzeJsonWriter(Stream.Null)) w.WriteAnalysis(a);
+                double best = double.MaxValue;
+                for (int i = 0; i < repeat; i++)
+                {
+                    var t = Stopwatch.StartNew();
+                    using (var w = new AnalyzeJsonWriter(Stream.Null)) w.WriteAnalysis(a);
+                    best = Math.Min(best, t.Elapsed.TotalSeconds);
+                }
+                if (repeat > 0) lines.Add($"the JSON document written {repeat} times more: best {best:F3} s");
+                break;
+            }
+            default:
+                throw new ArgumentException($"unknown stage {stage}: dissect, correlate, stream or analyze-json");
+        }
+        sw.Stop();
+        Thread.Sleep(500); // the runtime's events reach the listener a little later
+        lines.Add($"{stage}: {n:N0} {(stage == "dissect" ? "IKE messages" : "SAs")} in {sw.Elapsed.TotalSeconds:F3} s; {gc.Summary()}");
+        if (allocations) lines.Add("allocations sampled, by type:" + Environment.NewLine + gc.TopAllocations(30));
+        return string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>Where an SA's time goes: the CPU time of dissection alone, then with correlation (the SAs finished but
     /// no finding rule), then the whole streamed analysis, best of <paramref name="repetitions"/> each.</summary>
     private static string Phases(string path, int repetitions)
