@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Org.BouncyCastle.X509;
-using PcapIke.Ike;
 using PcapIke.Model;
 
 namespace PcapIke.Forge;
@@ -51,7 +50,7 @@ public static class IosShowCertificates
         {
             foreach ((string key, string label) in (ReadOnlySpan<(string, string)>)[("hostname", "Name"), ("ipaddress", "IP Address"), ("serialNumber", "Serial Number")])
                 foreach (IosDn.Attribute a in subject.SelectMany(r => r).Where(a => a.Key == key))
-                    w.Append("    ").Append(label).Append(": ").Append(a.Value).Append('\n');
+                    w.Append("    ").Append(label).Append(": ").Append(Text.SafeText.Visible(a.Value)).Append('\n');
         }
         foreach (string rdn in subject.Select(Rdn))
             w.Append("    ").Append(rdn).Append('\n');
@@ -63,15 +62,13 @@ public static class IosShowCertificates
         w.Append("  Storage: nvram:").Append(issuerCn).Append('#').Append(serial.TrimStart('0')).Append(isCa ? "CA" : "").Append(".cer\n");
     }
 
-    /// <summary>The name as the dissector renders it for IOS (<see cref="DistinguishedName.ToIosString"/>), split into RDNs.</summary>
-    private static IReadOnlyList<IReadOnlyList<IosDn.Attribute>> Rdns(byte[] der)
-    {
-        if (!DistinguishedName.TryDecode(der, out DistinguishedName? dn))
-            throw new InvalidOperationException("a forged certificate has an undecodable name");
-        return IosDn.Parse(dn!.ToIosString());
-    }
+    /// <summary>The certificate's name split into RDNs, most specific first, with the IOS keys
+    /// (<see cref="IosDn.FromDer"/>: a value holding <c>+</c> or <c>,</c> stays one value).</summary>
+    private static IReadOnlyList<IReadOnlyList<IosDn.Attribute>> Rdns(byte[] der) =>
+        IosDn.Parse(IosDn.FromDer(der) ?? throw new InvalidOperationException("a forged certificate has a name that is not text"));
 
-    private static string Rdn(IReadOnlyList<IosDn.Attribute> rdn) => string.Join('+', rdn.Select(a => $"{a.Key}={a.Value}"));
+    /// <summary>One RDN as IOS prints it: values as they are (no escapes), control characters made visible.</summary>
+    private static string Rdn(IReadOnlyList<IosDn.Attribute> rdn) => string.Join('+', rdn.Select(a => $"{a.Key}={Text.SafeText.Visible(a.Value)}"));
 
     /// <summary>IOS's date: <c>13:25:01 CET Jun 17 2013</c>.</summary>
     public static string Date(DateTime utc, ClockZone clock)

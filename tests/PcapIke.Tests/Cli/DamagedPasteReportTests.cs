@@ -136,3 +136,107 @@ public sealed class DamagedPasteReportTests
         Assert.Contains(@"cn=R1\,U=IT", PcapIke.Forge.ForgedPki.IdentitySubject(tp1));
     }
 }
+
+/// <summary>Found by AFL++ (fuzz/corpus/crashes/ios/b2f6866617eaa8a4): a CA certificate in a configuration whose name
+/// has an attribute type the certificate decoder prints but <see cref="PcapIke.Model.IosDn"/> did not read (<c>sn</c>,
+/// surname) was handed to the forge, which could not encode it. <c>IosDn</c> now reads every key the decoder prints,
+/// and a name that still does not parse as shown (a value holding <c>+</c>) is written again from the certificate's
+/// own DER with escapes.</summary>
+public sealed class CertificateNameRoundTripTests
+{
+    private static string S2(string file) => Path.Combine(TestPaths.RepoRoot, "captures", "S2-ikev1-r2-initiates", file);
+
+    /// <summary>A self-signed CA certificate (ECDSA P-256) with the given name, as IOS lists it in a certificate
+    /// chain: hex in groups of 8, 8 groups a line.</summary>
+    private static (byte[] Der, string Hex) Certificate(Org.BouncyCastle.Asn1.X509.X509Name name)
+    {
+        var keys = new Org.BouncyCastle.Crypto.Generators.ECKeyPairGenerator();
+        keys.Init(new Org.BouncyCastle.Crypto.Parameters.ECKeyGenerationParameters(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1,
+            new Org.BouncyCastle.Security.SecureRandom()));
+        var pair = keys.GenerateKeyPair();
+        var g = new Org.BouncyCastle.X509.X509V3CertificateGenerator();
+        g.SetSerialNumber(Org.BouncyCastle.Math.BigInteger.One);
+        g.SetIssuerDN(name);
+        g.SetSubjectDN(name);
+        g.SetNotBefore(new DateTime(2013, 6, 17, 0, 0, 0, DateTimeKind.Utc));
+        g.SetNotAfter(new DateTime(2016, 6, 16, 0, 0, 0, DateTimeKind.Utc));
+        g.SetPublicKey(pair.Public);
+        byte[] der = g.Generate(new Org.BouncyCastle.Crypto.Operators.Asn1SignatureFactory("SHA256WITHECDSA", pair.Private)).GetEncoded();
+        string hex = Convert.ToHexString(der);
+        var lines = Enumerable.Range(0, (hex.Length + 63) / 64).Select(i => hex.Substring(i * 64, Math.Min(64, hex.Length - i * 64)))
+            .Select(l => "  " + string.Join(' ', Enumerable.Range(0, (l.Length + 7) / 8).Select(j => l.Substring(j * 8, Math.Min(8, l.Length - j * 8)))));
+        return (der, string.Join('\n', lines));
+    }
+
+    private static Org.BouncyCastle.Asn1.X509.X509Name Name(params (Org.BouncyCastle.Asn1.DerObjectIdentifier Oid, string Value)[] mostSpecificLast)
+    {
+        var seq = new Org.BouncyCastle.Asn1.Asn1EncodableVector();
+        foreach (var (oid, value) in mostSpecificLast)
+            seq.Add(new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.DerSequence(oid, new Org.BouncyCastle.Asn1.DerUtf8String(value))));
+        return Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(new Org.BouncyCastle.Asn1.DerSequence(seq));
+    }
+
+    [Fact]
+    public void Every_key_the_decoder_prints_is_read_back()
+    {
+        var name = Name((Org.BouncyCastle.Asn1.X509.X509Name.DC, "com"), (Org.BouncyCastle.Asn1.X509.X509Name.DC, "example"),
+            (Org.BouncyCastle.Asn1.X509.X509Name.Street, "1 Main St"), (Org.BouncyCastle.Asn1.X509.X509Name.T, "Dr"),
+            (Org.BouncyCastle.Asn1.X509.X509Name.Surname, "Smith"), (Org.BouncyCastle.Asn1.X509.X509Name.GivenName, "Ann"),
+            (Org.BouncyCastle.Asn1.X509.X509Name.Initials, "AS"), (Org.BouncyCastle.Asn1.X509.X509Name.UID, "asmith"),
+            (Org.BouncyCastle.Asn1.X509.X509Name.SerialNumber, "42"), (new Org.BouncyCastle.Asn1.DerObjectIdentifier("2.5.4.65"), "pseudo"),
+            (Org.BouncyCastle.Asn1.X509.X509Name.CN, "CA1"));
+        byte[] der = name.GetEncoded();
+        Assert.True(PcapIke.Ike.DistinguishedName.TryDecode(der, out var dn));
+        string shown = dn!.ToIosString();
+        Assert.Equal("cn=CA1,2.5.4.65=pseudo,serialNumber=42,uid=asmith,initials=AS,gn=Ann,sn=Smith,t=Dr,street=1 Main St,dc=example,dc=com", shown);
+        var parsed = PcapIke.Model.IosDn.Parse(shown);
+        Assert.Equal(name.GetOidList().Reverse().Select(o => o.Id), parsed.Select(r => r.Single().Oid.Id));
+        Assert.Equal(name.GetValueList().Reverse(), parsed.Select(r => r.Single().Value));
+        // domainComponent is an IA5String (RFC 4519 §2.4) when written again
+        var written = Org.BouncyCastle.Asn1.X509.X509Name.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(PcapIke.Model.IosDn.ToDer(shown)));
+        Assert.Equal(shown, PcapIke.Model.IosDn.FromDer(written.GetEncoded()));
+        Assert.IsType<Org.BouncyCastle.Asn1.DerIA5String>(((Org.BouncyCastle.Asn1.Asn1Sequence)((Org.BouncyCastle.Asn1.Asn1Set)((Org.BouncyCastle.Asn1.Asn1Sequence)written.ToAsn1Object())[0])[0])[1]);
+    }
+
+    [Fact]
+    public void FromDer_escapes_separators_and_refuses_what_is_not_a_name()
+    {
+        byte[] der = Name((Org.BouncyCastle.Asn1.X509.X509Name.O, @"a\b"), (Org.BouncyCastle.Asn1.X509.X509Name.CN, "CA+1, cn=x")).GetEncoded();
+        string? written = PcapIke.Model.IosDn.FromDer(der);
+        Assert.Equal(@"cn=CA\+1\, cn=x,o=a\\b", written);
+        Assert.Equal([["CA+1, cn=x"], [@"a\b"]], PcapIke.Model.IosDn.Parse(written!).Select(r => r.Select(a => a.Value).ToArray()).ToArray());
+        Assert.Null(PcapIke.Model.IosDn.FromDer([0x30, 0x03, 0x02, 0x01, 0x05]));          // a SEQUENCE of an INTEGER
+        Assert.Null(PcapIke.Model.IosDn.FromDer([0x30, 0x80, 0xFF]));                       // not DER
+        Assert.Null(PcapIke.Model.IosDn.FromDer([]));
+        var octets = new Org.BouncyCastle.Asn1.DerSequence(new Org.BouncyCastle.Asn1.DerSet(new Org.BouncyCastle.Asn1.DerSequence(
+            Org.BouncyCastle.Asn1.X509.X509Name.CN, new Org.BouncyCastle.Asn1.DerOctetString([1, 2]))));
+        Assert.Null(PcapIke.Model.IosDn.FromDer(octets.GetEncoded()));                   // a value that is not a string
+    }
+
+    [Theory]
+    [InlineData("sn")]     // the fuzz input's case: a surname the model could not read
+    [InlineData("plus")]   // a value holding '+', which splits an RDN when read as shown
+    public void A_CA_certificate_name_from_a_configuration_reaches_the_forge_encodable(string kind)
+    {
+        var name = kind == "sn"
+            ? Name((Org.BouncyCastle.Asn1.X509.X509Name.O, "com"), (Org.BouncyCastle.Asn1.X509.X509Name.Surname, "Smith"), (Org.BouncyCastle.Asn1.X509.X509Name.CN, "CA1"))
+            : Name((Org.BouncyCastle.Asn1.X509.X509Name.O, "com"), (Org.BouncyCastle.Asn1.X509.X509Name.CN, "CA+1"));
+        var (_, hex) = Certificate(name);
+        string r1 = File.ReadAllText(S2("R1-running-config.txt"));
+        int chain = r1.IndexOf("crypto pki certificate chain IOSCA1", StringComparison.Ordinal);
+        int ca = r1.IndexOf(" certificate ca 01\n", chain, StringComparison.Ordinal) + " certificate ca 01\n".Length;
+        int quit = r1.IndexOf("  \tquit", ca, StringComparison.Ordinal);
+        r1 = r1[..ca] + hex + "\n" + r1[quit..];
+        var built = PcapIke.Model.Ios.IosScenarioBuilder.Build([("R1-running-config.txt", r1), ("R2-running-config.txt", File.ReadAllText(S2("R2-running-config.txt")))], null);
+        Assert.All(built.Scenario.Cas, c => Assert.Null(PcapIke.Model.IosDn.Problem(c.Subject)));
+        if (kind == "sn")
+            Assert.Contains(built.Scenario.Cas, c => c.Subject == "cn=CA1,sn=Smith,o=com");
+        else
+        {
+            var spec = Assert.Single(built.Scenario.Cas, c => c.Subject == @"cn=CA\+1,o=com");
+            Assert.Equal("CA+1", PcapIke.Model.IosDn.Parse(spec.Subject)[0].Single().Value);
+            Assert.Contains(built.Notes, n => n.Kind == PcapIke.Model.Ios.IosNoteKind.Approximation
+                && n.Text.Contains(@"is written again from the certificate's own name, with escapes: cn=CA\+1,o=com", StringComparison.Ordinal));
+        }
+    }
+}

@@ -432,14 +432,33 @@ public static class IosRouterModel
                 PkiListingEntry? listed = evidence.Where(x => x.CaDn is not null && IosBuiltInCas.DnKey(x.CaDn) == key).Select(x => x.ListedIdentity).FirstOrDefault(c => c is not null);
                 int issuedDays = issued is { NotBefore: { } issuedFrom, NotAfter: { } issuedTo } ? Days(issuedFrom, issuedTo)
                     : listed is { ValidFrom: { } lf, ValidTo: { } lt } ? Days(lf.Local, lt.Local) : DefaultIssuedValidityDays;
-                var caSpec = new CaSpec(name, e.CaDn, e.Trustpoint.EnrollmentUrl, caDays, issuedDays);
+                var caSpec = new CaSpec(name, ForgeableSubject(e, name), e.Trustpoint.EnrollmentUrl, caDays, issuedDays);
                 byKey[key] = caSpec;
                 cas.Add(caSpec);
                 e.CaName = name;
-                if (!IosDn.IsValid(e.CaDn))
-                    Note(IosNoteKind.Approximation, $"CA {name}: its name {e.CaDn} has attributes the forge cannot write again");
             }
             return cas;
+        }
+
+        /// <summary>
+        /// The CA's subject as the forge will encode it: the name as shown when it parses as one (<see cref="IosDn"/>);
+        /// else the certificate's own name written with escapes (a value holding <c>+</c> or <c>\</c>), when nothing in
+        /// it needs hiding; else a placeholder, noted. The name as shown stays what the reports print.
+        /// </summary>
+        private string ForgeableSubject(Evidence e, string name)
+        {
+            string shown = e.CaDn!;
+            if (IosDn.IsValid(shown))
+                return shown;
+            if (e.CaNameDer is { } der && IosDn.FromDer(der) is { } exact && IosDn.IsValid(exact) && Text.SafeText.Visible(exact) == exact)
+            {
+                Note(IosNoteKind.Approximation, $"CA {name}: its name {shown} is written again from the certificate's own name, with escapes: {exact}");
+                return exact;
+            }
+            string placeholder = PlaceholderDn(name);
+            if (!IosDn.IsValid(placeholder)) placeholder = "cn=unknown";
+            Note(IosNoteKind.Approximation, $"CA {name}: its name {shown} cannot be written again ({IosDn.Problem(shown)}); the forge names it {placeholder}");
+            return placeholder;
         }
 
         private static int Days(DateTime from, DateTime to) => (int)Math.Round((to - from).TotalDays);
