@@ -189,6 +189,7 @@ public static class CaptureAnalyzer
     private static ScanStatistics Scan(CaptureReader reader, MalformationList malformations, AnalysisOptions options,
         ExchangeCorrelator correlator, Pipeline.IpsecFlowTable table)
     {
+        GcHeadroom.ForFirstScan();
         var analysis = new AnalysisThread(correlator.Add, correlator.AddHeaderless, table, options.SecondThread, options.HandoffBatchSize);
         ScanStatistics stats;
         try

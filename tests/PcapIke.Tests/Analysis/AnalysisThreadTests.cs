@@ -170,3 +170,19 @@ public class AnalysisThreadTests
         Assert.Equal(5, handed);
     }
 }
+
+public sealed class GcHeadroomTests
+{
+    /// <summary>The region without collections is asked for once per process (re-asking per capture cost more than it
+    /// saved, bench/README.md): after a scan in this test process it is not asked again, and the analysis is the same
+    /// (every bundled capture's JSON is compared across settings above).</summary>
+    [Fact]
+    public void Headroom_is_asked_for_once_per_process()
+    {
+        var a = CaptureAnalyzer.Analyze(Path.Combine(TestPaths.RepoRoot, "captures", "S2-ikev1-r2-initiates", "capture.pcap"));
+        Assert.NotEmpty(a.Sas);
+        Assert.False(GcHeadroom.ForFirstScan());
+        Assert.False(GcHeadroom.ForFirstScan());
+        Assert.Equal(128L * 1024 * 1024, GcHeadroom.Bytes);
+    }
+}
