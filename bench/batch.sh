@@ -15,17 +15,14 @@ small=${SMALL_SIZE:-100M}
 count=${COUNT:-1000}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared="$repo/../shared/captures"
-bench="$repo/bench/PcapIke.Bench/bin/Release/net10.0/PcapIke.Bench.dll"
 mkdir -p "$work"
 cap="$work/mixed-$size.pcap"
 smallcap="$work/mixed-$small.pcap"
 
-[ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
-
-dotnet build -c Release "$repo/bench/PcapIke.Bench" -v q -nologo >/dev/null
-dotnet publish -c Release "$repo/src/PcapIke.Cli" -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/cli" -v q -nologo >/dev/null
-pcapike="$work/cli/PcapIke.Cli"   # the apphost is named after the assembly; `pcapike` is the tool name
+# the CLI as installed (bench/lib.sh: the composite publish, intermediate files of other publishes removed first)
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+bench_setup
 [ -x "$pcapike" ] || { echo "published CLI not found at $pcapike" >&2; exit 1; }
 [ -f "$cap" ] || dotnet "$bench" generate "$cap" "$size"
 [ -f "$smallcap" ] || dotnet "$bench" generate "$smallcap" "$small"
