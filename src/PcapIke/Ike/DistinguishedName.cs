@@ -70,6 +70,10 @@ public sealed class DistinguishedName
     /// </summary>
     public string ToIosString() => Render(IosKey, static v => Text.SafeText.Visible(v.Value));
 
+    /// <summary>The IOS rendering with each value written by <paramref name="value"/> (the model escapes DN separators
+    /// so that the name reads back whole, Model/IosDn.FromDer).</summary>
+    public string ToIosString(Func<DnAttribute, string> value) => Render(IosKey, value);
+
     /// <summary>RFC 4514 §2: RDNs last-to-first, '+' inside an RDN, the §3 short names, §2.4 escaping, '#hex' for non-strings.</summary>
     public string ToRfc4514String() => Render(Rfc4514Key, static v => Text.SafeText.Visible(v.IsString ? EscapeRfc4514(v.Value) : v.Value));
 
@@ -100,27 +104,35 @@ public sealed class DistinguishedName
         return sb.ToString();
     }
 
-    private static string IosKey(string oid) => oid switch
+    /// <summary>The attribute types IOS names, OID and key (<see cref="ToIosString()"/>); a type not listed is written
+    /// as its dotted OID. The one table: the model reads these keys back (Model/IosDn).</summary>
+    public static IReadOnlyList<(string Oid, string Key)> IosKeys { get; } =
+    [
+        ("2.5.4.3", "cn"),
+        ("2.5.4.4", "sn"),
+        ("2.5.4.5", "serialNumber"),
+        ("2.5.4.6", "c"),
+        ("2.5.4.7", "l"),
+        ("2.5.4.8", "st"),
+        ("2.5.4.9", "street"),
+        ("2.5.4.10", "o"),
+        ("2.5.4.11", "ou"),
+        ("2.5.4.12", "t"),
+        ("2.5.4.42", "gn"),
+        ("2.5.4.43", "initials"),
+        ("1.2.840.113549.1.9.1", "ea"),
+        ("1.2.840.113549.1.9.2", "hostname"),
+        ("1.2.840.113549.1.9.8", "ipaddress"),
+        ("0.9.2342.19200300.100.1.25", "dc"),
+        ("0.9.2342.19200300.100.1.1", "uid"),
+    ];
+
+    private static string IosKey(string oid)
     {
-        "2.5.4.3" => "cn",
-        "2.5.4.4" => "sn",
-        "2.5.4.5" => "serialNumber",
-        "2.5.4.6" => "c",
-        "2.5.4.7" => "l",
-        "2.5.4.8" => "st",
-        "2.5.4.9" => "street",
-        "2.5.4.10" => "o",
-        "2.5.4.11" => "ou",
-        "2.5.4.12" => "t",
-        "2.5.4.42" => "gn",
-        "2.5.4.43" => "initials",
-        "1.2.840.113549.1.9.1" => "ea",
-        "1.2.840.113549.1.9.2" => "hostname",
-        "1.2.840.113549.1.9.8" => "ipaddress",
-        "0.9.2342.19200300.100.1.25" => "dc",
-        "0.9.2342.19200300.100.1.1" => "uid",
-        _ => oid,
-    };
+        foreach (var (o, key) in IosKeys)
+            if (o == oid) return key;
+        return oid;
+    }
 
     private static string Rfc4514Key(string oid) => oid switch
     {

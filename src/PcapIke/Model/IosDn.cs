@@ -124,72 +124,35 @@ public static class IosDn
         return DerPrintableString.IsPrintableString(a.Value) ? new DerPrintableString(a.Value) : new DerUtf8String(a.Value);
     }
 
-    /// <summary>The attribute types by IOS key, with the other spellings read: every key the certificate decoder prints
-    /// (<see cref="Ike.DistinguishedName.ToIosString"/>) is one of them, so a name taken from a certificate can be
-    /// written again.</summary>
-    private static readonly (string Key, DerObjectIdentifier Oid, string[] Aliases)[] s_types =
-    [
-        ("cn", X509Name.CN, []),
-        ("o", X509Name.O, []),
-        ("ou", X509Name.OU, []),
-        ("c", X509Name.C, []),
-        ("l", X509Name.L, []),
-        ("st", X509Name.ST, []),
-        ("street", X509Name.Street, []),
-        ("t", X509Name.T, ["title"]),
-        ("sn", X509Name.Surname, ["surname"]),
-        ("gn", X509Name.GivenName, ["givenname"]),
-        ("initials", X509Name.Initials, []),
-        ("dc", X509Name.DC, []),
-        ("uid", X509Name.UID, []),
-        ("ea", X509Name.EmailAddress, ["e"]),
-        ("serialNumber", X509Name.SerialNumber, []),
-        ("hostname", PkcsObjectIdentifiers.Pkcs9AtUnstructuredName, ["unstructuredname"]),
-        ("ipaddress", PkcsObjectIdentifiers.Pkcs9AtUnstructuredAddress, ["unstructuredaddress"]),
-    ];
+    /// <summary>The attribute types by IOS key: the keys the certificate decoder prints
+    /// (<see cref="Ike.DistinguishedName.IosKeys"/>, so a name taken from a certificate can be written again), and the
+    /// other spellings read.</summary>
+    private static readonly Dictionary<string, (DerObjectIdentifier Oid, string Key)> s_types = Types();
 
-    private static (DerObjectIdentifier, string)? Key(string key)
+    private static Dictionary<string, (DerObjectIdentifier, string)> Types()
     {
-        foreach (var (k, oid, aliases) in s_types)
-            if (k.Equals(key, StringComparison.OrdinalIgnoreCase) || Array.Exists(aliases, a => a.Equals(key, StringComparison.OrdinalIgnoreCase)))
-                return (oid, k);
-        return NumericOid(key) is { } numeric ? (numeric, key) : null;
+        var types = new Dictionary<string, (DerObjectIdentifier, string)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (oid, key) in Ike.DistinguishedName.IosKeys)
+            types[key] = (new DerObjectIdentifier(oid), key);
+        foreach (var (alias, key) in (ReadOnlySpan<(string, string)>)[("title", "t"), ("surname", "sn"), ("givenname", "gn"), ("e", "ea"),
+                     ("unstructuredname", "hostname"), ("unstructuredaddress", "ipaddress")])
+            types[alias] = types[key];
+        return types;
     }
+
+    private static (DerObjectIdentifier, string)? Key(string key) =>
+        s_types.TryGetValue(key, out var type) ? type : NumericOid(key) is { } numeric ? (numeric, key) : null;
 
     /// <summary>
     /// A certificate's name (DER) written so that <see cref="Parse"/> reads back the same attributes in the same RDNs:
-    /// most specific first, IOS keys where the type has one and the dotted OID otherwise, each value escaped
-    /// (<see cref="EscapeValue"/>). Null when the DER is not a Name or a value is not a string (RFC 5280 §4.1.2.4
-    /// DirectoryString, IA5String, PrintableString): such a name cannot be written as text.
+    /// the IOS rendering (<see cref="Ike.DistinguishedName.ToIosString(Func{Ike.DnAttribute, string})"/>) with each value
+    /// escaped (<see cref="EscapeValue"/>). Null when the DER is not a Name or a value is not a non-empty string (RFC 5280
+    /// §4.1.2.4 DirectoryString, IA5String, PrintableString): such a name cannot be written as text.
     /// </summary>
-    public static string? FromDer(byte[] der)
-    {
-        try
-        {
-            if (Asn1Object.FromByteArray(der) is not Asn1Sequence name || name.Count == 0) return null;
-            var rdns = new List<string>(name.Count);
-            for (int i = name.Count - 1; i >= 0; i--)
-            {
-                if (name[i] is not Asn1Set { Count: > 0 } rdn) return null;
-                var atvs = new List<string>(rdn.Count);
-                foreach (Asn1Encodable e in rdn)
-                {
-                    if (e is not Asn1Sequence { Count: 2 } atv || atv[0] is not DerObjectIdentifier oid || atv[1] is not IAsn1String value)
-                        return null;
-                    string text = value.GetString();
-                    if (text.Length == 0) return null;
-                    string key = Array.Find(s_types, t => t.Oid.Equals(oid)).Key ?? oid.Id;
-                    atvs.Add($"{key}={EscapeValue(text)}");
-                }
-                rdns.Add(string.Join('+', atvs));
-            }
-            return string.Join(',', rdns);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or FormatException)
-        {
-            return null;   // bad DER (BouncyCastle's exceptions for it)
-        }
-    }
+    public static string? FromDer(byte[] der) =>
+        Ike.DistinguishedName.TryDecode(der, out var dn) && dn!.Rdns.Count > 0 && dn.Rdns.All(r => r.All(a => a.IsString && a.Value.Length > 0))
+            ? dn.ToIosString(a => EscapeValue(a.Value))
+            : null;
 
     /// <summary>An attribute type written as a dotted OID (RFC 4514 §3 numericoid), as a certificate's name with a type
     /// no table knows is printed (<c>2.5.4.0=CA1</c>); null when it is not one.</summary>
