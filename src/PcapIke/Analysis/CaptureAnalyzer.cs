@@ -31,12 +31,16 @@ public sealed class AnalysisOptions
     public bool SecondThread { get; init; } = Environment.ProcessorCount > 1;
     /// <summary>Events per hand-off batch (<see cref="AnalysisThread.BatchSize"/>); tests make it small.</summary>
     internal int HandoffBatchSize { get; init; } = AnalysisThread.BatchSize;
+    /// <summary>An SA of one first message keeps it as bytes until needed (<see cref="ExchangeCorrelator"/>, docs/scale.md
+    /// "An SA of one message"); tests turn it off to compare. The results are the same either way.</summary>
+    internal bool DeferFirstMessages { get; init; } = true;
 
     /// <summary>These options with <see cref="MaxLiveSas"/> set to <paramref name="maxLiveSas"/>.</summary>
     public AnalysisOptions WithMaxLiveSas(int maxLiveSas) => new()
     {
         Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = maxLiveSas, Routers = Routers,
         DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
+        DeferFirstMessages = DeferFirstMessages,
     };
 
     /// <summary>These options with <paramref name="routers"/>.</summary>
@@ -44,6 +48,7 @@ public sealed class AnalysisOptions
     {
         Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = MaxLiveSas, Routers = routers,
         DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
+        DeferFirstMessages = DeferFirstMessages,
     };
 }
 
@@ -116,7 +121,8 @@ public static class CaptureAnalyzer
             var a = new AnalyzedSa(sa);
             if (rulesAtFinish) Findings.FindingRules.Apply(a);
             sas.Add(a);
-        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
+        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas,
+            DeferFirstMessages = options.DeferFirstMessages };
         started?.Invoke(correlator);
         var table = new Pipeline.IpsecFlowTable(options.DataPlane.Capacity);
         var stats = Scan(reader, malformations, options, correlator, table);
@@ -175,7 +181,8 @@ public static class CaptureAnalyzer
             }
             count++;
             onSa(sa);
-        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas };
+        }) { IdleTimeout = options.SaIdleTimeout, MaxLiveSas = options.MaxLiveSas,
+            DeferFirstMessages = options.DeferFirstMessages };
         var stats = Scan(reader, malformations, options, correlator, table);
         correlator.Complete();
         return new StreamedCaptureAnalysis(reader.Name, count, stats, malformations.Items, malformations.Dropped)

@@ -56,6 +56,7 @@ public sealed partial class ExchangeCorrelator
         foreach (SaState s in open)
         {
             Forget(s);
+            Materialize(s);
             Finish(s);
         }
         if (_onFinished is not null)

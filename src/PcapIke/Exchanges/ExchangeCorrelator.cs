@@ -108,8 +108,11 @@ public sealed partial class ExchangeCorrelator
         // not, clear or decrypted) can name a hash.
         foreach (byte[] cert in message.Certificates)
             _seenCas.TryAdd(cert);
-        if (ike.MajorVersion == 1) AddIkev1(message);
-        else AddIkev2(message);
+        // taken whether or not it is used: a message kept dissected does not keep its bytes too
+        byte[]? opening = message.OpeningBytes;
+        message.OpeningBytes = null;
+        if (ike.MajorVersion == 1) AddIkev1(message, opening);
+        else AddIkev2(message, opening);
     }
 
     /// <summary>
@@ -133,7 +136,7 @@ public sealed partial class ExchangeCorrelator
 
     // ---- IKEv1 -------------------------------------------------------------------------------------------------
 
-    private void AddIkev1(DissectedMessage m)
+    private void AddIkev1(DissectedMessage m, byte[]? opening)
     {
         IkeMessageDissection ike = m.Ike;
         SaState? s = Find(1, ike.InitiatorSpi, ike.ResponderSpi);
@@ -147,7 +150,18 @@ public sealed partial class ExchangeCorrelator
             bool clean = phase1 && ike.ResponderSpi == 0;
             s = NewSa(1, m, senderIsResponder, startsMid: !clean);
             if (clean) LinkNewAttempt(s, m);
+            if (TryDefer(s, m, opening)) return;
         }
+        else Materialize(s);
+        PlaceIkev1(s, m, touch: true);
+    }
+
+    /// <summary>Places an IKEv1 message in its SA: its step, retransmission and the SA's summary.</summary>
+    /// <param name="touch">The SA becomes the most recently active (false when a deferred first message is placed
+    /// late: <see cref="Materialize"/>).</param>
+    private void PlaceIkev1(SaState s, DissectedMessage m, bool touch)
+    {
+        IkeMessageDissection ike = m.Ike;
         BindResponderSpi(s, 1, ike.InitiatorSpi, ike.ResponderSpi);
 
         Role sender = SenderOf(s.Sa, m);
@@ -230,7 +244,7 @@ public sealed partial class ExchangeCorrelator
             sm.Retransmission = rejects ? RetransmissionKind.ResentAfterRejectingNext : RetransmissionKind.SameContent;
             sm.RetransmissionOf = original;
         }
-        s.Append(sm);
+        s.Append(sm, touch);
         Summarize(s, sm);
     }
 
@@ -239,11 +253,12 @@ public sealed partial class ExchangeCorrelator
 
     // ---- IKEv2 -------------------------------------------------------------------------------------------------
 
-    private void AddIkev2(DissectedMessage m)
+    private void AddIkev2(DissectedMessage m, byte[]? opening)
     {
         IkeMessageDissection ike = m.Ike;
         bool isInitRequest = ike.ExchangeType == ExchangeType.IKE_SA_INIT && !ike.IsResponse;
         SaState? s = Find(2, ike.InitiatorSpi, ike.ResponderSpi);
+        if (s is not null) Materialize(s);
         SaState? retryOf = null;
         if (s is not null && isInitRequest && s.RestartNotify is not null
             && s.FindSameContent(m.ContentHash, Role.Initiator) is null)
@@ -274,7 +289,15 @@ public sealed partial class ExchangeCorrelator
             }
             else if (isInitRequest && ike.ResponderSpi == 0)
                 LinkNewAttempt(s, m);
+            if (TryDefer(s, m, opening)) return;
         }
+        PlaceIkev2(s, m, touch: true);
+    }
+
+    /// <summary>Places an IKEv2 message in its SA (as <see cref="PlaceIkev1"/>).</summary>
+    private void PlaceIkev2(SaState s, DissectedMessage m, bool touch)
+    {
+        IkeMessageDissection ike = m.Ike;
         BindResponderSpi(s, 2, ike.InitiatorSpi, ike.ResponderSpi);
 
         // RFC 7296 §3.1: the I flag marks messages sent by the original initiator.
@@ -323,7 +346,7 @@ public sealed partial class ExchangeCorrelator
             else
                 s.FirstRequest.Set(key, sm);
         }
-        s.Append(sm);
+        s.Append(sm, touch);
         Summarize(s, sm);
     }
 
@@ -352,6 +375,8 @@ public sealed partial class ExchangeCorrelator
         if (_latestAttempt.TryGetValue(key, out SaState? prev) && prev != s && prev.Node is not null && prev.RetriedBy is null
             && !prev.Sa.StartsMidNegotiation && prev.Sa.Initiator.Address == m.Source.Address)
         {
+            // linked SAs read each other's messages when they are finished (CheckRetryLink)
+            Materialize(prev);
             s.Sa.RetryOf = prev.Sa;
             s.Sa.RetryKind = RetryKind.NewAttempt;
             prev.Sa.RetriedAs = s.Sa;
@@ -421,6 +446,8 @@ public sealed partial class ExchangeCorrelator
     private void Retire(SaState s)
     {
         Forget(s);
+        if (s.Deferred is not null) s = s.Renewed();
+        Materialize(s);
         Finish(s);
         if (_onFinished is null) _evicted.Add(s.Sa);
         else _onFinished(s.Sa);
@@ -462,6 +489,21 @@ public sealed partial class ExchangeCorrelator
     private sealed class SaState(IkeSa sa, bool startedOn4500)
     {
         public IkeSa Sa { get; } = sa;
+
+        /// <summary>
+        /// A deferred SA about to be finished, made anew (its <see cref="IkeSa"/> too: <see cref="IkeSa.Renewed"/>), with
+        /// its deferred message moved over: the objects made when the message is placed and the SA finished are then
+        /// reachable from young objects only. An old object that points at young ones keeps them alive through every
+        /// young collection until a full one finds the old one dead, and the collector copies them all meanwhile
+        /// (bench/README.md, issue 14). A deferred SA holds nothing else (<see cref="TryDefer"/>): no message placed,
+        /// no link to another attempt.
+        /// </summary>
+        public SaState Renewed()
+        {
+            var fresh = new SaState(Sa.Renewed(), StartedOn4500) { LastTimestamp = LastTimestamp, Deferred = Deferred };
+            Deferred = null;
+            return fresh;
+        }
         public bool StartedOn4500 { get; } = startedOn4500;
         public MainModeState MainMode;
         // Made on first use: most SAs of a head-end or a flood never need most of them, and an open SA's objects are
@@ -478,6 +520,8 @@ public sealed partial class ExchangeCorrelator
         public string? RestartNotify;
         public SaState? RetriedBy;
         public long LastTimestamp;
+        /// <summary>The SA's only message so far, kept as its bytes (<see cref="TryDefer"/>); null once placed.</summary>
+        public DeferredMessage? Deferred;
         /// <summary>Its node in the live list (null once finished).</summary>
         public LinkedListNode<SaState>? Node;
         /// <summary>IKEv1: Hash Algorithm of the chosen SA (RFC 2409 Appendix A), for NAT-D.</summary>
@@ -488,7 +532,7 @@ public sealed partial class ExchangeCorrelator
         public SaMessage? FindSameContent(ulong hash, Role sender) =>
             hash != 0 && _byContent.TryGetValue((hash, sender), out SaMessage? m) ? m : null;
 
-        public void Append(SaMessage m)
+        public void Append(SaMessage m, bool touch)
         {
             // In capture time order: a message the frame layer hands on late (an IP datagram whose missing fragments
             // it waited for) goes before later ones.
@@ -497,7 +541,7 @@ public sealed partial class ExchangeCorrelator
             while (at > 0 && list[at - 1].TimestampNanoseconds > m.TimestampNanoseconds) at--;
             list.Insert(at, m);
             LastTimestamp = Math.Max(LastTimestamp, m.TimestampNanoseconds);
-            if (Node is { List: { } live } node && node != live.Last)
+            if (touch && Node is { List: { } live } node && node != live.Last)
             {
                 live.Remove(node);
                 live.AddLast(node);

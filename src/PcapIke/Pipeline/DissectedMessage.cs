@@ -49,6 +49,26 @@ public sealed record DissectedMessage(
     /// <see cref="KeyRing"/>); null otherwise.</summary>
     public MessageDecryption? Decryption { get; init; }
 
+    /// <summary>
+    /// A copy of the message's bytes when it may open a negotiation and holds nothing beyond its bytes
+    /// (<see cref="OpensNegotiation"/>; no gap, no decryption, no CERT payload), so that the correlator can keep an SA
+    /// that has only this message as these bytes and dissect them again when it needs the SA (docs/scale.md "An SA of
+    /// one message"); null otherwise. The correlator takes it and clears it.
+    /// </summary>
+    internal byte[]? OpeningBytes { get; set; }
+
+    /// <summary>
+    /// The header of a clean first message: IKEv1 Main or Aggressive Mode with a zero responder cookie (RFC 2408
+    /// §2.5.3), or an IKEv2 IKE_SA_INIT request with a zero responder SPI (RFC 7296 §2.6, §3.1), not encrypted.
+    /// </summary>
+    internal static bool OpensNegotiation(IkeMessageDissection ike) =>
+        ike.HasHeader && ike.ResponderSpi == 0 && !ike.IsEncrypted && ike.MajorVersion switch
+        {
+            1 => ike.ExchangeType is ExchangeType.IdentityProtection or ExchangeType.Aggressive,
+            2 => ike.ExchangeType == ExchangeType.IKE_SA_INIT && !ike.IsResponse && ike.IsInitiator,
+            _ => false,
+        };
+
     /// <summary>The clear payloads, then the decrypted inner payloads when decryption succeeded (SK/SKF contents,
     /// IKEv1 encrypted body). Inner offsets are plaintext offsets plus 28 (<see cref="IkeMessageDissection.DissectInner"/>).</summary>
     public IEnumerable<IkePayloadSummary> VisiblePayloads =>
