@@ -140,6 +140,31 @@ public class AnalysisThreadTests
         Assert.InRange(analysis.BatchesMade, 2, AnalysisThread.MaxBatchesWaiting + 2);
     }
 
+    /// <summary>A batch goes over at 32 IKE messages though it has room for 256 events (what waits in the hand-off is
+    /// live when the collector runs: bench/README.md, 2026-12-04); ESP packets fill it to 256.</summary>
+    [Fact]
+    public void A_batch_goes_over_at_32_messages_and_at_256_packets()
+    {
+        var seen = new List<long>();
+        var analysis = new AnalysisThread(m => { lock (seen) seen.Add(m.Frame); }, _ => { }, new IpsecFlowTable(), threaded: true);
+        for (long f = 1; f < AnalysisThread.MessagesPerBatch; f++) analysis.Post(MessageAt(f));
+        Assert.Null(analysis.SecondThread);
+        analysis.Post(MessageAt(AnalysisThread.MessagesPerBatch));
+        Assert.NotNull(analysis.SecondThread);
+        analysis.Finish();
+        Assert.Equal(Enumerable.Range(1, AnalysisThread.MessagesPerBatch).Select(i => (long)i), seen);
+
+        var packets = new AnalysisThread(_ => { }, _ => { }, new IpsecFlowTable(), threaded: true);
+        var src = new NetEndpoint(NetAddress.FromIPv4([10, 0, 0, 1]), 0);
+        var dst = new NetEndpoint(NetAddress.FromIPv4([10, 0, 0, 2]), 0);
+        for (long f = 1; f <= AnalysisThread.BatchSize; f++)
+            packets.Add(new IpsecPacket(f, f, src, dst, IpsecProtocol.Esp, 0x1234, (uint)f, 100));
+        Assert.Null(packets.SecondThread);   // full, handed over with the next event
+        packets.Add(new IpsecPacket(257, 257, src, dst, IpsecProtocol.Esp, 0x1234, 257, 100));
+        Assert.NotNull(packets.SecondThread);
+        packets.Finish();
+    }
+
     [Fact]
     public void A_capture_of_one_batch_is_analysed_on_the_calling_thread()
     {
