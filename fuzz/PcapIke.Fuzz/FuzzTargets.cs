@@ -45,23 +45,38 @@ public static class FuzzTargets
     private static IEnumerable<string> Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r'));
 
     /// <summary>Capture reader (pcap, pcapng, gzip, text dumps) + frame decoder + dissector + correlator + findings
-    /// + the analyze text writer.</summary>
+    /// + the analyze text writer. Differential too: the correlator's deferred first messages (docs/scale.md "An SA of
+    /// one message") must give the analysis of every message placed on arrival, JSON byte for byte.</summary>
     public static void Capture(byte[] input)
     {
-        var malformations = new MalformationList(limit: 1000);
         try
         {
-            using var reader = CaptureReader.Open(new MemoryStream(input, writable: false), "fuzz", malformations);
-            var analysis = CaptureAnalyzer.Analyze(reader, malformations);
+            var analysis = Analyze(input, defer: true);
             var writer = new AnalyzeTextWriter(TextWriter.Null);
             writer.WriteFileHeader(analysis);
             foreach (var sa in analysis.Sas) writer.WriteSa(sa);
             writer.WriteUnattachedDataPlane(analysis);
+            if (analysis.Sas.Count > 0 && Json(analysis) != Json(Analyze(input, defer: false)))
+                throw new InvalidOperationException("deferring first messages changed the analysis");
         }
         catch (CaptureFormatException)
         {
             // not a capture at all: one error line in the CLI
         }
+    }
+
+    private static CaptureAnalysis Analyze(byte[] input, bool defer)
+    {
+        var malformations = new MalformationList(limit: 1000);
+        using var reader = CaptureReader.Open(new MemoryStream(input, writable: false), "fuzz", malformations);
+        return CaptureAnalyzer.Analyze(reader, malformations, new AnalysisOptions { DeferFirstMessages = defer });
+    }
+
+    private static string Json(CaptureAnalysis analysis)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new AnalyzeJsonWriter(buffer)) w.WriteAnalysis(analysis);
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Wireshark's ikev1_decryption_table and ikev2_decryption_table readers.</summary>
