@@ -1,12 +1,11 @@
-using System.Text;
 using PcapIke.Analysis;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Frames;
 using PcapIke.Pipeline;
-using PcapIke.Reports;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using static PcapIke.Tests.TestSupport.AnalysisOutput;
 
 namespace PcapIke.Tests.Analysis;
 
@@ -30,39 +29,6 @@ public class AnalysisThreadTests
     private static readonly AnalysisOptions OneThread = new() { SecondThread = false };
     /// <summary>Two events per batch: every capture crosses many batch boundaries and the reading side waits on a full queue.</summary>
     private static readonly AnalysisOptions TwoThreads = new() { SecondThread = true, HandoffBatchSize = 2 };
-
-    private static string Json(CaptureAnalysis analysis)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new AnalyzeJsonWriter(buffer)) w.WriteAnalysis(analysis);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string JsonLines(byte[] capture, AnalysisOptions options)
-    {
-        var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "capture", malformations);
-        var buffer = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, options, sa =>
-            {
-                AnalyzeJsonWriter.WriteSa(w, "capture", sa);
-                w.Flush();
-                w.Reset();
-                buffer.WriteByte((byte)'\n');
-            });
-            buffer.Write(Encoding.UTF8.GetBytes($"{result.SaCount} {result.CutShortSas} {result.DataPlane.TotalPackets} {result.Statistics.Frames}\n"));
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static CaptureAnalysis Analyze(byte[] capture, AnalysisOptions options)
-    {
-        var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "capture", malformations);
-        return CaptureAnalyzer.Analyze(reader, malformations, options);
-    }
 
     [Theory]
     [MemberData(nameof(Captures))]

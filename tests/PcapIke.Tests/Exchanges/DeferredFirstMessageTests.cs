@@ -1,13 +1,12 @@
-using System.Text;
 using PcapIke.Analysis;
 using PcapIke.Capture;
 using PcapIke.Diagnostics;
 using PcapIke.Exchanges;
 using PcapIke.Pipeline;
-using PcapIke.Reports;
 using PcapIke.Tests.Analysis;
 using PcapIke.Tests.TestSupport;
 using static PcapIke.Tests.Exchanges.IkeForge;
+using static PcapIke.Tests.TestSupport.AnalysisOutput;
 
 namespace PcapIke.Tests.Exchanges;
 
@@ -21,39 +20,6 @@ namespace PcapIke.Tests.Exchanges;
 public class DeferredFirstMessageTests
 {
     public static TheoryData<string> Captures() => AnalysisThreadTests.Captures();
-
-    private static string Json(CaptureAnalysis analysis)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new AnalyzeJsonWriter(buffer)) w.WriteAnalysis(analysis);
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string JsonLines(byte[] capture, AnalysisOptions options)
-    {
-        var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "capture", malformations);
-        var buffer = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            var result = CaptureAnalyzer.AnalyzeStreaming(reader, malformations, options, sa =>
-            {
-                AnalyzeJsonWriter.WriteSa(w, "capture", sa);
-                w.Flush();
-                w.Reset();
-                buffer.WriteByte((byte)'\n');
-            });
-            buffer.Write(Encoding.UTF8.GetBytes($"{result.SaCount} {result.CutShortSas}\n"));
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static CaptureAnalysis Analyze(byte[] capture, AnalysisOptions options)
-    {
-        var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "capture", malformations);
-        return CaptureAnalyzer.Analyze(reader, malformations, options);
-    }
 
     /// <summary>How many SAs the correlator opened with a deferred first message.</summary>
     private static long Deferred(byte[] capture, bool defer, int maxLiveSas = ExchangeCorrelator.DefaultMaxLiveSas)
