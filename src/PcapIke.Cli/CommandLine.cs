@@ -69,14 +69,30 @@ public static class CommandLine
         if (error is not SafeTextWriter) error = new SafeTextWriter(error);
         try
         {
-            return RunSafe(root, args, output, error);
+            int exit = RunSafe(root, args, output, error);
+            try
+            {
+                output.Flush();
+            }
+            catch (CliOutputException ex)
+            {
+                // the output failed only now, at its last flush (OutputStream)
+                error.WriteLine($"pcapike: {OneLine(ex.Message)}");
+                exit = ex.ExitCode;
+            }
+            return exit;
         }
         finally
         {
-            output.Flush();
             error.Flush();
         }
     }
+
+    /// <summary>The process's standard output for <see cref="Run(string[], TextWriter, TextWriter)"/>: UTF-8, buffered
+    /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
+    /// <see cref="OutputStream"/> so that a failed write is one error line and exit code 3.</summary>
+    public static StreamWriter StandardOutput(Stream stdout) =>
+        new(new OutputStream(stdout, "to standard output"), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
 
     private static int RunSafe(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
@@ -100,7 +116,8 @@ public static class CommandLine
                 temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
                 try
                 {
-                    file = new StreamWriter(temp, false, new System.Text.UTF8Encoding(false), 1 << 16);
+                    file = new StreamWriter(new OutputStream(new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.Read), $"--output {outPath}"),
+                        new System.Text.UTF8Encoding(false), 1 << 16);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -123,9 +140,22 @@ public static class CommandLine
             error.WriteLine($"pcapike: {OneLine(ex.Message)}");
             return ex.ExitCode;
         }
+        catch (CliOutputException ex)
+        {
+            error.WriteLine($"pcapike: {OneLine(ex.Message)}");
+            return ex.ExitCode;
+        }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.OfType<CliOutputException>().FirstOrDefault() is { } first)
+        {
+            // an output that failed while captures were analysed in parallel (batch --jobs)
+            error.WriteLine($"pcapike: {OneLine(first.Message)}");
+            return first.ExitCode;
+        }
         finally
         {
-            file?.Dispose();
+            try { file?.Dispose(); }
+            catch (CliOutputException) { }   // it failed already, and said so
+            file = null;
             if (temp is not null) try { File.Delete(temp); } catch (IOException) { }
         }
     }
@@ -180,4 +210,11 @@ public static class CommandLine
 public sealed class CliInputException(string message, int exitCode = ExitCodes.UnreadableInput) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>The command's output could not be written (<see cref="Commands.OutputStream"/>): one error line and exit
+/// code 3 for the whole command. Its own type, so that no handler of an input's failure takes it for one.</summary>
+public sealed class CliOutputException(string message, IOException inner) : Exception(message, inner)
+{
+    public int ExitCode => ExitCodes.UnreadableInput;
 }

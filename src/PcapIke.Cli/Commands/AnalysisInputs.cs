@@ -97,8 +97,9 @@ internal static class AnalysisInputs
         {
             error = WithoutFile(file, ex.Message);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not CliOutputException)
         {
+            // (a CliOutputException is the command's output failing, OutputStream: not this capture's failure)
             error = $"analysis failed: {ex.GetType().Name}: {ex.Message}";
         }
         error = CommandLine.OneLine(error);

@@ -34,3 +34,48 @@ internal static class CommandOutput
         }
     }
 }
+
+/// <summary>
+/// The stream under a command's output: the process's standard output, <c>--output FILE</c>, batch's <c>--csv</c> and
+/// <c>--jsonl</c> files. A write or flush that fails (a full disk, a closed descriptor) ends the command with one error
+/// line and exit code 3 (a <see cref="CliOutputException"/> naming the output, which no capture's error handling takes
+/// for a failure of the capture being read); the rest of the output is dropped, so closing it does not fail again.
+/// </summary>
+internal sealed class OutputStream(Stream inner, string what) : WriteOnlyStream
+{
+    private bool _failed;
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_failed) return;
+        try { inner.Write(buffer); }
+        catch (IOException e) { throw Failure(e); }
+    }
+
+    public override void Flush()
+    {
+        if (_failed) return;
+        try { inner.Flush(); }
+        catch (IOException e) { throw Failure(e); }
+    }
+
+    private CliOutputException Failure(IOException e)
+    {
+        _failed = true;
+        return new CliOutputException($"cannot write {what}: {e.Message}", e);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try { Flush(); }
+            finally
+            {
+                try { inner.Dispose(); } catch (IOException) when (_failed) { }
+            }
+        }
+        base.Dispose(disposing);
+    }
+}
+

@@ -166,11 +166,16 @@ public sealed class DissectJsonWriter : IDisposable
         _w.WriteEndObject();
     }
 
+    /// <summary>Closes the document, unless something failed in the middle of a file (the output itself, e.g. a full
+    /// disk): then the document stays open and only the writer is let go, so the failure is what the caller sees.</summary>
     public void Dispose()
     {
-        _w.WriteEndArray();
-        _w.WriteEndObject();
-        _w.Flush();
+        if (_w.CurrentDepth == 2)
+        {
+            _w.WriteEndArray();
+            _w.WriteEndObject();
+            _w.Flush();
+        }
         _w.Dispose();
     }
 }

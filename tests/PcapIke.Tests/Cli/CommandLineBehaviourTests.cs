@@ -286,3 +286,89 @@ public sealed class CommandLineBehaviourTests : IDisposable
         Assert.DoesNotContain("class=\"verdict\"", File.ReadAllText(html));
     }
 }
+
+/// <summary>
+/// An output that cannot be written — standard output on a full disk (<c>/dev/full</c>), a <c>--csv</c> file there — is
+/// one error line naming the output and exit code 3, in the process as installed; never an unhandled exception at the
+/// last flush, nor the capture being read reported as unreadable.
+/// </summary>
+public sealed class OutputFailureTests
+{
+    public static TheoryData<string, string> Commands() => new()
+    {
+        { "analyze {0}", "cannot write to standard output: No space left on device" },
+        { "analyze {0} --format json", "cannot write to standard output: No space left on device" },
+        { "analyze {0} --format jsonl", "cannot write to standard output: No space left on device" },
+        { "dissect {0}", "cannot write to standard output: No space left on device" },
+        { "dissect {0} {0} --format json", "cannot write to standard output: No space left on device" },
+        { "batch {0} --csv -", "cannot write to standard output: No space left on device" },
+        { "batch {0} --csv /dev/full", "cannot write --csv /dev/full: No space left on device" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void A_full_disk_is_one_error_line_and_exit_code_3(string command, string expected)
+    {
+        string cli = Path.Combine(AppContext.BaseDirectory, "PcapIke.Cli.dll");
+        string capture = Path.Combine(TestPaths.RepoRoot, "captures", "S2-ikev1-r2-initiates", "capture.pcap");
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"exec dotnet '{cli}' {string.Format(command, $"'{capture}'")} > /dev/full");
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000));
+        Assert.Equal(3, p.ExitCode);
+        string[] lines = err.TrimEnd('\n').Split('\n');
+        Assert.True(lines.Length == 1, err);
+        Assert.StartsWith("pcapike: " + expected, lines[0]);
+    }
+
+    /// <summary>In process: a stream that fails like a full disk under <see cref="CommandLine.StandardOutput"/>, the
+    /// output of many SAs (the failure comes in the middle, from the analysis thread's JSON lines).</summary>
+    [Fact]
+    public void A_write_that_fails_in_the_middle_of_a_streamed_analysis_ends_the_command()
+    {
+        byte[] capture = PcapIke.Tests.Exchanges.IkeForge.Pcap(Enumerable.Range(0, 600).Select(i =>
+            new PcapIke.Tests.Exchanges.IkeForge.Sent(i * 400.0, $"10.3.{i / 200}.{i % 200 + 1}", 500, "10.9.0.1", 500,
+                PcapIke.Tests.Exchanges.IkeForge.Message(2, 0x7000UL + (ulong)i, 0, PcapIke.Tests.Exchanges.IkeForge.IkeSaInit,
+                    PcapIke.Tests.Exchanges.IkeForge.FlagInitiator, 0,
+                    [PcapIke.Tests.Exchanges.IkeForge.Ikev2Sa(), PcapIke.Tests.Exchanges.IkeForge.KeV2(i), PcapIke.Tests.Exchanges.IkeForge.NonceV2(i)]))));
+        string dir = TestPaths.NewTempDir();
+        try
+        {
+            string path = Path.Combine(dir, "flood.pcap");
+            File.WriteAllBytes(path, capture);
+            var full = new FullAfter(100_000);
+            var error = new StringWriter();
+            int exit;
+            using (var stdout = CommandLine.StandardOutput(full))
+                exit = CommandLine.Run(["analyze", path, "--format", "jsonl", "--quiet"], stdout, error);
+            Assert.Equal(3, exit);
+            Assert.Equal("pcapike: cannot write to standard output: No space left on device" + Environment.NewLine, error.ToString());
+            Assert.Equal(100_000, full.Written);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Takes <paramref name="room"/> bytes, then fails every write as a full disk does.</summary>
+    private sealed class FullAfter(int room) : Stream
+    {
+        public int Written { get; private set; }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => Written;
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int take = Math.Min(buffer.Length, room - Written);
+            Written += take;
+            if (take < buffer.Length) throw new IOException("No space left on device");
+        }
+    }
+}
