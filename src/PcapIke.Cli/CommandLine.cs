@@ -92,7 +92,26 @@ public static class CommandLine
     /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
     /// <see cref="OutputStream"/> so that a failed write is one error line and exit code 3.</summary>
     public static StreamWriter StandardOutput(Stream stdout) =>
-        new(new OutputStream(stdout, "to standard output"), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        new(new OutputStream(new WriteBehindStream(stdout), "to standard output"), new System.Text.UTF8Encoding(false), 1 << 16)
+            { AutoFlush = false };
+
+    /// <summary>Closes the output of <see cref="StandardOutput"/> once <see cref="Run(string[], TextWriter, TextWriter)"/>
+    /// returned <paramref name="exit"/>: waits until all of it is written; a write that fails only now is one error
+    /// line and exit code 3 (one that failed before was said by <c>Run</c>).</summary>
+    public static int Close(StreamWriter output, TextWriter error, int exit)
+    {
+        try
+        {
+            output.Dispose();
+            return exit;
+        }
+        catch (CliOutputException ex)
+        {
+            error.WriteLine($"pcapike: {OneLine(ex.Message)}");
+            error.Flush();
+            return ex.ExitCode;
+        }
+    }
 
     private static int RunSafe(RootCommand root, string[] args, TextWriter output, TextWriter error)
     {
@@ -116,7 +135,7 @@ public static class CommandLine
                 temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, $".{Path.GetFileName(outPath)}.{Environment.ProcessId}.tmp");
                 try
                 {
-                    file = new StreamWriter(new OutputStream(new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.Read), $"--output {outPath}"),
+                    file = new StreamWriter(new OutputStream(new WriteBehindStream(new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.Read)), $"--output {outPath}"),
                         new System.Text.UTF8Encoding(false), 1 << 16);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -120,7 +120,7 @@ public static class BatchCommand
         if (path == "-") return new TextWriterStream(stdout);
         try
         {
-            return new OutputStream(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16), $"{option} {path}");
+            return new OutputStream(new WriteBehindStream(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16)), $"{option} {path}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

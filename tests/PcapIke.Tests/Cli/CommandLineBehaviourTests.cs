@@ -340,14 +340,74 @@ public sealed class OutputFailureTests
             File.WriteAllBytes(path, capture);
             var full = new FullAfter(100_000);
             var error = new StringWriter();
-            int exit;
-            using (var stdout = CommandLine.StandardOutput(full))
-                exit = CommandLine.Run(["analyze", path, "--format", "jsonl", "--quiet"], stdout, error);
+            var stdout = CommandLine.StandardOutput(full);
+            int exit = CommandLine.Close(stdout, error, CommandLine.Run(["analyze", path, "--format", "jsonl", "--quiet"], stdout, error));
             Assert.Equal(3, exit);
             Assert.Equal("pcapike: cannot write to standard output: No space left on device" + Environment.NewLine, error.ToString());
             Assert.Equal(100_000, full.Written);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Output written by its own thread (<see cref="WriteBehindStream"/>) arrives whole and in order, across
+    /// many blocks and flushes; what is flushed arrives without waiting for the end.</summary>
+    [Fact]
+    public void Output_written_behind_arrives_whole_in_order_and_flushed_data_without_waiting_for_the_end()
+    {
+        var inner = new MemoryStream();
+        var expected = new MemoryStream();
+        var random = new Random(7);
+        var behind = new WriteBehindStream(new LockedStream(inner));
+        for (int i = 0; i < 2000; i++)
+        {
+            var chunk = new byte[random.Next(1, 9000)];
+            random.NextBytes(chunk);
+            behind.Write(chunk);
+            expected.Write(chunk);
+            if (i % 97 == 0) behind.Flush();
+        }
+        behind.Write("last"u8);
+        expected.Write("last"u8);
+        behind.Flush();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (LockedStream.LengthOf(inner) < expected.Length && clock.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(5);
+        Assert.Equal(expected.Length, LockedStream.LengthOf(inner));   // flushed, not yet disposed
+        behind.Dispose();
+        Assert.Equal(expected.ToArray(), inner.ToArray());
+    }
+
+    /// <summary>A failure at the very end — the last block, written while the output is closed — is one error line and
+    /// exit code 3 from <see cref="CommandLine.Close"/>.</summary>
+    [Fact]
+    public void A_write_that_fails_only_when_the_output_is_closed_is_one_error_line()
+    {
+        string capture = Path.Combine(TestPaths.RepoRoot, "captures", "S2-ikev1-r2-initiates", "capture.pcap");
+        var probe = new StringWriter();
+        Assert.Equal(0, CommandLine.Run(["analyze", capture, "--format", "json"], probe, new StringWriter()));
+        int size = System.Text.Encoding.UTF8.GetByteCount(probe.ToString());
+        var full = new FullAfter(size - 1);
+        var error = new StringWriter();
+        var stdout = CommandLine.StandardOutput(full);
+        int exit = CommandLine.Close(stdout, error, CommandLine.Run(["analyze", capture, "--format", "json"], stdout, error));
+        Assert.Equal(3, exit);
+        Assert.Equal("pcapike: cannot write to standard output: No space left on device" + Environment.NewLine, error.ToString());
+        Assert.Equal(size - 1, full.Written);
+    }
+
+    /// <summary>A stream another thread writes while the test reads its length.</summary>
+    private sealed class LockedStream(MemoryStream inner) : Stream
+    {
+        public static long LengthOf(MemoryStream s) { lock (s) return s.Length; }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) { lock (inner) inner.Write(buffer, offset, count); }
     }
 
     /// <summary>Takes <paramref name="room"/> bytes, then fails every write as a full disk does.</summary>
