@@ -395,35 +395,18 @@ public sealed class OutputFailureTests
     }
 
     /// <summary>A stream another thread writes while the test reads its length.</summary>
-    private sealed class LockedStream(MemoryStream inner) : Stream
+    private sealed class LockedStream(MemoryStream inner) : WriteOnlyStream
     {
         public static long LengthOf(MemoryStream s) { lock (s) return s.Length; }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) { lock (inner) inner.Write(buffer, offset, count); }
+        public override void Write(ReadOnlySpan<byte> buffer) { lock (inner) inner.Write(buffer); }
     }
 
     /// <summary>Takes <paramref name="room"/> bytes, then fails every write as a full disk does.</summary>
-    private sealed class FullAfter(int room) : Stream
+    private sealed class FullAfter(int room) : WriteOnlyStream
     {
         public int Written { get; private set; }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => Written;
-        public override long Position { get => Written; set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             int take = Math.Min(buffer.Length, room - Written);
