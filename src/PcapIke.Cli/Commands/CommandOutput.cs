@@ -120,6 +120,7 @@ internal sealed class WriteBehindStream(Stream inner) : WriteOnlyStream
                 _count += n;
                 buffer = buffer[n..];
                 if (_count < _current.Length) break;
+                StartThread();   // before waiting on it: one write can be longer than all the blocks together
                 while (_full.Count >= MaxWaiting && _failure is null) Monitor.Wait(_gate);
                 _failure?.Throw();
                 _full.Enqueue((_current, _count));
@@ -128,7 +129,6 @@ internal sealed class WriteBehindStream(Stream inner) : WriteOnlyStream
                 Monitor.PulseAll(_gate);
             }
         }
-        StartThread();
     }
 
     public override void Flush()

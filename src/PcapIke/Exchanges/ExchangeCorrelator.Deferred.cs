@@ -34,6 +34,10 @@ public sealed partial class ExchangeCorrelator
         if (opening is not { Length: > 0 and <= CaptureDissector.MaxOpeningBytes } || !DeferFirstMessages
             || s.Sa.RetryOf is not null || s.Sa.StartsMidNegotiation || s.Deferred is not null || s.Sa.Messages.Count > 0)
             return false;
+        // what DeferredMessage.Dissect cannot make again (the dissector gives bytes only without them; checked here too)
+        if (m.Gap != MessageGap.None || m.Decryption is not null || m.CertificatePayloads.Count > 0
+            || opening.Length != m.Ike.BufferLength || !DissectedMessage.OpensNegotiation(m.Ike))
+            return false;
         s.Deferred = new DeferredMessage(m, _blocks.Copy(opening), opening.Length);
         _deferred++;
         s.LastTimestamp = Math.Max(s.LastTimestamp, m.TimestampNanoseconds);

@@ -366,6 +366,11 @@ public sealed class OutputFailureTests
             expected.Write(chunk);
             if (i % 97 == 0) behind.Flush();
         }
+        // one write longer than all the blocks that may wait (batch writes a file's held JSON lines at once)
+        var big = new byte[WriteBehindStream.BlockSize * (WriteBehindStream.MaxWaiting + 3) + 5];
+        random.NextBytes(big);
+        behind.Write(big);
+        expected.Write(big);
         behind.Write("last"u8);
         expected.Write("last"u8);
         behind.Flush();
@@ -374,6 +379,12 @@ public sealed class OutputFailureTests
         Assert.Equal(expected.Length, LockedStream.LengthOf(inner));   // flushed, not yet disposed
         behind.Dispose();
         Assert.Equal(expected.ToArray(), inner.ToArray());
+
+        // the same long write as the very first one (the writing thread is not started yet)
+        var second = new MemoryStream();
+        var fresh = new WriteBehindStream(new LockedStream(second));
+        Assert.True(Task.Run(() => { fresh.Write(big); fresh.Dispose(); }).Wait(TimeSpan.FromSeconds(30)), "the write never returned");
+        Assert.Equal(big, second.ToArray());
     }
 
     /// <summary>A failure at the very end — the last block, written while the output is closed — is one error line and
