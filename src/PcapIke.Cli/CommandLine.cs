@@ -77,8 +77,7 @@ public static class CommandLine
             catch (CliOutputException ex)
             {
                 // the output failed only now, at its last flush (OutputStream)
-                error.WriteLine($"pcapike: {OneLine(ex.Message)}");
-                exit = ex.ExitCode;
+                exit = ex.Report(error);
             }
             return exit;
         }
@@ -91,6 +90,21 @@ public static class CommandLine
     /// <summary>The process's standard output for <see cref="Run(string[], TextWriter, TextWriter)"/>: UTF-8, buffered
     /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
     /// <see cref="OutputStream"/> so that a failed write is one error line and exit code 3.</summary>
+    /// <summary>The process's standard output as a stream that reports a closed pipe (EPIPE) as an error, where the
+    /// console stream ignores it and the command would run to its end for nobody (<c>pcapike … | head</c>).</summary>
+    public static Stream OpenStandardOutput()
+    {
+        if (OperatingSystem.IsWindows()) return Console.OpenStandardOutput();
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Console.OpenStandardOutput();   // standard output closed or not a file: the console's stream copes
+        }
+    }
+
     public static StreamWriter StandardOutput(Stream stdout) =>
         new(new OutputStream(new WriteBehindStream(stdout), "to standard output"), new System.Text.UTF8Encoding(false), 1 << 16)
             { AutoFlush = false };
@@ -107,9 +121,9 @@ public static class CommandLine
         }
         catch (CliOutputException ex)
         {
-            error.WriteLine($"pcapike: {OneLine(ex.Message)}");
+            int code = ex.Report(error);
             error.Flush();
-            return ex.ExitCode;
+            return code;
         }
     }
 
@@ -161,14 +175,12 @@ public static class CommandLine
         }
         catch (CliOutputException ex)
         {
-            error.WriteLine($"pcapike: {OneLine(ex.Message)}");
-            return ex.ExitCode;
+            return ex.Report(error);
         }
         catch (AggregateException ex) when (ex.Flatten().InnerExceptions.OfType<CliOutputException>().FirstOrDefault() is { } first)
         {
             // an output that failed while captures were analysed in parallel (batch --jobs)
-            error.WriteLine($"pcapike: {OneLine(first.Message)}");
-            return first.ExitCode;
+            return first.Report(error);
         }
         finally
         {
@@ -233,7 +245,21 @@ public sealed class CliInputException(string message, int exitCode = ExitCodes.U
 
 /// <summary>The command's output could not be written (<see cref="Commands.OutputStream"/>): one error line and exit
 /// code 3 for the whole command. Its own type, so that no handler of an input's failure takes it for one.</summary>
-public sealed class CliOutputException(string message, IOException inner) : Exception(message, inner)
+public sealed class CliOutputException(string message, Exception inner) : Exception(message, inner)
 {
-    public int ExitCode => ExitCodes.UnreadableInput;
+    /// <summary>The reader at the other end of a pipe is gone (EPIPE: <c>pcapike … | head</c>): the command stops
+    /// quietly, as a command killed by SIGPIPE does (<see cref="ExitCodes.OutputClosed"/>), not with an error line.</summary>
+    public bool ReaderGone => !OperatingSystem.IsWindows() && inner is IOException { HResult: EPipe };
+
+    public int ExitCode => ReaderGone ? ExitCodes.OutputClosed : ExitCodes.UnreadableInput;
+
+    /// <summary>errno EPIPE on Linux and the BSDs, the HResult .NET gives a write's IOException on Unix.</summary>
+    private const int EPipe = 32;
+
+    /// <summary>What the command says of it: one error line, or nothing when the reader went away.</summary>
+    public int Report(TextWriter error)
+    {
+        if (!ReaderGone) error.WriteLine($"pcapike: {CommandLine.OneLine(Message)}");
+        return ExitCode;
+    }
 }

@@ -5,6 +5,6 @@ using PcapIke.Cli;
 // multi-GB capture can be tens of thousands of lines.
 // Written on a thread of its own; a write to it that fails (a full disk) is one error line and exit code 3
 // (CommandLine.Run and Close, OutputStream).
-var stdout = CommandLine.StandardOutput(Console.OpenStandardOutput());
+var stdout = CommandLine.StandardOutput(CommandLine.OpenStandardOutput());
 int exit = CommandLine.Run(args, stdout, Console.Error);
 return CommandLine.Close(stdout, Console.Error, exit);

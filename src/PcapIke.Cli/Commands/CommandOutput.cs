@@ -49,20 +49,22 @@ internal sealed class OutputStream(Stream inner, string what) : WriteOnlyStream
     {
         if (_failed) return;
         try { inner.Write(buffer); }
-        catch (IOException e) { throw Failure(e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Failure(e); }
     }
 
     public override void Flush()
     {
         if (_failed) return;
         try { inner.Flush(); }
-        catch (IOException e) { throw Failure(e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw Failure(e); }
     }
 
-    private CliOutputException Failure(IOException e)
+    /// <summary>(A closed descriptor comes as UnauthorizedAccessException around the IOException "Bad file
+    /// descriptor".)</summary>
+    private CliOutputException Failure(Exception e)
     {
         _failed = true;
-        return new CliOutputException($"cannot write {what}: {e.Message}", e);
+        return new CliOutputException($"cannot write {what}: {(e is UnauthorizedAccessException { InnerException: IOException io } ? io.Message : e.Message)}", e);
     }
 
     protected override void Dispose(bool disposing)
@@ -74,7 +76,7 @@ internal sealed class OutputStream(Stream inner, string what) : WriteOnlyStream
             {
                 // a write-behind stream under it writes out the rest now: that, too, may be the first failure
                 try { inner.Dispose(); }
-                catch (IOException e) { if (!_failed) throw Failure(e); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { if (!_failed) throw Failure(e); }
             }
         }
         base.Dispose(disposing);

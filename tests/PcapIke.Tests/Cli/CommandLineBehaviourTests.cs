@@ -323,16 +323,49 @@ public sealed class OutputFailureTests
         Assert.StartsWith("pcapike: " + expected, lines[0]);
     }
 
+    /// <summary>The reader of a pipe going away (<c>| head</c>) stops the command without a word, with the status of a
+    /// command killed by SIGPIPE (141), where it used to run to the end for nobody; a closed standard output is one
+    /// error line and exit code 3.</summary>
+    [Fact]
+    public void A_closed_pipe_stops_the_command_quietly_and_a_closed_stdout_is_one_error_line()
+    {
+        string dir = TestPaths.NewTempDir();
+        try
+        {
+            string path = Path.Combine(dir, "flood.pcap");
+            File.WriteAllBytes(path, Flood(2000));   // ~7 MB of JSON lines: far more than a pipe holds
+            string cli = Path.Combine(AppContext.BaseDirectory, "PcapIke.Cli.dll");
+            var (exit, err) = Bash($"dotnet '{cli}' analyze '{path}' --format jsonl --quiet | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}");
+            Assert.Equal((141, ""), (exit, err));
+            (exit, err) = Bash($"exec dotnet '{cli}' dissect '{path}' >&-");
+            Assert.Equal((3, "pcapike: cannot write to standard output: Bad file descriptor"), (exit, err.TrimEnd('\n')));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static (int Exit, string Err) Bash(string script)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(120_000));
+        return (p.ExitCode, err);
+    }
+
+    private static byte[] Flood(int count) => PcapIke.Tests.Exchanges.IkeForge.Pcap(Enumerable.Range(0, count).Select(i =>
+        new PcapIke.Tests.Exchanges.IkeForge.Sent(i * 400.0, $"10.3.{i / 200}.{i % 200 + 1}", 500, "10.9.0.1", 500,
+            PcapIke.Tests.Exchanges.IkeForge.Message(2, 0x7000UL + (ulong)i, 0, PcapIke.Tests.Exchanges.IkeForge.IkeSaInit,
+                PcapIke.Tests.Exchanges.IkeForge.FlagInitiator, 0,
+                [PcapIke.Tests.Exchanges.IkeForge.Ikev2Sa(), PcapIke.Tests.Exchanges.IkeForge.KeV2(i), PcapIke.Tests.Exchanges.IkeForge.NonceV2(i)]))));
+
     /// <summary>In process: a stream that fails like a full disk under <see cref="CommandLine.StandardOutput"/>, the
     /// output of many SAs (the failure comes in the middle, from the analysis thread's JSON lines).</summary>
     [Fact]
     public void A_write_that_fails_in_the_middle_of_a_streamed_analysis_ends_the_command()
     {
-        byte[] capture = PcapIke.Tests.Exchanges.IkeForge.Pcap(Enumerable.Range(0, 600).Select(i =>
-            new PcapIke.Tests.Exchanges.IkeForge.Sent(i * 400.0, $"10.3.{i / 200}.{i % 200 + 1}", 500, "10.9.0.1", 500,
-                PcapIke.Tests.Exchanges.IkeForge.Message(2, 0x7000UL + (ulong)i, 0, PcapIke.Tests.Exchanges.IkeForge.IkeSaInit,
-                    PcapIke.Tests.Exchanges.IkeForge.FlagInitiator, 0,
-                    [PcapIke.Tests.Exchanges.IkeForge.Ikev2Sa(), PcapIke.Tests.Exchanges.IkeForge.KeV2(i), PcapIke.Tests.Exchanges.IkeForge.NonceV2(i)]))));
+        byte[] capture = Flood(600);
         string dir = TestPaths.NewTempDir();
         try
         {
