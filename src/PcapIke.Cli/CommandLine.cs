@@ -90,19 +90,25 @@ public static class CommandLine
     /// <summary>The process's standard output for <see cref="Run(string[], TextWriter, TextWriter)"/>: UTF-8, buffered
     /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
     /// <see cref="OutputStream"/> so that a failed write is one error line and exit code 3.</summary>
-    /// <summary>The process's standard output as a stream that reports a closed pipe (EPIPE) as an error, where the
-    /// console stream ignores it and the command would run to its end for nobody (<c>pcapike … | head</c>).</summary>
+    /// <summary>The process's standard output. A pipe or a terminal is opened as a file on descriptor 1, which reports
+    /// a closed pipe (EPIPE) as an error where the console stream ignores it and the command would run to its end for
+    /// nobody (<c>pcapike … | head</c>). A regular file stays the console stream: a FileStream writes a seekable file
+    /// at offsets of its own (pwrite) and leaves the descriptor's offset where it was, so the next writer to the same
+    /// descriptor (<c>{ pcapike …; echo done; } &gt; out.txt</c>) would overwrite the output.</summary>
     public static Stream OpenStandardOutput()
     {
         if (OperatingSystem.IsWindows()) return Console.OpenStandardOutput();
         try
         {
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            var fd1 = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (!fd1.CanSeek) return fd1;
+            fd1.Dispose();
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {
-            return Console.OpenStandardOutput();   // standard output closed or not a file: the console's stream copes
+            // standard output closed or of another kind: the console's stream copes
         }
+        return Console.OpenStandardOutput();
     }
 
     public static StreamWriter StandardOutput(Stream stdout) =>

@@ -339,6 +339,12 @@ public sealed class OutputFailureTests
             Assert.Equal((141, ""), (exit, err));
             (exit, err) = Bash($"exec dotnet '{cli}' dissect '{path}' >&-");
             Assert.Equal((3, "pcapike: cannot write to standard output: Bad file descriptor"), (exit, err.TrimEnd('\n')));
+            // a regular file shared with the next writer: each output goes after the one before, none over it
+            string shared = Path.Combine(dir, "out.txt");
+            (exit, err) = Bash($"{{ dotnet '{cli}' --version; dotnet '{cli}' --version; echo end; }} > '{shared}'");
+            Assert.Equal((0, ""), (exit, err));
+            string version = File.ReadAllLines(shared)[0];
+            Assert.Equal([version, version, "end"], File.ReadAllLines(shared));
         }
         finally { Directory.Delete(dir, true); }
     }
