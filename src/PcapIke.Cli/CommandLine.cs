@@ -87,9 +87,6 @@ public static class CommandLine
         }
     }
 
-    /// <summary>The process's standard output for <see cref="Run(string[], TextWriter, TextWriter)"/>: UTF-8, buffered
-    /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
-    /// <see cref="OutputStream"/> so that a failed write is one error line and exit code 3.</summary>
     /// <summary>The process's standard output. A pipe or a terminal is opened as a file on descriptor 1, which reports
     /// a closed pipe (EPIPE) as an error where the console stream ignores it and the command would run to its end for
     /// nobody (<c>pcapike … | head</c>). A regular file stays the console stream: a FileStream writes a seekable file
@@ -111,6 +108,10 @@ public static class CommandLine
         return Console.OpenStandardOutput();
     }
 
+    /// <summary>The process's standard output for <see cref="Run(string[], TextWriter, TextWriter)"/>: UTF-8, buffered
+    /// (one write per 64 KiB, not per line: a listing of a multi-GB capture can be tens of thousands of lines), over an
+    /// <see cref="OutputStream"/> (a failed write is one error line and exit code 3) over a
+    /// <see cref="WriteBehindStream"/> (written by a thread of its own). Close it with <see cref="Close"/>.</summary>
     public static StreamWriter StandardOutput(Stream stdout) =>
         new(new OutputStream(new WriteBehindStream(stdout), "to standard output"), new System.Text.UTF8Encoding(false), 1 << 16)
             { AutoFlush = false };
@@ -255,7 +256,7 @@ public sealed class CliOutputException(string message, Exception inner) : Except
 {
     /// <summary>The reader at the other end of a pipe is gone (EPIPE: <c>pcapike … | head</c>): the command stops
     /// quietly, as a command killed by SIGPIPE does (<see cref="ExitCodes.OutputClosed"/>), not with an error line.</summary>
-    public bool ReaderGone => !OperatingSystem.IsWindows() && inner is IOException { HResult: EPipe };
+    public bool ReaderGone => !OperatingSystem.IsWindows() && InnerException is IOException { HResult: EPipe };
 
     public int ExitCode => ReaderGone ? ExitCodes.OutputClosed : ExitCodes.UnreadableInput;
 

@@ -9,7 +9,7 @@ namespace PcapIke.Exchanges;
 /// An SA of one message. A flood of IKE_SA_INIT requests (or a head-end whose peers get no answer) opens one SA per
 /// message, and each waits the idle timeout to be finished; what an open SA holds is what the collector copies and
 /// marks while it waits (bench/README.md, issue 14). So an SA whose only message is a clean first message (MM1, AM1,
-/// an IKE_SA_INIT request: <see cref="DissectedMessage.OpensNegotiation"/>) keeps that message as its bytes, in a block
+/// an IKE_SA_INIT request: <see cref="DissectedMessage.CanBeKeptAsBytes"/>) keeps that message as its bytes, in a block
 /// reused from SA to SA, and the message is dissected again and placed, exactly as it would have been on arrival, when
 /// the SA is needed: its next message, a retry linked to it, or its end (docs/scale.md "An SA of one message").
 /// Placing a first message reads nothing but the SA itself, so the result is the same (tests compare every capture
@@ -31,12 +31,9 @@ public sealed partial class ExchangeCorrelator
     /// bytes (<paramref name="opening"/>), an SA linked to no earlier attempt.</summary>
     private bool TryDefer(SaState s, DissectedMessage m, byte[]? opening)
     {
-        if (opening is not { Length: > 0 and <= CaptureDissector.MaxOpeningBytes } || !DeferFirstMessages
+        // CanBeKeptAsBytes: what DeferredMessage.Dissect makes again (the dissector gives bytes only then; checked here too)
+        if (opening is null || opening.Length != m.Ike.BufferLength || !m.CanBeKeptAsBytes || !DeferFirstMessages
             || s.Sa.RetryOf is not null || s.Sa.StartsMidNegotiation || s.Deferred is not null || s.Sa.Messages.Count > 0)
-            return false;
-        // what DeferredMessage.Dissect cannot make again (the dissector gives bytes only without them; checked here too)
-        if (m.Gap != MessageGap.None || m.Decryption is not null || m.CertificatePayloads.Count > 0
-            || opening.Length != m.Ike.BufferLength || !DissectedMessage.OpensNegotiation(m.Ike))
             return false;
         s.Deferred = new DeferredMessage(m, _blocks.Copy(opening), opening.Length);
         _deferred++;
@@ -57,7 +54,7 @@ public sealed partial class ExchangeCorrelator
 
     /// <summary>What <see cref="Pipeline.CaptureDissector"/> made of a first message, less its dissection: enough to
     /// make the same <see cref="DissectedMessage"/> again (no gap, no decryption, no certificate, by
-    /// <see cref="DissectedMessage.OpeningBytes"/>'s conditions).</summary>
+    /// <see cref="DissectedMessage.CanBeKeptAsBytes"/>).</summary>
     private sealed class DeferredMessage(DissectedMessage m, byte[] block, int length)
     {
         private readonly long _frame = m.Frame, _timestamp = m.TimestampNanoseconds, _firstFragmentFrame = m.FirstFragmentFrame;
@@ -78,7 +75,7 @@ public sealed partial class ExchangeCorrelator
             };
     }
 
-    /// <summary>Blocks of 256 to 2048 bytes (<see cref="Pipeline.CaptureDissector.MaxOpeningBytes"/>) for deferred
+    /// <summary>Blocks of 256 to 2048 bytes (<see cref="DissectedMessage.MaxOpeningBytes"/>) for deferred
     /// messages, returned when the message is placed and handed out again: a flood's open SAs reuse the blocks of the
     /// SAs that idled out, which the collector promoted once. Holds at most as many as were open at once.</summary>
     private sealed class BlockPool

@@ -49,7 +49,7 @@ public static class CaptureDissector
             var certificates = decryption is { IsOk: true, Inner: { } inner, InnerMessage: { } bytes }
                 ? [.. CertificatePayloadsOf(ike, d.Message, false), .. CertificatePayloadsOf(inner, bytes, true)]
                 : CertificatePayloadsOf(ike, d.Message, false);
-            onMessage(new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
+            var message = new DissectedMessage(d.FrameNumber, d.TimestampNanoseconds, d.Source, d.Destination, d.Transport,
                 d.IpLength, d.IpFragmentCount, d.FirstFragmentFrame, ike)
             {
                 ContentHash = HashOf(d.Message),
@@ -59,15 +59,11 @@ public static class CaptureDissector
                 Decryption = decryption,
                 Gap = d.Gap, GapDetail = d.GapDetail, DeclaredLength = d.DeclaredLength,
                 TimeUnknown = reader.TimesInvented,
-                OpeningBytes = d.Gap == MessageGap.None && decryption is null && certificates.Count == 0
-                    && d.Message.Length <= MaxOpeningBytes && DissectedMessage.OpensNegotiation(ike) ? d.Message.ToArray() : null,
-            });
+            };
+            if (message.CanBeKeptAsBytes) message.OpeningBytes = d.Message.ToArray();
+            onMessage(message);
         }
     }
-
-    /// <summary>The longest first message kept as bytes for the correlator (<see cref="DissectedMessage.OpeningBytes"/>):
-    /// an IKE_SA_INIT request or MM1 in one frame is well under it; a longer one is kept dissected.</summary>
-    internal const int MaxOpeningBytes = 2048;
 
     /// <summary>SHA-256 of the IKE message, first 8 bytes: the correlator's "same bytes" test for retransmissions.</summary>
     internal static ulong HashOf(ReadOnlySpan<byte> message)

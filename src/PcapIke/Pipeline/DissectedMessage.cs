@@ -50,19 +50,26 @@ public sealed record DissectedMessage(
     public MessageDecryption? Decryption { get; init; }
 
     /// <summary>
-    /// A copy of the message's bytes when it may open a negotiation and holds nothing beyond its bytes
-    /// (<see cref="OpensNegotiation"/>; no gap, no decryption, no CERT payload), so that the correlator can keep an SA
-    /// that has only this message as these bytes and dissect them again when it needs the SA (docs/scale.md "An SA of
-    /// one message"); null otherwise. The correlator takes it and clears it.
+    /// A copy of the message's bytes when <see cref="CanBeKeptAsBytes"/>, so that the correlator can keep an SA that
+    /// has only this message as these bytes and dissect them again when it needs the SA (docs/scale.md "An SA of one
+    /// message"); null otherwise. The correlator takes it and clears it.
     /// </summary>
     internal byte[]? OpeningBytes { get; set; }
 
+    /// <summary>The longest first message kept as bytes (<see cref="OpeningBytes"/>): an IKE_SA_INIT request or MM1 in
+    /// one frame is well under it; a longer one is kept dissected.</summary>
+    internal const int MaxOpeningBytes = 2048;
+
     /// <summary>
-    /// The header of a clean first message: IKEv1 Main or Aggressive Mode with a zero responder cookie (RFC 2408
-    /// §2.5.3), or an IKEv2 IKE_SA_INIT request with a zero responder SPI (RFC 7296 §2.6, §3.1), not encrypted.
+    /// The message may open a negotiation and holds nothing beyond its bytes, so that dissecting the bytes again makes
+    /// the same message: the header of a clean first message (IKEv1 Main or Aggressive Mode with a zero responder
+    /// cookie, RFC 2408 §2.5.3; an IKEv2 IKE_SA_INIT request with a zero responder SPI, RFC 7296 §2.6, §3.1), not
+    /// encrypted, whole (no gap), no decryption, no CERT payload, at most <see cref="MaxOpeningBytes"/>.
     /// </summary>
-    internal static bool OpensNegotiation(IkeMessageDissection ike) =>
-        ike.HasHeader && ike.ResponderSpi == 0 && !ike.IsEncrypted && ike.MajorVersion switch
+    internal bool CanBeKeptAsBytes =>
+        Gap == MessageGap.None && Decryption is null && CertificatePayloads.Count == 0
+        && Ike is { HasHeader: true, ResponderSpi: 0, IsEncrypted: false, BufferLength: <= MaxOpeningBytes } ike
+        && ike.MajorVersion switch
         {
             1 => ike.ExchangeType is ExchangeType.IdentityProtection or ExchangeType.Aggressive,
             2 => ike.ExchangeType == ExchangeType.IKE_SA_INIT && !ike.IsResponse && ike.IsInitiator,
