@@ -135,13 +135,11 @@ public sealed class DissectJsonWriter : IDisposable
         if (p.Details is { } details)
         {
             _w.WritePropertyName("details");
-            // The details records are plain data: serialise them by their runtime type.
-            JsonSerializer.Serialize(_w, details, details.GetType(), s_options);
+            // The details records are plain data: serialised by their runtime type, with contracts made at compile time.
+            JsonSerializer.Serialize(_w, details, details.GetType(), PayloadDetailsJsonContext.Default);
         }
         _w.WriteEndObject();
     }
-
-    private static readonly JsonSerializerOptions s_options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public void EndFile(ScanStatistics? stats, IReadOnlyList<Malformation> malformations, string? error)
     {
