@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using Parquet.Serialization;
-using Parquet.Serialization.Attributes;
 using PcapIke.Findings;
 using PcapIke.Exchanges;
 
@@ -14,80 +11,80 @@ namespace PcapIke.Reports.Parquet;
 /// <summary>One row per IKE SA: the batch CSV's columns, typed.</summary>
 public sealed class SaParquetRow
 {
-    [JsonPropertyName("file")] public string File { get; set; } = "";
-    [JsonPropertyName("sa_id")] public int SaId { get; set; }
-    [JsonPropertyName("version")] public int Version { get; set; }
-    [JsonPropertyName("initiator")] public string Initiator { get; set; } = "";
-    [JsonPropertyName("responder")] public string Responder { get; set; } = "";
-    [JsonPropertyName("spi_i")] public string SpiI { get; set; } = "";
-    [JsonPropertyName("spi_r")] public string SpiR { get; set; } = "";
-    [JsonPropertyName("start"), ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public DateTime? Start { get; set; }
-    [JsonPropertyName("duration_s")] public double? DurationSeconds { get; set; }
-    [JsonPropertyName("last_step")] public string? LastStep { get; set; }
-    [JsonPropertyName("outcome")] public string Outcome { get; set; } = "";
-    [JsonPropertyName("outcome_detail")] public string? OutcomeDetail { get; set; }
-    [JsonPropertyName("outcome_confidence")] public string? OutcomeConfidence { get; set; }
-    [JsonPropertyName("retransmissions")] public int Retransmissions { get; set; }
-    [JsonPropertyName("nat")] public bool Nat { get; set; }
-    [JsonPropertyName("messages")] public int Messages { get; set; }
-    [JsonPropertyName("initiator_cert_reqs")] public int InitiatorCertReqs { get; set; }
-    [JsonPropertyName("responder_cert_reqs")] public int ResponderCertReqs { get; set; }
-    [JsonPropertyName("finding_codes")] public string FindingCodes { get; set; } = "";
-    [JsonPropertyName("esp_packets_i2r")] public long? EspPacketsI2R { get; set; }
-    [JsonPropertyName("esp_packets_r2i")] public long? EspPacketsR2I { get; set; }
-    [JsonPropertyName("retry_of")] public int? RetryOf { get; set; }
-    [JsonPropertyName("retried_as")] public int? RetriedAs { get; set; }
+    public string File { get; set; } = "";
+    public int SaId { get; set; }
+    public int Version { get; set; }
+    public string Initiator { get; set; } = "";
+    public string Responder { get; set; } = "";
+    public string SpiI { get; set; } = "";
+    public string SpiR { get; set; } = "";
+    public DateTime? Start { get; set; }
+    public double? DurationSeconds { get; set; }
+    public string? LastStep { get; set; }
+    public string Outcome { get; set; } = "";
+    public string? OutcomeDetail { get; set; }
+    public string? OutcomeConfidence { get; set; }
+    public int Retransmissions { get; set; }
+    public bool Nat { get; set; }
+    public int Messages { get; set; }
+    public int InitiatorCertReqs { get; set; }
+    public int ResponderCertReqs { get; set; }
+    public string FindingCodes { get; set; } = "";
+    public long? EspPacketsI2R { get; set; }
+    public long? EspPacketsR2I { get; set; }
+    public int? RetryOf { get; set; }
+    public int? RetriedAs { get; set; }
 }
 
 /// <summary>One row per IKE message of an SA, in the SA's order (the analyze ladder).</summary>
 public sealed class MessageParquetRow
 {
-    [JsonPropertyName("file")] public string File { get; set; } = "";
-    [JsonPropertyName("sa_id")] public int SaId { get; set; }
-    [JsonPropertyName("index")] public int Index { get; set; }
-    [JsonPropertyName("frame")] public long Frame { get; set; }
-    [JsonPropertyName("time"), ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)] public DateTime? Time { get; set; }
-    [JsonPropertyName("sender")] public string Sender { get; set; } = "";
-    [JsonPropertyName("source")] public string Source { get; set; } = "";
-    [JsonPropertyName("destination")] public string Destination { get; set; } = "";
-    [JsonPropertyName("exchange_type")] public string ExchangeType { get; set; } = "";
-    [JsonPropertyName("message_id")] public long MessageId { get; set; }
-    [JsonPropertyName("step")] public string Step { get; set; } = "";
-    [JsonPropertyName("ip_length")] public int IpLength { get; set; }
-    [JsonPropertyName("encrypted")] public bool Encrypted { get; set; }
-    [JsonPropertyName("retransmission")] public string? Retransmission { get; set; }
-    [JsonPropertyName("ip_fragments")] public int IpFragments { get; set; }
-    [JsonPropertyName("partial")] public bool Partial { get; set; }
+    public string File { get; set; } = "";
+    public int SaId { get; set; }
+    public int Index { get; set; }
+    public long Frame { get; set; }
+    public DateTime? Time { get; set; }
+    public string Sender { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string Destination { get; set; } = "";
+    public string ExchangeType { get; set; } = "";
+    public long MessageId { get; set; }
+    public string Step { get; set; } = "";
+    public int IpLength { get; set; }
+    public bool Encrypted { get; set; }
+    public string? Retransmission { get; set; }
+    public int IpFragments { get; set; }
+    public bool Partial { get; set; }
 }
 
 /// <summary>One row per CERT_REQ entry (IKEv1 DN, IKEv2 CA hash) of either side, in payload order.</summary>
 public sealed class CertReqParquetRow
 {
-    [JsonPropertyName("file")] public string File { get; set; } = "";
-    [JsonPropertyName("sa_id")] public int SaId { get; set; }
-    [JsonPropertyName("sender")] public string Sender { get; set; } = "";
-    [JsonPropertyName("position")] public int Position { get; set; }
-    [JsonPropertyName("frame")] public long Frame { get; set; }
-    [JsonPropertyName("step")] public string Step { get; set; } = "";
-    [JsonPropertyName("dn")] public string? Dn { get; set; }
-    [JsonPropertyName("dn_rfc4514")] public string? DnRfc4514 { get; set; }
-    [JsonPropertyName("ca_hash")] public string? CaHash { get; set; }
-    [JsonPropertyName("ca_name")] public string? CaName { get; set; }
-    [JsonPropertyName("display")] public string Display { get; set; } = "";
+    public string File { get; set; } = "";
+    public int SaId { get; set; }
+    public string Sender { get; set; } = "";
+    public int Position { get; set; }
+    public long Frame { get; set; }
+    public string Step { get; set; } = "";
+    public string? Dn { get; set; }
+    public string? DnRfc4514 { get; set; }
+    public string? CaHash { get; set; }
+    public string? CaName { get; set; }
+    public string Display { get; set; } = "";
 }
 
 /// <summary>One row per finding of an SA.</summary>
 public sealed class FindingParquetRow
 {
-    [JsonPropertyName("file")] public string File { get; set; } = "";
-    [JsonPropertyName("sa_id")] public int SaId { get; set; }
-    [JsonPropertyName("code")] public string Code { get; set; } = "";
-    [JsonPropertyName("severity")] public string Severity { get; set; } = "";
-    [JsonPropertyName("confidence")] public string Confidence { get; set; } = "";
-    [JsonPropertyName("frames")] public string Frames { get; set; } = "";
-    [JsonPropertyName("first_frame")] public long? FirstFrame { get; set; }
-    [JsonPropertyName("message")] public string Message { get; set; } = "";
-    [JsonPropertyName("fix")] public string? Fix { get; set; }
+    public string File { get; set; } = "";
+    public int SaId { get; set; }
+    public string Code { get; set; } = "";
+    public string Severity { get; set; } = "";
+    public string Confidence { get; set; } = "";
+    public string Frames { get; set; } = "";
+    public long? FirstFrame { get; set; }
+    public string Message { get; set; } = "";
+    public string? Fix { get; set; }
 }
 
 /// <summary>
@@ -100,6 +97,75 @@ public sealed class FindingParquetRow
 public sealed class BatchParquetWriter
 {
     public static readonly IReadOnlyList<string> Tables = ["sas", "messages", "cert_reqs", "findings"];
+
+    // The four tables' columns, in file order (docs/batch-parquet.md "Schema").
+    internal static readonly ParquetTable<SaParquetRow> SasTable = new ParquetTable<SaParquetRow>()
+        .Text("file", r => r.File)
+        .Value("sa_id", r => r.SaId)
+        .Value("version", r => r.Version)
+        .Text("initiator", r => r.Initiator)
+        .Text("responder", r => r.Responder)
+        .Text("spi_i", r => r.SpiI)
+        .Text("spi_r", r => r.SpiR)
+        .Timestamp("start", r => r.Start)
+        .Nullable("duration_s", r => r.DurationSeconds)
+        .Text("last_step", r => r.LastStep)
+        .Text("outcome", r => r.Outcome)
+        .Text("outcome_detail", r => r.OutcomeDetail)
+        .Text("outcome_confidence", r => r.OutcomeConfidence)
+        .Value("retransmissions", r => r.Retransmissions)
+        .Value("nat", r => r.Nat)
+        .Value("messages", r => r.Messages)
+        .Value("initiator_cert_reqs", r => r.InitiatorCertReqs)
+        .Value("responder_cert_reqs", r => r.ResponderCertReqs)
+        .Text("finding_codes", r => r.FindingCodes)
+        .Nullable("esp_packets_i2r", r => r.EspPacketsI2R)
+        .Nullable("esp_packets_r2i", r => r.EspPacketsR2I)
+        .Nullable("retry_of", r => r.RetryOf)
+        .Nullable("retried_as", r => r.RetriedAs);
+
+    internal static readonly ParquetTable<MessageParquetRow> MessagesTable = new ParquetTable<MessageParquetRow>()
+        .Text("file", r => r.File)
+        .Value("sa_id", r => r.SaId)
+        .Value("index", r => r.Index)
+        .Value("frame", r => r.Frame)
+        .Timestamp("time", r => r.Time)
+        .Text("sender", r => r.Sender)
+        .Text("source", r => r.Source)
+        .Text("destination", r => r.Destination)
+        .Text("exchange_type", r => r.ExchangeType)
+        .Value("message_id", r => r.MessageId)
+        .Text("step", r => r.Step)
+        .Value("ip_length", r => r.IpLength)
+        .Value("encrypted", r => r.Encrypted)
+        .Text("retransmission", r => r.Retransmission)
+        .Value("ip_fragments", r => r.IpFragments)
+        .Value("partial", r => r.Partial);
+
+    internal static readonly ParquetTable<CertReqParquetRow> CertReqsTable = new ParquetTable<CertReqParquetRow>()
+        .Text("file", r => r.File)
+        .Value("sa_id", r => r.SaId)
+        .Text("sender", r => r.Sender)
+        .Value("position", r => r.Position)
+        .Value("frame", r => r.Frame)
+        .Text("step", r => r.Step)
+        .Text("dn", r => r.Dn)
+        .Text("dn_rfc4514", r => r.DnRfc4514)
+        .Text("ca_hash", r => r.CaHash)
+        .Text("ca_name", r => r.CaName)
+        .Text("display", r => r.Display);
+
+    internal static readonly ParquetTable<FindingParquetRow> FindingsTable = new ParquetTable<FindingParquetRow>()
+        .Text("file", r => r.File)
+        .Value("sa_id", r => r.SaId)
+        .Text("code", r => r.Code)
+        .Text("severity", r => r.Severity)
+        .Text("confidence", r => r.Confidence)
+        .Text("frames", r => r.Frames)
+        .Nullable("first_frame", r => r.FirstFrame)
+        .Text("message", r => r.Message)
+        .Text("fix", r => r.Fix);
+
     private const int FlushSas = 50_000;
 
     private readonly string _dir;
@@ -189,22 +255,22 @@ public sealed class BatchParquetWriter
         foreach (var (date, rows) in p.ByDate)
         {
             string name = string.Create(CultureInfo.InvariantCulture, $"part-{fileIndex:D5}-{p.Chunk:D3}.parquet");
-            WriteTable(Path.Combine(_dir, "sas", "capture_date=" + date), name, rows.Sas);
-            WriteTable(Path.Combine(_dir, "messages", "capture_date=" + date), name, rows.Messages);
-            WriteTable(Path.Combine(_dir, "cert_reqs", "capture_date=" + date), name, rows.CertReqs);
-            WriteTable(Path.Combine(_dir, "findings", "capture_date=" + date), name, rows.Findings);
+            WriteTable(Path.Combine(_dir, "sas", "capture_date=" + date), name, SasTable, rows.Sas);
+            WriteTable(Path.Combine(_dir, "messages", "capture_date=" + date), name, MessagesTable, rows.Messages);
+            WriteTable(Path.Combine(_dir, "cert_reqs", "capture_date=" + date), name, CertReqsTable, rows.CertReqs);
+            WriteTable(Path.Combine(_dir, "findings", "capture_date=" + date), name, FindingsTable, rows.Findings);
         }
     }
 
     // A table with no row for this capture and date gets no file (DuckDB, Spark and Trino read the others; an empty
     // file would need its schema written without rows).
-    private static void WriteTable<T>(string dir, string name, List<T> rows)
+    private static void WriteTable<T>(string dir, string name, ParquetTable<T> table, List<T> rows)
     {
         if (rows.Count == 0) return;
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, name);
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
+        table.WriteAsync(stream, rows).GetAwaiter().GetResult();
     }
 
     private static string V(string s) => Text.SafeText.Visible(s);
