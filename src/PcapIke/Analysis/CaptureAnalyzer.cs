@@ -8,7 +8,7 @@ using PcapIke.Pipeline;
 namespace PcapIke.Analysis;
 
 /// <summary>What an analysis may use beyond the capture.</summary>
-public sealed class AnalysisOptions
+public sealed record AnalysisOptions
 {
     /// <summary>Known CA certificates (from <c>--ca FILE|DIR</c>, PEM or DER) to name IKEv2 CERTREQ hashes.</summary>
     public CaCatalog Cas { get; init; } = new();
@@ -29,6 +29,11 @@ public sealed class AnalysisOptions
     /// thread reads and decodes the capture (<see cref="AnalysisThread"/>). Default: when there is more than one
     /// processor. False: all on the calling thread. The results are the same either way.</summary>
     public bool SecondThread { get; init; } = Environment.ProcessorCount > 1;
+    /// <summary>The capture read ahead by a thread of its own (<see cref="CaptureReader.Open(string, IMalformationSink, bool)"/>).
+    /// Default: when there is more than one processor. False: read on the decoding thread, which on a core of its own
+    /// (<c>batch</c> with as many captures at once as processors) is cheaper: the bytes are decoded where they were
+    /// copied, in the core's cache.</summary>
+    public bool ReadAhead { get; init; } = Environment.ProcessorCount > 1;
     /// <summary>Events per hand-off batch (<see cref="AnalysisThread.BatchSize"/>); tests make it small.</summary>
     internal int HandoffBatchSize { get; init; } = AnalysisThread.BatchSize;
     /// <summary>An SA of one first message keeps it as bytes until needed (<see cref="ExchangeCorrelator"/>, docs/scale.md
@@ -36,20 +41,10 @@ public sealed class AnalysisOptions
     internal bool DeferFirstMessages { get; init; } = true;
 
     /// <summary>These options with <see cref="MaxLiveSas"/> set to <paramref name="maxLiveSas"/>.</summary>
-    public AnalysisOptions WithMaxLiveSas(int maxLiveSas) => new()
-    {
-        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = maxLiveSas, Routers = Routers,
-        DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
-        DeferFirstMessages = DeferFirstMessages,
-    };
+    public AnalysisOptions WithMaxLiveSas(int maxLiveSas) => this with { MaxLiveSas = maxLiveSas };
 
     /// <summary>These options with <paramref name="routers"/>.</summary>
-    public AnalysisOptions With(Model.Scenario routers) => new()
-    {
-        Cas = Cas, Decoder = Decoder, Keys = Keys, SaIdleTimeout = SaIdleTimeout, MaxLiveSas = MaxLiveSas, Routers = routers,
-        DataPlane = DataPlane, SecondThread = SecondThread, HandoffBatchSize = HandoffBatchSize,
-        DeferFirstMessages = DeferFirstMessages,
-    };
+    public AnalysisOptions With(Model.Scenario routers) => this with { Routers = routers };
 }
 
 /// <summary>The IKE SAs of one capture with their findings and data plane, the scan statistics and malformations.</summary>
@@ -95,8 +90,9 @@ public static class CaptureAnalyzer
 {
     public static CaptureAnalysis Analyze(string path, AnalysisOptions? options = null)
     {
+        options ??= new AnalysisOptions();
         var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(path, malformations);
+        using var reader = CaptureReader.Open(path, malformations, options.ReadAhead);
         return Analyze(reader, malformations, options);
     }
 
@@ -149,8 +145,9 @@ public static class CaptureAnalyzer
 
     public static StreamedCaptureAnalysis AnalyzeStreaming(string path, AnalysisOptions? options, Action<AnalyzedSa> onSa)
     {
+        options ??= new AnalysisOptions();
         var malformations = new MalformationList();
-        using var reader = CaptureReader.Open(path, malformations);
+        using var reader = CaptureReader.Open(path, malformations, options.ReadAhead);
         return AnalyzeStreaming(reader, malformations, options, onSa);
     }
 

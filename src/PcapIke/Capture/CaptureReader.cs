@@ -71,13 +71,18 @@ public sealed partial class CaptureReader : IDisposable
         _ifaces = new Interface[4];
     }
 
-    /// <summary>Opens a file by path, or standard input when <paramref name="path"/> is "-".</summary>
-    public static CaptureReader Open(string path, IMalformationSink sink)
+    /// <summary>Opens a file by path, or standard input when <paramref name="path"/> is "-"; read ahead on a thread of
+    /// its own (<see cref="ReadAheadStream"/>) unless <paramref name="readAhead"/> is false.</summary>
+    public static CaptureReader Open(string path, IMalformationSink sink, bool readAhead = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(sink);
         // Files and stdin are read ahead on a second thread (ReadAheadStream), overlapping I/O with decoding.
-        if (path == "-") return Open(new ReadAheadStream(Console.OpenStandardInput()), "-", sink, leaveOpen: false);
+        if (path == "-")
+        {
+            Stream stdin = Console.OpenStandardInput();
+            return Open(readAhead ? new ReadAheadStream(stdin) : stdin, "-", sink, leaveOpen: false);
+        }
         FileStream fs;
         try
         {
@@ -92,7 +97,7 @@ public sealed partial class CaptureReader : IDisposable
                 throw new CaptureFormatException($"{path}: is a directory, not a capture (batch reads the captures in a directory)", e);
             throw new CaptureFormatException($"{path}: cannot open: {e.Message}", e);
         }
-        return Open(new ReadAheadStream(fs), path, sink, leaveOpen: false);
+        return Open(readAhead ? new ReadAheadStream(fs) : fs, path, sink, leaveOpen: false);
     }
 
     /// <summary>Opens a stream; <paramref name="name"/> is used in malformations.</summary>

@@ -148,6 +148,27 @@ public class BatchCommandTests
             .OrderBy(x => x, StringComparer.Ordinal), files);
     }
 
+    [Fact]
+    public void PerCapture_HelperThreadsOnlyWhileProcessorsExceedTheCapturesAtOnce()
+    {
+        int n = Environment.ProcessorCount;
+        var all = new PcapIke.Analysis.AnalysisOptions { ReadAhead = true, SecondThread = true, MaxLiveSas = 123 };
+        // a capture on every processor: each is read and analysed on its own thread alone
+        var busy = BatchRunner.PerCapture(all, degree: n, files: 10 * n);
+        Assert.False(busy.ReadAhead);
+        Assert.False(busy.SecondThread);
+        Assert.Equal(123, busy.MaxLiveSas);   // the rest of the options kept
+        // one capture at a time, or fewer captures than jobs: the helpers when there is a processor for them
+        foreach (var (degree, files) in new[] { (1, 10), (n + 4, 1) })
+        {
+            var o = BatchRunner.PerCapture(all, degree, files);
+            Assert.Equal(n > 1, o.ReadAhead);
+            Assert.Equal(n > 1, o.SecondThread);
+        }
+        // never turned on where the caller turned them off
+        Assert.False(BatchRunner.PerCapture(all with { ReadAhead = false }, 1, 1).ReadAhead);
+    }
+
     // ---- end to end, once the correlator is in (ExchangeCorrelator) ----
 
     [Fact]
