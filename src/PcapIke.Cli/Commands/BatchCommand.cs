@@ -184,8 +184,9 @@ public sealed class BatchRunner
     }
 
     /// <summary>
-    /// Directories are searched recursively for *.pcap, *.pcapng, *.cap and *.gz; anything else is taken as a file
-    /// (a missing one becomes an error row). Sorted in ordinal order, each path once.
+    /// Directories are searched recursively for *.pcap, *.pcapng, *.cap and *.gz (symbolic links to files included,
+    /// links to directories not followed); anything else is taken as a file (a missing one becomes an error row).
+    /// Sorted in ordinal order, each path once.
     /// </summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)
     {
@@ -194,12 +195,16 @@ public sealed class BatchRunner
         {
             if (Directory.Exists(input))
             {
-                var found = Directory.EnumerateFiles(input, "*", new EnumerationOptions
+                // A symbolic link to a capture is a capture (case folders are often links into an archive); a link to
+                // a directory is not followed (a link back up the tree would never end).
+                var found = new System.IO.Enumeration.FileSystemEnumerable<string>(input,
+                    (ref System.IO.Enumeration.FileSystemEntry e) => e.ToSpecifiedFullPath(),
+                    new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
                 {
-                    RecurseSubdirectories = true,
-                    IgnoreInaccessible = true,
-                    AttributesToSkip = FileAttributes.ReparsePoint,
-                });
+                    ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry e) => !e.IsDirectory,
+                    ShouldRecursePredicate = (ref System.IO.Enumeration.FileSystemEntry e) =>
+                        (e.Attributes & FileAttributes.ReparsePoint) == 0,
+                };
                 foreach (string f in found)
                     if (s_extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))) files.Add(f);
             }

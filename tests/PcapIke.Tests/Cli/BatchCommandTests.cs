@@ -149,6 +149,23 @@ public class BatchCommandTests
     }
 
     [Fact]
+    public void ExpandInputs_FollowsLinksToCaptures_NotLinksToDirectories()
+    {
+        string dir = TestPaths.NewTempDir(), archive = TestPaths.NewTempDir();
+        File.WriteAllText(Path.Combine(archive, "case1.pcap"), "x");
+        Directory.CreateDirectory(Path.Combine(dir, "sub"));
+        File.CreateSymbolicLink(Path.Combine(dir, "linked.pcap"), Path.Combine(archive, "case1.pcap"));
+        File.CreateSymbolicLink(Path.Combine(dir, "sub", "dangling.pcap"), Path.Combine(archive, "gone.pcap"));
+        Directory.CreateSymbolicLink(Path.Combine(dir, "sub", "loop"), dir);            // back up the tree
+        Directory.CreateSymbolicLink(Path.Combine(dir, "archive"), archive);
+        var files = BatchRunner.ExpandInputs([dir]);
+        // the link to a capture and the dangling one (an error row: the engineer sees it) are taken; nothing is
+        // found twice or through the directory links
+        Assert.Equal(new[] { Path.Combine(dir, "linked.pcap"), Path.Combine(dir, "sub", "dangling.pcap") }
+            .Order(StringComparer.Ordinal), files);
+    }
+
+    [Fact]
     public void PerCapture_HelperThreadsOnlyWhileProcessorsExceedTheCapturesAtOnce()
     {
         int n = Environment.ProcessorCount;
