@@ -72,7 +72,14 @@ public static class BatchCommand
         {
             var selection = select.Parse(pr);
             int degree = pr.GetValue(jobs);
-            var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!);
+            var files = BatchRunner.ExpandInputs(pr.GetValue(inputs)!, out var emptyDirectories);
+            // A directory without a capture is almost always the wrong one: said, and the exit code says it too.
+            foreach (string dir in emptyDirectories)
+            {
+                string line = $"{dir}: no capture in this directory ({BatchRunner.CaptureExtensions}, searched recursively)";
+                if (files.Count == 0) throw new CliInputException(line);
+                pr.InvocationConfiguration.Error.WriteLine("pcapike: " + CommandLine.OneLine(line));
+            }
             var options = BatchRunner.PerCapture(AnalysisInputs.Options(pr, ca, ports, keys).WithMaxLiveSas(pr.GetValue(maxOpen)),
                 degree, files.Count);
             BatchRunner runner = analyze is null
@@ -111,7 +118,7 @@ public static class BatchCommand
                     pr.GetValue(ca) ?? [], ReportCommand.PortArgs(pr, ports));
                 CaseReportBatch.Write(files, reportDir, options, sources, pr.GetValue(redact), runner.MaxDegreeOfParallelism, error);
             }
-            return result.Errors > 0 ? ExitCodes.UnreadableInput : ExitCodes.Ok;
+            return result.Errors > 0 || emptyDirectories.Count > 0 ? ExitCodes.UnreadableInput : ExitCodes.Ok;
         });
         return command;
     }
@@ -145,6 +152,9 @@ public sealed record BatchResult(int Files, int Errors, long Sas);
 public sealed class BatchRunner
 {
     private static readonly string[] s_extensions = [".pcap", ".pcapng", ".cap", ".gz"];
+
+    /// <summary>The file names a directory is searched for, as the help and the messages say them.</summary>
+    public static string CaptureExtensions => string.Join(", ", s_extensions.Select(e => "*" + e));
 
     /// <summary>Analyses one file, handing each SA to the callback as it finishes; throws when the file cannot be read.</summary>
     private readonly Action<string, Action<AnalyzedSa>> _analyze;
@@ -188,13 +198,19 @@ public sealed class BatchRunner
     /// links to directories not followed); anything else is taken as a file (a missing one becomes an error row).
     /// Sorted in ordinal order, each path once.
     /// </summary>
-    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs) => ExpandInputs(inputs, out _);
+
+    /// <param name="empty">The directories in which no capture was found.</param>
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs, out IReadOnlyList<string> empty)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
+        var none = new List<string>();
+        empty = none;
         foreach (string input in inputs)
         {
             if (Directory.Exists(input))
             {
+                int before = files.Count;
                 // A symbolic link to a capture is a capture (case folders are often links into an archive); a link to
                 // a directory is not followed (a link back up the tree would never end).
                 var found = new System.IO.Enumeration.FileSystemEnumerable<string>(input,
@@ -207,6 +223,7 @@ public sealed class BatchRunner
                 };
                 foreach (string f in found)
                     if (s_extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))) files.Add(f);
+                if (files.Count == before) none.Add(input);
             }
             else files.Add(input);
         }

@@ -166,6 +166,23 @@ public class BatchCommandTests
     }
 
     [Fact]
+    public void ADirectoryWithoutACapture_IsSaid_AndTheExitCodeSaysIt()
+    {
+        string empty = TestPaths.NewTempDir(), csv = Path.Combine(TestPaths.NewTempDir(), "o.csv");
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not a capture");
+        // nothing at all to analyse: one error line, no CSV
+        var (exit, _, err) = Run("batch", empty, "--csv", csv);
+        Assert.Equal(ExitCodes.UnreadableInput, exit);
+        Assert.Equal($"pcapike: {empty}: no capture in this directory (*.pcap, *.pcapng, *.cap, *.gz, searched recursively)\n", err);
+        Assert.False(File.Exists(csv));
+        // beside a capture: the capture's rows, the same line, exit 3 as for a missing file
+        var (exit2, _, err2) = Run("batch", empty, RepoCapture("S2-ikev1-r2-initiates"), "--csv", csv);
+        Assert.Equal(ExitCodes.UnreadableInput, exit2);
+        Assert.Equal($"pcapike: {empty}: no capture in this directory (*.pcap, *.pcapng, *.cap, *.gz, searched recursively)\n", err2);
+        Assert.Equal(2, File.ReadAllLines(csv).Length);
+    }
+
+    [Fact]
     public void PerCapture_HelperThreadsOnlyWhileProcessorsExceedTheCapturesAtOnce()
     {
         int n = Environment.ProcessorCount;
