@@ -189,8 +189,12 @@ public sealed class BatchRunner
     /// </summary>
     public static AnalysisOptions PerCapture(AnalysisOptions options, int degree, int files)
     {
-        bool helpers = Environment.ProcessorCount > Math.Max(1, Math.Min(degree, files));
-        return options with { ReadAhead = options.ReadAhead && helpers, SecondThread = options.SecondThread && helpers };
+        int atOnce = Math.Max(1, Math.Min(degree, files));
+        bool helpers = Environment.ProcessorCount > atOnce;
+        return options with
+        {
+            ReadAhead = options.ReadAhead && helpers, SecondThread = options.SecondThread && helpers, CapturesAtOnce = atOnce,
+        };
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed record AnalysisOptions
     /// (<c>batch</c> with as many captures at once as processors) is cheaper: the bytes are decoded where they were
     /// copied, in the core's cache.</summary>
     public bool ReadAhead { get; init; } = Environment.ProcessorCount > 1;
+    /// <summary>How many captures this process analyses at once (<c>batch --jobs</c>): the collector's headroom for
+    /// the first captures grows with it (<see cref="GcHeadroom"/>).</summary>
+    public int CapturesAtOnce { get; init; } = 1;
     /// <summary>Events per hand-off batch (<see cref="AnalysisThread.BatchSize"/>); tests make it small.</summary>
     internal int HandoffBatchSize { get; init; } = AnalysisThread.BatchSize;
     /// <summary>An SA of one first message keeps it as bytes until needed (<see cref="ExchangeCorrelator"/>, docs/scale.md
@@ -193,7 +196,7 @@ public static class CaptureAnalyzer
     private static ScanStatistics Scan(CaptureReader reader, MalformationList malformations, AnalysisOptions options,
         ExchangeCorrelator correlator, Pipeline.IpsecFlowTable table)
     {
-        GcHeadroom.ForFirstScan();
+        GcHeadroom.ForFirstScan(options.CapturesAtOnce);
         var analysis = new AnalysisThread(correlator.Add, correlator.AddHeaderless, table, options.SecondThread, options.HandoffBatchSize);
         ScanStatistics stats;
         try

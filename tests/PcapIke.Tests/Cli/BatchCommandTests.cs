@@ -192,6 +192,9 @@ public class BatchCommandTests
         Assert.False(busy.ReadAhead);
         Assert.False(busy.SecondThread);
         Assert.Equal(123, busy.MaxLiveSas);   // the rest of the options kept
+        Assert.Equal(n, busy.CapturesAtOnce);
+        Assert.Equal(3, BatchRunner.PerCapture(all, degree: 8, files: 3).CapturesAtOnce);   // no more than there are
+        Assert.Equal(1, BatchRunner.PerCapture(all, degree: 1, files: 3).CapturesAtOnce);
         // one capture at a time, or fewer captures than jobs: the helpers when there is a processor for them
         foreach (var (degree, files) in new[] { (1, 10), (n + 4, 1) })
         {
