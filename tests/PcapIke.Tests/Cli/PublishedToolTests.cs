@@ -16,14 +16,9 @@ public sealed class PublishedToolTests
 {
     public const string Variable = "PCAPIKE_PUBLISHED_CLI";
 
-    private static bool InCi => Environment.GetEnvironmentVariable("CI") is { } ci
-                                && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
-
-    internal static string? SkipReason =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)) || InCi
-            ? null
-            : $"{Variable} is not set: .ci/run publishes the tool (dotnet publish src/PcapIke.Cli -c Release -r linux-x64 " +
-              $"-p:PublishAot=true -o DIR) and sets {Variable}=DIR/PcapIke.Cli";
+    internal static string? SkipReason => Ci.SkipReason(Variable,
+        ".ci/run publishes the tool (dotnet publish src/PcapIke.Cli -c Release -r linux-x64 -p:PublishAot=true -o DIR) " +
+        $"and sets {Variable}=DIR/PcapIke.Cli");
 
     private static string S(string folder, string file = "capture.pcap") => Path.Combine(TestPaths.RepoRoot, "captures", folder, file);
 

@@ -26,15 +26,10 @@ internal static class LiveLab
     public static readonly string[] Recorded =
         ["ikev2-aes-gcm", "ikev2-aes-cbc", "ikev1-main-mode", "ikev2-untrusted-ca", "ikev2-skf", "ikev2-ip-fragments"];
 
-    private static bool InCi => Environment.GetEnvironmentVariable("CI") is { } ci
-                                && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
-
     /// <summary>Null when the live tests must run (variable set, or CI); the skip text otherwise.</summary>
-    public static string? SkipReason =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)) || InCi
-            ? null
-            : $"{Variable} is not set: the live strongSwan lab is recorded by .ci/run (as root: " +
-              $"OUT=DIR META_OUT=DIR/meta tools/lab/record-strongswan.sh, then {Variable}=DIR dotnet test)";
+    public static string? SkipReason => TestSupport.Ci.SkipReason(Variable,
+        "the live strongSwan lab is recorded by .ci/run (as root: " +
+        $"OUT=DIR META_OUT=DIR/meta tools/lab/record-strongswan.sh, then {Variable}=DIR dotnet test)");
 
     public static string Root
     {
