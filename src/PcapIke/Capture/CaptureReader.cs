@@ -77,7 +77,8 @@ public sealed partial class CaptureReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(sink);
-        // Files and stdin are read ahead on a second thread (ReadAheadStream), overlapping I/O with decoding.
+        // Read ahead, files and stdin are read on a second thread (ReadAheadStream), overlapping I/O with decoding;
+        // otherwise on the decoding thread, into the reader's own buffer (Fill).
         if (path == "-")
         {
             Stream stdin = Console.OpenStandardInput();

@@ -7,8 +7,8 @@ namespace PcapIke.Reports.Parquet;
 /// A Parquet table of rows of <typeparamref name="TRow"/>, its columns declared one by one: name, Parquet type and how
 /// each row gives its value. Written column by column through Parquet.Net's schema and row-group API, one row group
 /// per file. Nothing is found by reflection, so the tool compiled ahead of time (Native AOT, docs/scale.md
-/// "Publishing") writes the same files as a JIT run; the schema is docs/batch-parquet.md's, which
-/// tests/PcapIke.Tests/Cli/BatchParquetTests.cs holds the columns to.
+/// "Publishing") writes the same files as a JIT run. The columns are docs/batch-parquet.md's "Schema";
+/// tests/PcapIke.Tests/Cli/BatchParquetTests.cs reads every value back with DuckDB and sets the SAs against the CSV.
 /// </summary>
 internal sealed class ParquetTable<TRow>
 {
