@@ -45,6 +45,16 @@ public sealed partial class ExchangeCorrelator
         nanoseconds >= ObservationCapNanoseconds ? $"over {ObservationCapNanoseconds / 1_000_000_000} s" : Seconds(nanoseconds) + " s";
 
     /// <summary>
+    /// "the capture went on 12.5 s after the last copy": how long after a message the SA was watched. For an SA cut
+    /// short at the cap of open SAs (<see cref="IkeSa.CutShort"/>) that time ends when it was finished, not with the
+    /// capture, which goes on: it says so, and that a later message of it would be an SA of its own.
+    /// </summary>
+    public static string WentOn(IkeSa sa, long nanoseconds, string after) => sa.CutShort
+        ? $"the SA was followed for {ObservedSeconds(nanoseconds)} {after}, then cut short at the cap of open SAs while the " +
+          "capture went on: a later message of it would be reported as an IKE SA of its own"
+        : $"the capture went on {ObservedSeconds(nanoseconds)} {after}";
+
+    /// <summary>
     /// At the end of the capture: finishes the SAs still open, in order of their first message (id), with steps,
     /// retransmissions, last step and outcome set. With an <c>onFinished</c> callback each of them is handed to it, in
     /// that order, and returned; the SAs evicted earlier (<see cref="IdleTimeout"/>) went to the callback already.
@@ -359,12 +369,18 @@ public sealed partial class ExchangeCorrelator
                 endsMid: true);
             return;
         }
-        string why = sa.StartsMidNegotiation
+        long waited = sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds;
+        // cut short at the cap: the capture did not end there, the analysis stopped following the SA
+        string why = sa.CutShort
+            ? (sa.StartsMidNegotiation ? $"capture starts mid-negotiation (first seen: {first}); " : "")
+              + (sa.TimesUnknown ? $"no further message after {sa.LastStep} before it was cut short at the cap of open SAs (the capture goes on)"
+                  : $"no further message in the {ObservedSeconds(waited)} after {sa.LastStep} before it was cut short at the cap of open SAs (the capture goes on)")
+            : sa.StartsMidNegotiation
             ? $"capture starts mid-negotiation (first seen: {first}) and ends after {sa.LastStep}"
-            : sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds >= ObservationCapNanoseconds
+            : waited >= ObservationCapNanoseconds
                 ? $"no further message in the {ObservedSeconds(ObservationCapNanoseconds)} after {sa.LastStep}"
                 : sa.TimesUnknown ? $"capture ends after {sa.LastStep} (it has no times: how long after is unknown)"
-                : $"capture ends {ObservedSeconds(sa.ObservedUntilNanoseconds - msgs[^1].TimestampNanoseconds)} after {sa.LastStep}";
+                : $"capture ends {ObservedSeconds(waited)} after {sa.LastStep}";
         Set(sa, SaOutcome.Incomplete, why, endsMid: true);
     }
 
@@ -372,7 +388,7 @@ public sealed partial class ExchangeCorrelator
     {
         sa.Outcome = outcome;
         sa.OutcomeDetail = detail;
-        sa.EndsMidNegotiation = endsMid;
+        sa.EndsMidNegotiation = endsMid && !sa.CutShort;   // cut short: the capture went on, the analysis stopped
         sa.OutcomeConfidence = confidence;
     }
 

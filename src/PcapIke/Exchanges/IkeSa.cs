@@ -240,6 +240,8 @@ public sealed class IkeSa
     /// <summary>e.g. "notify NO_PROPOSAL_CHOSEN at MM2", "at MM5: responder re-sent MM4 3 times over 30.1 s, initiator waited".</summary>
     public string OutcomeDetail { get; set; } = "";
     public bool StartsMidNegotiation { get; set; }
+    /// <summary>The capture ends before the negotiation does; never for an SA <see cref="CutShort"/>, which the capture
+    /// goes on past.</summary>
     public bool EndsMidNegotiation { get; set; }
     /// <summary>Finished before its time because the correlator held its cap of open SAs
     /// (<see cref="ExchangeCorrelator.MaxLiveSas"/>) and this was the least recently active one: later messages of it,

@@ -520,6 +520,7 @@ public static class CaseReportBuilder
             Verdict = "not in the capture",
             Why = sa.OnlyDirection is { } only
                 ? $"only the {SaReportText.Role(only)}'s messages were captured"
+                : sa.CutShort ? $"it was cut short at the cap of open SAs {SaReportText.Seconds(sa.ObservedUntilNanoseconds - last.TimestampNanoseconds)} s after {last.Step}, while the capture went on"
                 : sa.TimesUnknown ? $"the capture ends after {last.Step} (it has no times: how long after is unknown)"
                 : $"the capture ends {SaReportText.Seconds(sa.ObservedUntilNanoseconds - last.TimestampNanoseconds)} s after {last.Step}",
         };

@@ -60,7 +60,9 @@ public static class SaReportText
     {
         string line = sa.OutcomeDetail.Length == 0 ? Outcome(sa.Outcome) : $"{Outcome(sa.Outcome)}: {sa.OutcomeDetail}";
         line = sa.OutcomeConfidence == Confidence.Seen ? line : $"{line} (inferred, {Findings.Finding.ConfidenceText(sa.OutcomeConfidence)} confidence)";
-        return sa.CutShort ? line + "; cut short: finished early at the cap of open SAs (docs/scale.md)" : line;
+        // the detail of an incomplete SA says it was cut short already; every other outcome gets the mark here
+        return sa.CutShort && !sa.OutcomeDetail.Contains("cut short", StringComparison.Ordinal)
+            ? line + "; cut short: finished early at the cap of open SAs (docs/scale.md)" : line;
     }
 
     /// <summary>An outcome detail without the step a sentence before it names already: "at MM5: X" → "X".</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using PcapIke.Findings;
 using PcapIke.Exchanges;
 using PcapIke.Reports;
 using static PcapIke.Tests.Exchanges.IkeForge;
@@ -85,6 +86,69 @@ public class LiveSaCapTests
         Assert.True(late.Sa.StartsMidNegotiation);
         Assert.Equal(["IKE_SA_INIT response"], late.Sa.Messages.Select(m => m.Step));
         Assert.Single(sas[1].Sa.Messages);
+    }
+
+    /// <summary>
+    /// An SA cut short at the cap stopped being followed there while the capture went on, so nothing said of it may
+    /// claim the capture ended: its outcome, PI104's evidence, PI107, the text and case reports. SA 2 (request at 1 s) is
+    /// cut at 4 s, 3.0 s after; SA 6 (at 9.5 s) is cut by SA 9 0.3 s after, too soon for a missing answer to be evidence.
+    /// The capture goes on to 30 s. Uncapped, SA 2 is what the end of the capture leaves incomplete, and says so.
+    /// </summary>
+    [Fact]
+    public void ACutShortSa_NeverSaysTheCaptureEnded()
+    {
+        var list = Timeline();
+        list.Add(InitRequest(9.5, 0x1006, "10.0.0.6", "10.9.0.1"));
+        list.Add(InitRequest(9.8, 0x1007, "10.0.0.7", "10.9.0.1"));
+        list.Add(InitRequest(9.81, 0x1008, "10.0.0.8", "10.9.0.1"));
+        list.Add(InitRequest(9.82, 0x1009, "10.0.0.9", "10.9.0.1"));
+        list.Add(InitRequest(30, 0x100a, "10.0.0.10", "10.9.0.1"));
+        var capped = Analyze(list, new AnalysisOptions { MaxLiveSas = 3 });
+        var byId = capped.Sas.ToDictionary(s => s.Sa.Id);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], capped.Sas.Where(s => s.Sa.CutShort).Select(s => s.Sa.Id));
+
+        var sa2 = byId[2];
+        Assert.Equal(SaOutcome.Incomplete, sa2.Sa.Outcome);
+        Assert.Equal("no further message in the 3.0 s after IKE_SA_INIT request before it was cut short at the cap of open SAs (the capture goes on)",
+            sa2.Sa.OutcomeDetail);
+        Assert.False(sa2.Sa.EndsMidNegotiation);
+        Assert.DoesNotContain(sa2.Findings, f => f.Code == FindingCode.CaptureTruncatesNegotiation);
+        var pi104 = Assert.Single(sa2.Findings, f => f.Code == FindingCode.IkeSaInitNoResponse);
+        Assert.Contains("no IKE_SA_INIT response came (the SA was followed for 3.0 s after the last copy, then cut short at the cap of open SAs while the capture went on",
+            pi104.Message, StringComparison.Ordinal);
+
+        var sa6 = byId[6];
+        Assert.Equal("no further message in the 0.3 s after IKE_SA_INIT request before it was cut short at the cap of open SAs (the capture goes on)",
+            sa6.Sa.OutcomeDetail);
+        Assert.DoesNotContain(sa6.Findings, f => f.Code is FindingCode.IkeSaInitNoResponse or FindingCode.CaptureTruncatesNegotiation);
+        var report = CaseReportBuilder.Build(capped, new CaseReportOptions());
+        var missing = report.Negotiations.Single(n => n.Id == 6).Missing;
+        Assert.NotNull(missing);
+        Assert.Equal("it was cut short at the cap of open SAs 0.320000 s after IKE_SA_INIT request, while the capture went on", missing.Why);
+
+        // the outcome line says "cut short" once; no cut-short SA's text says the capture ended
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(SaReportText.OutcomeLine(sa2.Sa), "cut short"));
+        foreach (var sa in capped.Sas.Where(s => s.Sa.CutShort))
+        {
+            var text = new StringWriter();
+            new AnalyzeTextWriter(text).WriteSa(sa);
+            Assert.DoesNotContain("capture ends", text.ToString(), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("ends in the middle", text.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("capture holds no", text.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("capture went on 3.0 s", text.ToString(), StringComparison.Ordinal);
+        }
+        // SA 10, the last, is what the end of the capture leaves open
+        Assert.False(byId[10].Sa.CutShort);
+        Assert.StartsWith("capture ends 0.0 s after", byId[10].Sa.OutcomeDetail, StringComparison.Ordinal);
+
+        // uncapped, the same SA 2 is followed to the end of the capture, 29.0 s on, and that is what it says
+        var whole = Analyze(list).Sas.Single(s => s.Sa.Id == 2);
+        Assert.False(whole.Sa.CutShort);
+        Assert.Equal("capture ends 29.0 s after IKE_SA_INIT request", whole.Sa.OutcomeDetail);
+        Assert.True(whole.Sa.EndsMidNegotiation);
+        Assert.Contains(whole.Findings, f => f.Code == FindingCode.CaptureTruncatesNegotiation);
+        Assert.Contains("the capture holds no IKE_SA_INIT response (the capture went on 29.0 s after the last copy)",
+            whole.Findings.Single(f => f.Code == FindingCode.IkeSaInitNoResponse).Message, StringComparison.Ordinal);
     }
 
     [Fact]

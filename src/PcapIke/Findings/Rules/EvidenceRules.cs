@@ -45,12 +45,17 @@ public sealed class MessageIncompleteRule : IFindingRule
                           $"{string.Join(", ", missing)} of {Math.Max(send.Max(m => m.FragmentTotal), send.Max(m => m.FragmentNumber))}");
             // "the capture ended first" only when it did: IP fragments whose datagram the end of the capture cut short, or
             // IKE fragments numbered after every captured one of the last set, with the capture ending right after it.
+            // An SA cut short at the cap of open SAs stopped being followed there, while the capture went on.
             bool endedEarly = ipPartial.Count > 0
                 ? ipPartial.All(m => m.Message.GapDetail?.Contains("the capture ended", StringComparison.Ordinal) == true)
                 : ikeMissing.All(x => x.Send == sends[^1] && x.Missing.Min() > x.Send.Max(m => m.FragmentNumber))
                   && WaitedAfter(sa, all[^1]) < NoAnswerWindowNanoseconds;
+            bool cutEarly = endedEarly && ipPartial.Count == 0 && sa.CutShort;
             string sentTimes = sends.Count > 1 ? $" (sent {SendsOver(sends)})" : "";
-            string inferred = endedEarly
+            string inferred = cutEarly
+                ? $"the SA was cut short at the cap of open SAs {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, all[^1]))} after the fragments it holds: " +
+                  "the rest may have come after that (the capture goes on; they would be reported as an IKE SA of their own)"
+                : endedEarly
                 ? "the capture ended right after the fragments it holds: the rest may have come after it stopped"
                 : "the missing fragments were lost before the capture point — then the " + Other(first.Sender) + " never had the whole message" +
                   (AnsweredAfter(sa, all[^1]) ? "" : ", which explains why it did not answer");

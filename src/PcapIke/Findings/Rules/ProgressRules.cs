@@ -112,11 +112,15 @@ internal static class NoAnswer
         sa.OnlyDirection is null
         && (sends.Count > 1 || WaitedAfter(sa, sends[^1][^1]) >= NoAnswerWindowNanoseconds || sa.RetriedAs is not null);
 
+    /// <summary>"the capture holds no MM2"; for an SA cut short at the cap of open SAs, whose later messages would be an
+    /// SA of their own, "no MM2 came" (<see cref="Why"/> says for how long it was followed).</summary>
+    public static string HoldsNo(IkeSa sa, string what) => sa.CutShort ? $"no {what} came" : $"the capture holds no {what}";
+
     /// <summary>"re-sent it 3 times, and the capture went on 40.0 s after the last copy" — what makes the missing answer seen.</summary>
     public static string Why(IkeSa sa, IReadOnlyList<List<SaMessage>> sends)
     {
         string after = sa.TimesUnknown ? "the capture has no times, so how long it went on after the last copy is unknown"
-            : $"the capture went on {ExchangeCorrelator.ObservedSeconds(WaitedAfter(sa, sends[^1][^1]))} after the last copy";
+            : ExchangeCorrelator.WentOn(sa, WaitedAfter(sa, sends[^1][^1]), "after the last copy");
         if (sa.RetriedAs is { } r) after += $" (the initiator then started again as IKE SA #{r.Id})";
         return after;
     }
@@ -148,7 +152,7 @@ public sealed class MainModeStalledRule : IFindingRule
         if (!NoAnswer.IsEvidence(sa, sends))
             return;
         Role sender = copies[0].Sender;
-        string seen = $"Main Mode stopped at MM{last}: the {Side(sender)} sent MM{last} {SendsOver(sends)} and the capture holds no MM{last + 1} " +
+        string seen = $"Main Mode stopped at MM{last}: the {Side(sender)} sent MM{last} {SendsOver(sends)} and {NoAnswer.HoldsNo(sa, $"MM{last + 1}")} " +
                       $"({NoAnswer.Why(sa, sends)})";
         findings.Add(Finding.Inference(FindingCode.MainModeStalled, Severity.Error, FramesOf(copies), seen, s_why[last], Confidence.Medium,
             ["the answer was sent and lost between the capture point and the " + Side(sender),
@@ -186,7 +190,7 @@ public abstract class Ikev2NoResponseRule(ExchangeKind exchange, string name, Fi
             return;
         int size = sends[0].Sum(m => m.Size);
         string seen = $"the initiator sent the {name} request ({size} bytes{(sends[0].Count > 1 ? $" in {sends[0].Count} fragments" : "")}) " +
-                      $"{SendsOver(sends)} and the capture holds no {name} response ({NoAnswer.Why(sa, sends)})";
+                      $"{SendsOver(sends)} and {NoAnswer.HoldsNo(sa, $"{name} response")} ({NoAnswer.Why(sa, sends)})";
         findings.Add(Finding.Inference(code, Severity.Error, FramesOf(requests), "No " + name + " response: " + seen, Why(sa, sends),
             Confidence.Medium, Alternatives(sa), Fix(sa, sends)));
     }
@@ -331,7 +335,8 @@ public sealed class FragmentedMessageUnansweredRule : IFindingRule
                 ? $"; the capture lacks fragments of {all.Count(m => m.Message.Gap == Frames.MessageGap.IpFragmentsMissing)} of the copies ({fragmented.Message.GapDetail})" : "";
             findings.Add(Finding.Inference(FindingCode.FragmentedMessageUnanswered, Severity.Error, frames,
                 $"{all[0].Step} from the {Side(all[0].Sender)} ({fragmented.Size} bytes, in {fragmented.Message.IpFragmentCount} IP fragments{(fragmented.Message.IsPartial ? " captured" : "")}) " +
-                $"was sent {SendsOver(sends)} and the capture holds no answer{incomplete}",
+                $"was sent {SendsOver(sends)} and {NoAnswer.HoldsNo(sa, "answer")}{incomplete}" +
+                (sa.CutShort ? $" ({ExchangeCorrelator.WentOn(sa, WaitedAfter(sa, all[^1]), "after the last copy")})" : ""),
                 "fragment loss on the path: a firewall or NAT dropping non-first fragments, or a smaller MTU somewhere", Confidence.Medium,
                 ["the " + Other(all[0].Sender) + " received the message and rejected it without answering",
                  "the answer was lost between the capture point and the " + Side(all[0].Sender)],
@@ -361,7 +366,7 @@ public sealed class ExchangeIncompleteRule : IFindingRule
             var sends = Sends(am.Where(m => StepNumber(m, "AM") == last));
             if (NoAnswer.IsEvidence(sa, sends))
                 findings.Add(Finding.Inference(FindingCode.ExchangeIncomplete, Severity.Warning, FramesOf(am),
-                    $"Aggressive Mode stopped after AM{last}: AM{last} was sent {SendsOver(sends)} and the capture holds no AM{last + 1} ({NoAnswer.Why(sa, sends)})",
+                    $"Aggressive Mode stopped after AM{last}: AM{last} was sent {SendsOver(sends)} and {NoAnswer.HoldsNo(sa, $"AM{last + 1}")} ({NoAnswer.Why(sa, sends)})",
                     last <= 1
                         ? "the responder did not answer: unreachable, no policy or pre-shared key for this peer/group name"
                         : "the initiator did not authenticate the responder's AM2 (pre-shared key mismatch, certificate validation)",
@@ -377,7 +382,7 @@ public sealed class ExchangeIncompleteRule : IFindingRule
             if (!NoAnswer.IsEvidence(sa, sends))
                 continue;
             findings.Add(Finding.Inference(FindingCode.ExchangeIncomplete, Severity.Warning, FramesOf(list),
-                $"Quick Mode (message ID 0x{qm.Key:x8}) stopped after QM1: QM1 was sent {SendsOver(sends)} and the capture holds no QM2 ({NoAnswer.Why(sa, sends)})",
+                $"Quick Mode (message ID 0x{qm.Key:x8}) stopped after QM1: QM1 was sent {SendsOver(sends)} and {NoAnswer.HoldsNo(sa, "QM2")} ({NoAnswer.Why(sa, sends)})",
                 "the responder did not accept the proposed IPsec SA (transform set, PFS group or proxy identities) and sent nothing visible, or its notify is encrypted",
                 Confidence.Medium, ["QM2 was lost after the capture point", "the responder's encrypted Informational carries the refusal (decrypt to read it)"],
                 ForPlatform(sa, "Compare the IPsec proposals, PFS settings and traffic selectors (mirror images) of both peers.",
@@ -399,10 +404,13 @@ public sealed class CaptureTruncatesNegotiationRule : IFindingRule
         bool startsMid = sa.StartsMidNegotiation && sa.OnlyDirection is null;
         if (!startsMid && !sa.EndsMidNegotiation && sa.Outcome != SaOutcome.Incomplete)
             return;
+        if (sa.CutShort && !startsMid)
+            return;
         var frames = new List<long>();
         var parts = new List<string>();
         if (startsMid) { frames.Add(sa.Messages[0].Frame); parts.Add($"starts at {sa.Messages[0].Step}"); }
-        if (sa.EndsMidNegotiation || (!startsMid && sa.Outcome == SaOutcome.Incomplete))
+        // an SA cut short at the cap of open SAs ends where the analysis stopped following it, not with the capture
+        if ((sa.EndsMidNegotiation || (!startsMid && sa.Outcome == SaOutcome.Incomplete)) && !sa.CutShort)
         {
             frames.Add(sa.Messages[^1].Frame);
             parts.Add(sa.TimesUnknown ? $"ends after {sa.Messages[^1].Step} (it has no times: how long after is unknown)"
@@ -490,6 +498,9 @@ public sealed class InitiatorStoppedAfterIkeSaInitRule : IFindingRule
         string after = sa.RetriedAs is { } r
             ? $"the initiator started again as IKE SA #{r.Id} instead of sending IKE_AUTH"
             : sa.TimesUnknown ? "the capture holds no IKE_AUTH after the response (it has no times: whether it went on long enough for one is unknown)"
+            : sa.CutShort
+            ? $"no IKE_AUTH came in the {ExchangeCorrelator.ObservedSeconds(waited)} the SA was followed after the response, before it was cut short at the cap of open SAs (the capture goes on)"
+              + (evidence ? "" : " (too short to say IKE_AUTH was never sent: it normally follows within milliseconds)")
             : $"the capture holds no IKE_AUTH in the {ExchangeCorrelator.ObservedSeconds(waited)} it went on after the response"
               + (evidence ? "" : " (too short to say IKE_AUTH was never sent: it normally follows within milliseconds, and the capture may simply have stopped)");
         bool ios = AnyIos(sa);
